@@ -1,0 +1,36 @@
+"""One small error tree. The CLI maps each kind to an exit code (see docs/cli.md)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from kpi_batch.issues import Issue
+
+
+class KpiBatchError(Exception):
+    """Base of every error this package raises on purpose."""
+
+    exit_code = 3
+
+
+class UsageError(KpiBatchError):
+    """The command line asked for something impossible (unknown round, missing folder)."""
+
+    exit_code = 2
+
+
+class FrameworkError(KpiBatchError):
+    """The framework workbook breaks a rule; it is refused as a whole."""
+
+    exit_code = 2
+
+    def __init__(self, path: str, issues: Sequence[Issue]) -> None:
+        self.path = path
+        self.issues = tuple(issues)
+        super().__init__(f"{path}: {len(self.issues)} problem(s) in the framework")
+
+
+class RunLockedError(KpiBatchError):
+    """Another run holds the output folder."""
+
+    exit_code = 2
