@@ -1,0 +1,146 @@
+"""Small in-memory frameworks for the template tests (no framework workbook needed)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from types import MappingProxyType
+
+from kpi_batch.model import (
+    AgreementItem,
+    Band,
+    Cluster,
+    Criteria,
+    Direction,
+    Formula,
+    Framework,
+    Kpi,
+    KpiType,
+    Round,
+    Settings,
+    Unit,
+)
+
+D = Decimal
+HYPERLINK_NAME = '=HYPERLINK("http://example.com","คลิก")'
+
+
+def _d(*values: object) -> tuple[Decimal | None, ...]:
+    return tuple(None if v is None else D(str(v)) for v in values)
+
+
+def kpis() -> dict[str, Kpi]:
+    return {
+        "1": Kpi("1", "ผลสัมฤทธิ์ตามภารกิจหลัก", component="Performance Base"),
+        "1.1": Kpi(
+            "1.1",
+            "ร้อยละของเด็กอายุ 0–5 ปี มีพัฒนาการสมวัย",
+            parent_id="1",
+            component="Performance Base",
+            kpi_type=KpiType.QUANTITATIVE,
+            direction=Direction.HIGHER,
+            measure_unit="ร้อยละ",
+        ),
+        "1.2": Kpi(
+            "1.2",
+            "ร้อยละของหญิงตั้งครรภ์ที่ได้รับการฝากครรภ์ครั้งแรกก่อนหรือเท่ากับ 12 สัปดาห์",
+            parent_id="1",
+            component="Performance Base",
+            kpi_type=KpiType.QUANTITATIVE,
+            direction=Direction.HIGHER,
+            measure_unit="ร้อยละ",
+            formula=Formula.RATIO,
+        ),
+        "2.1": Kpi(
+            "2.1",
+            "ระดับความสำเร็จของการพัฒนาองค์กรสู่ระบบราชการ 4.0",
+            component="Potential Base",
+            kpi_type=KpiType.MILESTONE,
+            direction=Direction.HIGHER,
+            measure_unit="ระดับ",
+        ),
+        "2.2": Kpi(
+            "2.2",
+            "อัตราส่วนการตายมารดาไทยต่อการเกิดมีชีพแสนคน",
+            component="Potential Base",
+            kpi_type=KpiType.QUANTITATIVE,
+            direction=Direction.LOWER,
+            measure_unit="ต่อแสน",
+        ),
+    }
+
+
+def small_framework(
+    n_units: int = 3, scale: tuple[str, ...] = ("1", "2", "3", "4", "5")
+) -> Framework:
+    """FY2567, rounds R1 (6 months, 2.2 derived from R2) and R2 (12 months).
+
+    Unit U03 is named like a formula, to prove framework text is written as text.
+    """
+    rounds = (
+        Round(
+            "R1",
+            "รอบ 6 เดือน",
+            dt.date(2023, 10, 1),
+            dt.date(2024, 3, 31),
+            dt.date(2024, 3, 31),
+            dt.date(2024, 4, 5),
+        ),
+        Round(
+            "R2",
+            "รอบ 12 เดือน",
+            dt.date(2023, 10, 1),
+            dt.date(2024, 9, 30),
+            dt.date(2024, 9, 30),
+            dt.date(2024, 10, 7),
+        ),
+    )
+    clusters = (Cluster("C1", "กลุ่มส่วนกลาง"), Cluster("C2", "กลุ่มศูนย์อนามัย"))
+    units = tuple(
+        Unit(
+            f"U{i:02d}" if i < 100 else f"U{i}",
+            HYPERLINK_NAME if i == 3 else f"ศูนย์อนามัยที่ {i}",
+            "C1" if i % 2 else "C2",
+            (f"u{i}@example.go.th",),
+        )
+        for i in range(1, n_units + 1)
+    )
+    k = kpis()
+    weights = {"1.1": D(30), "1.2": D("20.5"), "2.1": D(25), "2.2": D(15)}
+    five = len(scale) == 5
+    criteria_r2 = {
+        "1.1": _d(60, 65, 70, 75, 80) if five else _d(60, 70, 80),
+        "1.2": _d(80, 85, 90, 95, 100) if five else _d(80, 90, 100),
+        "2.1": _d(1, 2, 3, 4, 5) if five else _d(1, 3, 5),
+        "2.2": _d(24, 23, 22, 21, 20) if five else _d(24, 22, 20),
+    }
+    criteria_r1 = {
+        "1.1": _d(50, 55, 60, 65, 70) if five else _d(50, 60, 70),
+        "1.2": _d(40, 42.5, 45, 47.5, 50) if five else _d(40, 45, 50),
+        "2.1": _d(1, None, 2, None, 3) if five else _d(1, 2, 3),
+        "2.2": _d(14, 12, 10, 8, 6) if five else _d(14, 10, 6),
+    }
+    criteria: dict[tuple[str, str, str], Criteria] = {}
+    agreements: dict[str, tuple[AgreementItem, ...]] = {}
+    for u in units:
+        agreements[u.unit_id] = tuple(AgreementItem(k[kid], w) for kid, w in weights.items())
+        for kid in weights:
+            criteria[(u.unit_id, kid, "R2")] = Criteria(criteria_r2[kid])
+            derived = "R2" if kid == "2.2" else None
+            criteria[(u.unit_id, kid, "R1")] = Criteria(criteria_r1[kid], derived_from=derived)
+    return Framework(
+        settings=Settings(
+            organisation="กรมอนามัย",
+            fiscal_year=2567,
+            scale=tuple(D(p) for p in scale),
+        ),
+        rounds=rounds,
+        clusters=clusters,
+        units=units,
+        kpis=MappingProxyType({u.unit_id: MappingProxyType(k) for u in units}),
+        agreements=MappingProxyType(agreements),
+        criteria=MappingProxyType(criteria),
+        bands=(Band("A", "ดีเด่น", D(4)),),
+        fingerprint="0123456789abcdef" * 4,
+        source="memory",
+    )
