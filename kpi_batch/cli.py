@@ -2,13 +2,59 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Annotated
+
 import typer
+
+from kpi_batch.errors import FrameworkError, KpiBatchError
 
 app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
     help="kpi-batch: ประมวลผลคะแนนคำรับรองการปฏิบัติราชการ / score performance agreements",
 )
+
+
+@app.callback()
+def _root() -> None:
+    """kpi-batch: ประมวลผลคะแนนคำรับรองการปฏิบัติราชการ / score performance agreements"""
+    # A callback keeps `kpi-batch <command>` a group even while it has a single command.
+
+
+def _fail(exc: KpiBatchError) -> typer.Exit:
+    """Print a package error (and a framework's problems, one per line); exit code by kind."""
+    typer.echo(str(exc), err=True)
+    if isinstance(exc, FrameworkError):
+        for issue in exc.issues:
+            typer.echo(issue.line(), err=True)
+    return typer.Exit(exc.exit_code)
+
+
+@app.command()
+def templates(
+    framework: Annotated[Path, typer.Option("--framework", help="กรอบตัวชี้วัด (.xlsx) / framework")],
+    round_id: Annotated[str, typer.Option("--round", help="รหัสรอบ เช่น R1 / round id")],
+    out: Annotated[Path, typer.Option("--out", help="โฟลเดอร์ปลายทาง / output folder")],
+) -> None:
+    """เขียนแบบรายงานผลของทุกหน่วยงานสำหรับรอบหนึ่ง / write unit submission templates."""
+    from kpi_batch.framework import load_framework
+    from kpi_batch.templates import write_templates
+
+    try:
+        fw = load_framework(framework)
+        paths = write_templates(fw, round_id, out)
+    except KpiBatchError as exc:
+        raise _fail(exc) from exc
+    typer.echo(
+        f"เขียนแบบรายงาน {len(paths)} ไฟล์ รอบ {round_id} ที่ {out} / "
+        f"wrote {len(paths)} templates for round {round_id} to {out}"
+    )
+    skipped = [u.unit_id for u in fw.units if not fw.agreements.get(u.unit_id)]
+    if skipped:
+        typer.echo(
+            f"ไม่มีตัวชี้วัดตามคำรับรอง จึงไม่สร้างแบบรายงาน / no agreement, skipped: {', '.join(skipped)}"
+        )
 
 
 def main() -> None:

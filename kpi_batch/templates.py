@@ -440,7 +440,7 @@ def _number_rule(key: str, fw: Framework, unit: Unit, rnd: Round, item: Agreemen
             "validate": "decimal",
             "criteria": "between",
             "minimum": 0,
-            "maximum": float(top),
+            "maximum": int(top) if top == top.to_integral_value() else float(top),
             "input_title": "ระดับขั้นตอนที่ทำได้",
             "input_message": f"กรอกระดับขั้นตอนที่ดำเนินการแล้วเสร็จ 0–{point_text(top)}",
             "error_title": "ระดับไม่ถูกต้อง",
@@ -498,8 +498,8 @@ def _input_validations(ws: Worksheet, rnd: Round) -> None:
     # A date in the round's window, typed with a CE year or (in an Excel without Thai
     # calendar settings) with a BE year; intake normalises the latter.
     start = rnd.period_start
-    end = dt.date(rnd.period_end.year + 2, rnd.period_end.month, min(rnd.period_end.day, 28))
-    windows = [(start, end), (_be(start), _be(end))]
+    end = _add_years(rnd.period_end, 2)
+    windows = [(start, end), (_add_years(start, BE_OFFSET), _add_years(end, BE_OFFSET))]
     checks = ",".join(f"AND(F7>={_date_formula(a)},F7<={_date_formula(b)})" for a, b in windows)
     ws.data_validation(
         "F7",
@@ -516,8 +516,11 @@ def _input_validations(ws: Worksheet, rnd: Round) -> None:
     )
 
 
-def _be(day: dt.date) -> dt.date:
-    return day.replace(year=day.year + BE_OFFSET, day=min(day.day, 28))
+def _add_years(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 Feb
+        return day.replace(year=day.year + years, day=28)
 
 
 def _date_formula(day: dt.date) -> str:
