@@ -1,0 +1,518 @@
+"""Read the adjustments workbook (DOMAIN.md §6): reviews by KPI owners and appeals.
+
+`load_adjustments(path, framework)` returns `(frame, issues)`. The frame follows
+`schemas.adjustments.Adjustments` and holds only rows that passed every check:
+
+    unit_id, kpi_id, stage, field, new_value, reason, reference, excel_row,
+    new_number, new_date
+
+index = Excel row. `new_value` is normalised text (`73.5`, `1`, `2024-03-06`, `3`);
+`new_number` is a `Decimal` for value, numerator, denominator, level, score, exempt (1/0)
+and late_days; `new_date` a CE `datetime.date` for submitted_on.
+
+Every adjustment changes somebody's score, so nothing is quietly dropped: a row that breaks
+a rule is left out of the frame *and* reported as an ERROR at its cell (`adjustments!B7`).
+Rules and their decisions (docs/adjustments.md repeats them for planning staff):
+
+- `kpi_id` names a leaf KPI in the unit's agreement for the KPI fields (value, numerator,
+  denominator, level, score, exempt); `*` is refused there, since one correction for every
+  KPI of a unit is never what a KPI owner means. The unit fields (submitted_on, late_days)
+  concern the submission as a whole and need `*`.
+- A field must make sense for the KPI: numerator/denominator only on ratio KPIs, value on
+  quantitative KPIs, level on milestone KPIs; score and exempt on any.
+- One row per (unit, kpi, stage, field): two rows for the same thing cannot both be applied
+  and we will not guess which one was meant, so both are left out. An `appeal` row for the
+  same thing as a `review` row is not a duplicate; it replaces the review for the final
+  score. This holds for late_days too: one extra late item per unit and stage.
+- `reason` is required: HR wants every change justified. `reference` (memo, meeting) is
+  optional. `new_value` is required too: to take a KPI out use exempt 1, to give it
+  nothing use score 0.
+- A submitted_on outside the fiscal year (plus half a year for the last round's reports) is
+  accepted with a warning: it is probably a mistyped year.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Iterator
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+import pandas as pd
+import pandera.pandas as pa
+import python_calamine
+
+from kpi_batch.adjustments_template import write_adjustments_template
+from kpi_batch.issues import Issue, Severity, cell_ref, error, warning
+from kpi_batch.model import Formula, Framework, KpiType
+from kpi_batch.schemas.adjustments import (
+    COLUMNS,
+    FIELDS,
+    STAGES,
+    UNIT_FIELDS,
+    WHOLE_UNIT,
+    AdjustmentRows,
+    Adjustments,
+)
+from kpi_batch.thai import arabic_digits, format_date_th, parse_date
+
+__all__ = ["OUTPUT_COLUMNS", "empty_adjustments", "load_adjustments", "write_adjustments_template"]
+
+SHEET = "adjustments"
+OUTPUT_COLUMNS = (*COLUMNS, "excel_row", "new_number", "new_date")
+
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+_FIELDS_TH = "value, numerator, denominator, level, score, exempt, submitted_on, late_days"
+
+
+def load_adjustments(path: Path | str, framework: Framework) -> tuple[pd.DataFrame, list[Issue]]:
+    """Read and check an adjustments workbook against the framework. Never raises on content."""
+    file = str(path)
+    rows, cols, issues = _read_sheet(Path(path), file)
+    if rows is None:
+        return empty_adjustments(), issues
+    row_issues = _schema_issues(rows, cols, file)
+    row_issues += _framework_issues(rows, cols, framework, file)
+    parsed, parse_issues = _parse_values(rows, cols, framework, file)
+    row_issues += parse_issues
+    row_issues += _duplicate_issues(rows, cols, file)
+
+    rejected = {_position(i.cell)[0] for i in row_issues if i.severity is Severity.ERROR}
+    keep = [r for r in rows.index if r not in rejected]
+    frame = rows.loc[keep].copy()
+    frame["new_value"] = pd.Series([parsed[r][0] for r in keep], index=frame.index, dtype="str")
+    frame["excel_row"] = pd.Series(keep, index=frame.index, dtype="int64")
+    frame["new_number"] = pd.Series([parsed[r][1] for r in keep], index=frame.index, dtype=object)
+    frame["new_date"] = pd.Series([parsed[r][2] for r in keep], index=frame.index, dtype=object)
+    frame = Adjustments.validate(frame[list(OUTPUT_COLUMNS)])
+    row_issues.sort(key=lambda i: _position(i.cell))
+    return frame, issues + row_issues
+
+
+def empty_adjustments() -> pd.DataFrame:
+    """An `Adjustments` frame with no rows (no workbook, or nothing usable in it)."""
+    frame = pd.DataFrame(
+        {
+            **{c: pd.Series([], dtype="str") for c in COLUMNS},
+            "excel_row": pd.Series([], dtype="int64"),
+            "new_number": pd.Series([], dtype=object),
+            "new_date": pd.Series([], dtype=object),
+        },
+        index=pd.Index([], dtype="int64"),
+    )
+    return Adjustments.validate(frame)
+
+
+# --- reading ---------------------------------------------------------------------------
+
+
+def _read_sheet(path: Path, file: str) -> tuple[pd.DataFrame | None, dict[str, int], list[Issue]]:
+    """The sheet as text, index = Excel row; and each key's 0-based column in the sheet."""
+    try:
+        workbook = python_calamine.CalamineWorkbook.from_path(str(path))
+        names = workbook.sheet_names
+        if SHEET not in names:
+            found = ", ".join(names)
+            return (
+                None,
+                {},
+                [
+                    error(
+                        "adjustment_sheet_missing",
+                        f"ไม่พบชีต '{SHEET}' ในไฟล์ปรับคะแนน (ชีตที่พบ: {found})",
+                        f"no sheet named '{SHEET}' (found: {found})",
+                        file=file,
+                    )
+                ],
+            )
+        cells = workbook.get_sheet_by_name(SHEET).to_python(skip_empty_area=False)
+    except (OSError, python_calamine.CalamineError, ValueError) as exc:
+        return (
+            None,
+            {},
+            [
+                error(
+                    "adjustment_file_unreadable",
+                    "เปิดไฟล์ปรับคะแนนไม่ได้ โปรดบันทึกเป็น .xlsx แล้วลองใหม่",
+                    f"cannot read the adjustments workbook: {exc}",
+                    file=file,
+                )
+            ],
+        )
+
+    texts = [[_text(v) for v in row] for row in cells]
+    # The header is the first row with anything in it (row 1 in the template).
+    header_row = next((i + 1 for i, row in enumerate(texts) if any(row)), 1)
+    header = [t.lower() for t in texts[header_row - 1]] if texts else []
+    cols: dict[str, int] = {}
+    issues: list[Issue] = []
+    for col, key in enumerate(header):
+        if key not in COLUMNS:
+            continue  # extra columns (notes) are allowed and ignored
+        if key in cols:
+            issues.append(
+                error(
+                    "adjustment_column_duplicate",
+                    f"คอลัมน์ '{key}' ซ้ำกับ {cell_ref(header_row, cols[key])} ให้เหลือคอลัมน์เดียว",
+                    f"column '{key}' appears twice",
+                    file=file,
+                    sheet=SHEET,
+                    cell=cell_ref(header_row, col),
+                    value=key,
+                )
+            )
+        else:
+            cols[key] = col
+    missing = [c for c in COLUMNS if c not in cols]
+    if missing:
+        issues.append(
+            error(
+                "adjustment_column_missing",
+                f"ชีต '{SHEET}' ไม่มีคอลัมน์ {', '.join(missing)} (แถวหัวตารางต้องมี {', '.join(COLUMNS)})",
+                f"sheet '{SHEET}' lacks column(s) {', '.join(missing)}",
+                file=file,
+                sheet=SHEET,
+            )
+        )
+    if issues:
+        return None, cols, issues
+
+    records: dict[int, list[str]] = {}
+    for i in range(header_row, len(texts)):
+        values = [texts[i][cols[c]] if cols[c] < len(texts[i]) else "" for c in COLUMNS]
+        if any(values):
+            records[i + 1] = values
+    frame = pd.DataFrame.from_dict(records, orient="index", columns=list(COLUMNS), dtype="str")
+    frame = frame.reindex(columns=list(COLUMNS)).astype("str")
+    frame.index = pd.Index(list(records), dtype="int64")
+    for key in ("stage", "field"):
+        frame[key] = frame[key].str.lower()
+    for key in ("unit_id", "kpi_id"):
+        frame[key] = frame[key].map(arabic_digits)
+    return frame, cols, []
+
+
+def _text(value: object) -> str:
+    """A cell as text: numbers without a spurious `.0`, dates as ISO, blanks as ''."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            return str(value)
+        return _plain(Decimal(repr(value)))
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def _plain(number: Decimal) -> str:
+    """Decimal -> '73.5', '100', '0.25' (never exponent notation)."""
+    text = format(number.normalize(), "f")
+    return "0" if text in ("-0", "+0") else text
+
+
+# --- checks ----------------------------------------------------------------------------
+
+
+def _schema_issues(rows: pd.DataFrame, cols: dict[str, int], file: str) -> list[Issue]:
+    try:
+        AdjustmentRows.validate(rows, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        cases = exc.failure_cases
+    else:
+        return []
+    issues = []
+    for case in cases.itertuples(index=False):
+        column, code, row = str(case.column), str(case.check), case.index
+        if row is None or pd.isna(row) or column not in cols:
+            # Not a cell problem: the frame is built by `_read_sheet`, so this is a bug.
+            raise RuntimeError(f"unexpected schema failure: {column} {code}")
+        issues.append(_row_issue(code, rows, int(row), column, cols, file))
+    return issues
+
+
+_ROW_MESSAGES = {
+    "adjustment_unit_missing": (
+        "ต้องระบุรหัสหน่วยงาน (unit_id)",
+        "unit_id is empty",
+    ),
+    "adjustment_kpi_missing": (
+        "ต้องระบุรหัสตัวชี้วัด (kpi_id) หรือ * สำหรับ submitted_on และ late_days",
+        "kpi_id is empty (use * for submitted_on and late_days)",
+    ),
+    "adjustment_bad_stage": (
+        "ขั้นตอน (stage) ต้องเป็น review (ทบทวนโดยเจ้าภาพตัวชี้วัด) หรือ appeal (อุทธรณ์)",
+        "stage must be review or appeal",
+    ),
+    "adjustment_bad_field": (
+        f"รายการที่แก้ไข (field) ต้องเป็นหนึ่งใน {_FIELDS_TH}",
+        f"field must be one of {_FIELDS_TH}",
+    ),
+    "adjustment_value_missing": (
+        "ต้องระบุค่าใหม่ (new_value)",
+        "new_value is empty",
+    ),
+    "adjustment_reason_missing": (
+        "ต้องระบุเหตุผล (reason) ของการแก้ไขทุกครั้ง",
+        "every adjustment needs a reason",
+    ),
+}
+
+
+def _row_issue(
+    code: str, rows: pd.DataFrame, row: int, column: str, cols: dict[str, int], file: str
+) -> Issue:
+    th, en = _ROW_MESSAGES[code]
+    return _issue(error, code, th, en, rows, row, column, cols, file)
+
+
+def _issue(
+    make: Callable[..., Issue],
+    code: str,
+    th: str,
+    en: str,
+    rows: pd.DataFrame,
+    row: int,
+    column: str,
+    cols: dict[str, int],
+    file: str,
+) -> Issue:
+    return make(
+        code,
+        th,
+        en,
+        file=file,
+        sheet=SHEET,
+        cell=cell_ref(row, cols[column]),
+        value=str(rows.at[row, column]),
+        unit_id=str(rows.at[row, "unit_id"]),
+        kpi_id=str(rows.at[row, "kpi_id"]),
+    )
+
+
+def _framework_issues(
+    rows: pd.DataFrame, cols: dict[str, int], framework: Framework, file: str
+) -> list[Issue]:
+    """Unit and KPI exist, `*` used where it belongs, the field fits the KPI."""
+    units = {u.unit_id for u in framework.units}
+    issues = []
+    for row, r in _records(rows):
+        unit, kpi, field = str(r["unit_id"]), str(r["kpi_id"]), str(r["field"])
+
+        def add(code: str, th: str, en: str, column: str, row: int = row) -> None:
+            issues.append(_issue(error, code, th, en, rows, row, column, cols, file))
+
+        if not unit:
+            continue
+        if unit not in units:
+            add(
+                "adjustment_unknown_unit",
+                f"ไม่พบหน่วยงานรหัส '{unit}' ในกรอบการประเมิน โปรดตรวจสอบรหัสหน่วยงาน",
+                f"unit '{unit}' is not in the framework",
+                "unit_id",
+            )
+            continue
+        if not kpi or field not in FIELDS:
+            continue
+        if field in UNIT_FIELDS:
+            if kpi != WHOLE_UNIT:
+                add(
+                    "adjustment_needs_whole_unit",
+                    f"{field} ใช้กับการส่งผลของทั้งหน่วยงาน ให้ใส่ kpi_id เป็น *",
+                    f"{field} concerns the whole submission: kpi_id must be *",
+                    "kpi_id",
+                )
+            continue
+        if kpi == WHOLE_UNIT:
+            add(
+                "adjustment_whole_unit_not_allowed",
+                f"การแก้ไข {field} ต้องระบุรหัสตัวชี้วัด (ใช้ * ได้เฉพาะ submitted_on และ late_days)",
+                f"{field} needs a KPI id; * is only for submitted_on and late_days",
+                "kpi_id",
+            )
+            continue
+        agreement = {item.kpi.kpi_id: item.kpi for item in framework.agreements.get(unit, ())}
+        if kpi not in agreement:
+            add(
+                "adjustment_unknown_kpi",
+                f"ตัวชี้วัด '{kpi}' ไม่อยู่ในคำรับรองฯ ของหน่วยงาน {unit}"
+                " (ต้องเป็นตัวชี้วัดย่อยที่มีน้ำหนัก) โปรดตรวจสอบรหัสตัวชี้วัด",
+                f"KPI '{kpi}' is not a weighted KPI in unit {unit}'s agreement",
+                "kpi_id",
+            )
+            continue
+        fit = _field_fits(field, agreement[kpi].kpi_type, agreement[kpi].formula)
+        if fit:
+            add(
+                "adjustment_field_not_for_kpi",
+                f"ตัวชี้วัด {kpi} {fit[0]} จึงแก้ไข {field} ไม่ได้",
+                f"KPI {kpi} {fit[1]}, so {field} does not apply",
+                "field",
+            )
+    return issues
+
+
+def _field_fits(field: str, kpi_type: KpiType | None, formula: Formula) -> tuple[str, str] | None:
+    """None when `field` applies to such a KPI, else (Thai, English) saying why not."""
+    milestone = kpi_type is KpiType.MILESTONE
+    if field == "level" and not milestone:
+        return "เป็นตัวชี้วัดเชิงปริมาณ (ใช้ value)", "is quantitative (use value)"
+    if field == "value" and milestone:
+        return "เป็นตัวชี้วัดแบบขั้นตอน (ใช้ level)", "is a milestone KPI (use level)"
+    if field in ("numerator", "denominator") and (milestone or formula is not Formula.RATIO):
+        return "ไม่ได้คำนวณจากตัวตั้ง/ตัวหาร (ใช้ value หรือ level)", "is not a ratio KPI"
+    return None
+
+
+Parsed = tuple[str, Decimal | None, dt.date | None]
+
+
+def _parse_values(
+    rows: pd.DataFrame, cols: dict[str, int], framework: Framework, file: str
+) -> tuple[dict[int, Parsed], list[Issue]]:
+    """new_value for its field -> (normalised text, number, date), or an issue at its cell."""
+    top = framework.settings.top_point
+    fy_start = dt.date(framework.settings.fiscal_year_ce - 1, 10, 1)
+    fy_end = dt.date(framework.settings.fiscal_year_ce, 9, 30)
+    parsed: dict[int, Parsed] = {}
+    issues: list[Issue] = []
+    for row, r in _records(rows):
+        text, field = str(r["new_value"]), str(r["field"])
+        parsed[row] = (text, None, None)
+        if not text or field not in FIELDS:
+            continue
+
+        def add(
+            code: str, th: str, en: str, make: Callable[..., Issue] = error, row: int = row
+        ) -> None:
+            issues.append(_issue(make, code, th, en, rows, row, "new_value", cols, file))
+
+        if field == "submitted_on":
+            day = parse_date(text)
+            if day is None:
+                add(
+                    "adjustment_bad_date",
+                    f"อ่านวันที่ '{text}' ไม่ได้ ให้พิมพ์เช่น 6 มี.ค. 2567 หรือ 6/3/2567",
+                    f"'{text}' is not a date (write e.g. 6 มี.ค. 2567 or 6/3/2567)",
+                )
+                continue
+            parsed[row] = (day.isoformat(), None, day)
+            if not fy_start <= day <= fy_end + dt.timedelta(days=183):
+                add(
+                    "adjustment_date_unusual",
+                    f"วันที่ส่ง {format_date_th(day)} อยู่นอกปีงบประมาณ"
+                    f" {framework.settings.fiscal_year} โปรดตรวจสอบปี พ.ศ.",
+                    f"submitted_on {day.isoformat()} is outside the fiscal year",
+                    warning,
+                )
+            continue
+
+        number = _number(text)
+        if number is None:
+            add(
+                "adjustment_bad_number",
+                f"ค่าใหม่ '{text}' ไม่ใช่ตัวเลข",
+                f"new_value '{text}' is not a number",
+            )
+            continue
+        if field == "exempt" and number not in (0, 1):
+            add(
+                "adjustment_bad_exempt",
+                "exempt ต้องเป็น 1 (ยกเว้นตัวชี้วัดนี้) หรือ 0 (ยกเลิกการยกเว้น)",
+                "exempt must be 1 (exempt the KPI) or 0 (not exempt)",
+            )
+            continue
+        if field == "late_days" and (number < 0 or number != number.to_integral_value()):
+            add(
+                "adjustment_bad_late_days",
+                "จำนวนวันล่าช้า (late_days) ต้องเป็นจำนวนเต็มตั้งแต่ 0 ขึ้นไป",
+                "late_days must be a whole number, 0 or more",
+            )
+            continue
+        if field == "score" and not 0 <= number <= top:
+            add(
+                "adjustment_score_out_of_range",
+                f"คะแนน {_plain(number)} ต้องอยู่ระหว่าง 0 ถึง {_plain(top)}",
+                f"score {_plain(number)} must be between 0 and {_plain(top)}",
+            )
+            continue
+        if field == "denominator" and number == 0:
+            add(
+                "adjustment_bad_number",
+                "ตัวหาร (denominator) ต้องไม่เป็น 0",
+                "denominator must not be 0",
+            )
+            continue
+        if field in ("numerator", "denominator", "level") and number < 0:
+            add(
+                "adjustment_bad_number",
+                f"{field} ต้องไม่ติดลบ",
+                f"{field} must not be negative",
+            )
+            continue
+        parsed[row] = (_plain(number), number, None)
+    return parsed, issues
+
+
+def _number(text: str) -> Decimal | None:
+    """'1,234.5', '๗๓.๕', '85%' -> Decimal; None when not a plain number."""
+    cleaned = arabic_digits(text).replace(",", "").replace(" ", "").removesuffix("%")
+    if not _NUMBER.match(cleaned):
+        return None
+    try:
+        return Decimal(cleaned)
+    except InvalidOperation:  # pragma: no cover - the pattern already excludes these
+        return None
+
+
+def _duplicate_issues(rows: pd.DataFrame, cols: dict[str, int], file: str) -> list[Issue]:
+    first: dict[tuple[str, ...], int] = {}
+    reported: set[int] = set()
+    issues = []
+    for row, r in _records(rows):
+        key = (str(r["unit_id"]), str(r["kpi_id"]), str(r["stage"]), str(r["field"]))
+        if not all(key) or key[2] not in STAGES or key[3] not in FIELDS:
+            continue
+        if key not in first:
+            first[key] = row
+            continue
+        earlier = first[key]
+        th = (
+            f"แถว {earlier} และแถว {row} แก้ไขรายการเดียวกัน ({', '.join(key)})"
+            " จึงไม่ใช้ทั้งสองแถว ให้เหลือแถวเดียว"
+        )
+        en = (
+            f"rows {earlier} and {row} adjust the same thing ({', '.join(key)}); neither is applied"
+        )
+        issues.append(
+            _issue(error, "adjustment_duplicate", th, en, rows, row, "unit_id", cols, file)
+        )
+        if earlier not in reported:  # the first row is left out too: mark it once
+            reported.add(earlier)
+            issues.append(
+                _issue(error, "adjustment_duplicate", th, en, rows, earlier, "unit_id", cols, file)
+            )
+    return issues
+
+
+def _records(rows: pd.DataFrame) -> Iterator[tuple[int, dict[str, str]]]:
+    """(Excel row, {column: text}) in sheet order."""
+    yield from zip(rows.index.tolist(), rows.to_dict("records"), strict=True)
+
+
+def _position(cell: str) -> tuple[int, int]:
+    """'AB12' -> (12, 27): sorts issues in reading order."""
+    m = re.fullmatch(r"([A-Z]+)(\d+)", cell)
+    if not m:
+        return (0, 0)
+    col = 0
+    for ch in m[1]:
+        col = col * 26 + ord(ch) - 64
+    return (int(m[2]), col)
