@@ -1,0 +1,246 @@
+"""`score_round`: one round's results -> KPI scores, unit scores, ranks and bands. Pure.
+
+The stages, each a module: `adjust` (reviews, appeals) -> `score` (KPI scores, unit totals,
+subtotals) -> `deductions` (late items) -> `rank` (ranks, bands). The frames and their
+columns are in `schemas/scoring.py`.
+
+Two runs of the same stages make the two published scores (DOMAIN §3.7):
+- pre_appeal_score = (total with review adjustments) - (deductions with review
+  adjustments), floored at 0 and rounded: the score published before appeals, so it already
+  carries the late-submission deductions a unit would appeal against;
+- final_score = the same with review and appeal adjustments. Ranks and bands use it.
+When there is no appeal row the final run is the pre-appeal run.
+
+Only units with an accepted submission are scored; the others are in `unit_scores` with
+status missing / rejected and empty scores, and have no KPI rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+import pandas as pd
+from pandera.typing import DataFrame
+
+from kpi_batch.adjust import STAGES, Adjusted, apply_adjustments
+from kpi_batch.deductions import deduct, late_items, unit_deductions
+from kpi_batch.errors import UsageError
+from kpi_batch.issues import Issue, warning
+from kpi_batch.model import Framework
+from kpi_batch.rank import assign_bands, band_limits, order_units, rank_units
+from kpi_batch.rounding import pad, to_units
+from kpi_batch.schemas.scoring import (
+    HR_COLUMNS,
+    AppliedAdjustments,
+    BandLimits,
+    KpiScores,
+    LateItems,
+    MissingKpis,
+    Results,
+    Submissions,
+    Subtotals,
+    UnitScores,
+)
+from kpi_batch.score import Plan, build_plan, score_kpis, subtotals, unit_totals
+
+KPI_COLUMNS = [
+    "unit_id",
+    "kpi_id",
+    "value",
+    "score",
+    "weight",
+    "weighted_score",
+    "status",
+    "pre_appeal_score",
+    "kpi_name",
+    "parent_id",
+    "component",
+    "kpi_type",
+    "direction",
+    "formula",
+    "method",
+    "rule",
+    "lower_threshold",
+    "lower_point",
+    "upper_threshold",
+    "upper_point",
+    "explanation",
+]
+
+
+@dataclass(frozen=True)
+class ScoredRound:
+    round_id: str
+    kpi_scores: DataFrame[KpiScores]
+    unit_scores: DataFrame[UnitScores]  # ranked units first, in rank order
+    subtotals: DataFrame[Subtotals]
+    adjustments: DataFrame[AppliedAdjustments]  # every applied row, both stages
+    missing: DataFrame[MissingKpis]
+    late_items: DataFrame[LateItems]  # final run
+    band_limits: DataFrame[BandLimits]
+    issues: tuple[Issue, ...]
+
+
+@dataclass(frozen=True)
+class _Stage:
+    adjusted: Adjusted
+    kpis: pd.DataFrame
+    totals: pd.DataFrame
+    items: pd.DataFrame
+    deductions: pd.DataFrame
+    issues: list[Issue]
+
+
+def _run(
+    framework: Framework,
+    round_id: str,
+    plan: Plan,
+    results: pd.DataFrame,
+    submissions: pd.DataFrame,
+    adjustments: pd.DataFrame | None,
+    stages: Sequence[str],
+) -> _Stage:
+    adjusted = apply_adjustments(framework, results, submissions, adjustments, stages)
+    kpis, issues = score_kpis(framework, plan, adjusted.results)
+    totals, kpis = unit_totals(framework, plan, kpis)
+    items = late_items(framework, round_id, adjusted.submissions, adjusted.late_extra)
+    return _Stage(adjusted, kpis, totals, items, unit_deductions(items), issues)
+
+
+def _unit_scores(
+    framework: Framework, submissions: pd.DataFrame, pre: _Stage, final: _Stage
+) -> pd.DataFrame:
+    settings = framework.settings
+    d, mode = settings.decimals, settings.rounding
+    status_of = dict(zip(submissions["unit_id"], submissions["status"], strict=True))
+
+    def by_unit(frame: pd.DataFrame, col: str) -> dict[str, object]:
+        return dict(zip(frame["unit_id"], frame[col], strict=True))
+
+    pre_total, fin_total = by_unit(pre.totals, "total"), by_unit(final.totals, "total")
+    pre_ded, fin_ded = by_unit(pre.deductions, "deduction"), by_unit(final.deductions, "deduction")
+    late = by_unit(final.deductions, "days_late")
+    counts = final.totals.set_index("unit_id")[["n_kpis", "n_missing", "n_exempt"]]
+    rows = []
+    for unit in framework.units:
+        u = unit.unit_id
+        accepted = status_of.get(u) == "accepted"
+        pt, ft = pre_total.get(u), fin_total.get(u)
+        pd_ = pad(pre_ded.get(u, Decimal(0)), d)  # type: ignore[arg-type]
+        fd = pad(fin_ded.get(u, Decimal(0)), d)  # type: ignore[arg-type]
+        pre_score = deduct(pt, pd_, d, mode) if accepted and pt is not None else None  # type: ignore[arg-type]
+        fin_score = deduct(ft, fd, d, mode) if accepted and ft is not None else None  # type: ignore[arg-type]
+        rows.append(
+            {
+                "unit_id": u,
+                "unit_name": unit.name,
+                "cluster_id": unit.cluster_id,
+                "pre_appeal_score": pre_score,
+                "deduction": fd if accepted else None,
+                "final_score": fin_score,
+                "days_late": late.get(u) if accepted else None,
+                "status": "scored" if accepted else status_of.get(u, "missing"),
+                "pre_appeal_total": pt if accepted else None,
+                "pre_appeal_deduction": pd_ if accepted else None,
+                "final_total": ft if accepted else None,
+                "final_units": None if fin_score is None else to_units(fin_score, d),
+            }
+        )
+    out = pd.DataFrame(rows)
+    for col in ("days_late", "final_units"):
+        out[col] = out[col].astype("Int64")
+    out = out.merge(counts, left_on="unit_id", right_index=True, how="left")
+    for col in ("n_kpis", "n_missing", "n_exempt"):
+        out[col] = out[col].astype("Int64")
+    return out
+
+
+def score_round(
+    framework: Framework,
+    round_id: str,
+    results: pd.DataFrame,
+    submissions: pd.DataFrame,
+    adjustments: pd.DataFrame | None = None,
+) -> ScoredRound:
+    """Score, deduct, rank and band one round (see the module docstring)."""
+    try:
+        framework.round(round_id)
+    except KeyError as exc:
+        raise UsageError(f"unknown round {round_id!r}") from exc
+    results = Results.validate(results)
+    submissions = Submissions.validate(submissions)
+    issues: list[Issue] = []
+    known = {u.unit_id for u in framework.units}
+    for u in sorted(set(submissions["unit_id"]) - known):
+        issues.append(
+            warning(
+                "submission_unknown_unit",
+                f"หน่วยงาน {u} ไม่อยู่ในกรอบการประเมิน จึงไม่นำมาคิดคะแนน",
+                f"unit {u} is not in the framework; ignored",
+                unit_id=u,
+            )
+        )
+    accepted = set(submissions.loc[submissions["status"] == "accepted", "unit_id"])
+    for u in sorted(accepted & set(submissions.loc[submissions["submitted_on"].isna(), "unit_id"])):
+        issues.append(
+            warning(
+                "submission_no_date",
+                f"หน่วยงาน {u} ไม่ระบุวันที่ส่ง จึงไม่คิดการหักคะแนนส่งล่าช้า",
+                f"unit {u} has no submission date; no late deduction",
+                unit_id=u,
+            )
+        )
+    plan = build_plan(framework, round_id)
+    plan = Plan(
+        plan.frame[plan.frame["unit_id"].isin(accepted)].reset_index(drop=True),
+        plan.spec_pairs,
+        plan.thresholds,
+        plan.higher,
+        plan.step,
+        plan.weight_places,
+        plan.ancestors,
+    )
+    results = results[results["unit_id"].isin(accepted)]
+    pre = _run(framework, round_id, plan, results, submissions, adjustments, ("review",))
+    has_appeal = adjustments is not None and bool((adjustments["stage"] == "appeal").any())
+    final = (
+        _run(framework, round_id, plan, results, submissions, adjustments, STAGES)
+        if has_appeal
+        else pre
+    )
+    issues += pre.issues + final.issues + list(pre.adjusted.issues + final.adjusted.issues)
+
+    kpis = final.kpis.assign(pre_appeal_score=pre.kpis["score"].to_numpy())
+    units = _unit_scores(framework, submissions, pre, final)
+    scores = units["final_score"].tolist()
+    settings = framework.settings
+    bands = assign_bands(scores, framework.bands, settings.band_method)
+    units["band"] = [None if b is None else b.band_id for b in bands]
+    units["band_name"] = [None if b is None else b.name for b in bands]
+    units = order_units(rank_units(units))
+    units = units[[*HR_COLUMNS, *(c for c in units.columns if c not in HR_COLUMNS)]]
+    units = units.drop(columns="final_units")
+    missing = kpis.loc[kpis["status"] == "missing", ["unit_id", "kpi_id", "kpi_name", "weight"]]
+    applied = pd.concat(
+        [pre.adjusted.applied, final.adjusted.applied[final.adjusted.applied["stage"] == "appeal"]]
+        if has_appeal
+        else [pre.adjusted.applied],
+        ignore_index=True,
+    )
+    return ScoredRound(
+        round_id=round_id,
+        kpi_scores=KpiScores.validate(kpis[KPI_COLUMNS].reset_index(drop=True)),
+        unit_scores=UnitScores.validate(units),
+        subtotals=Subtotals.validate(subtotals(framework, plan, final.kpis)),
+        adjustments=AppliedAdjustments.validate(applied),
+        missing=MissingKpis.validate(missing.reset_index(drop=True)),
+        late_items=LateItems.validate(final.items),
+        band_limits=BandLimits.validate(
+            band_limits(
+                scores, framework.bands, settings.band_method, settings.decimals, settings.rounding
+            )
+        ),
+        issues=tuple(dict.fromkeys(issues)),
+    )
