@@ -59,12 +59,12 @@ _LEADING = (
 )
 _TRAILING = (
     ("value", "ผลการดำเนินงาน", 13),
-    ("numerator", "ตัวตั้ง", 12),
-    ("denominator", "ตัวหาร", 12),
-    ("level", "ระดับขั้นตอนที่ทำได้", 12),
-    ("note", "หมายเหตุ / คำชี้แจง", 24),
+    ("numerator", "ตัวตั้ง", 11),
+    ("denominator", "ตัวหาร", 11),
+    ("level", "ระดับขั้นตอนที่ทำได้", 11),
+    ("note", "หมายเหตุ / คำชี้แจง", 22),
 )
-_CONTEXT_WIDTH = 18
+_CONTEXT_WIDTH = 26
 _CRITERIA_WIDTH = 11
 _BODY_SIZE = 14
 _HEADER_SIZE = 12
@@ -360,7 +360,7 @@ def _write_report(
     ]
     for kpi_id, source in derived:
         notes.append(
-            f"* ตัวชี้วัด {kpi_id}: เกณฑ์รอบนี้คำนวณจากเกณฑ์รอบ {_round_label(fw, source)} "
+            f"* ตัวชี้วัด {kpi_id}: เกณฑ์รอบนี้คำนวณจากเกณฑ์ของ{_round_label(fw, source)} "
             "ตามหลักเกณฑ์ 6 เดือน (ระดับกลาง = ค่าเป้าหมายระดับสูงสุด ÷ 2 ช่วงห่างเท่าเดิม)"
         )
     for note in notes:
@@ -567,7 +567,7 @@ def _lines(text: str, width: float, size: int = _BODY_SIZE) -> float:
     lay out themselves, so the heights are set here. One Thai base character is about
     one column-width unit at the body size.
     """
-    per_line = max(1.0, (width - 1) * _BODY_SIZE / size * 0.9)
+    per_line = max(1.0, (width - 1) * _BODY_SIZE / size * 0.8)
     return sum(
         max(1, math.ceil(len(_COMBINING.sub("", part)) / per_line)) for part in text.split("\n")
     )
@@ -602,7 +602,7 @@ def _context_text(fw: Framework, unit_id: str, item: AgreementItem) -> str:
 
 def _round_label(fw: Framework, round_id: str) -> str:
     try:
-        return f"{round_id} ({fw.round(round_id).name})"
+        return f"{fw.round(round_id).name} [{round_id}]"
     except KeyError:
         return round_id
 
