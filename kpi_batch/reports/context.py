@@ -1,0 +1,41 @@
+"""What every report of a run is written from: one immutable value, built by the pipeline.
+
+Reports never read disk or the clock: all they show comes from here, so the same inputs and
+as-of date give the same bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pandas as pd
+
+from kpi_batch.issues import Issue
+from kpi_batch.model import Framework, Round
+from kpi_batch.scoring import ScoredRound
+
+
+@dataclass(frozen=True)
+class ReportContext:
+    framework: Framework
+    round: Round
+    as_of: dt.date
+    run_id: str  # e.g. "2567/R1/2024-03-10_1"; shown in notes and print headers
+    scored: ScoredRound
+    # The intake register, one row per input file: path, sha256, size, unit_id, status,
+    # errors, warnings, reasons (see kpi_batch.intake).
+    inputs: pd.DataFrame
+    # Every problem found in inputs (intake and adjustments), for the unit workbooks.
+    input_issues: tuple[Issue, ...] = ()
+    # Earlier runs of this fiscal year from the history store, one row per (run, unit):
+    # run_id, as_of, round_id, unit_id, final_score, rank. None when there is no history yet.
+    history: pd.DataFrame | None = None
+    package_version: str = ""
+
+    @property
+    def fiscal_year(self) -> int:
+        return self.framework.settings.fiscal_year
+
+    def unit_name(self, unit_id: str) -> str:
+        return self.framework.unit(unit_id).name
