@@ -1,0 +1,141 @@
+"""The validation report workbook, from hand-made issues and registers."""
+
+from __future__ import annotations
+
+import shutil
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from kpi_batch.reports.validation import REPORT_NAME, write_validation_report
+from tests.report_factories import (
+    FORMULA_TEXT,
+    UNITS,
+    render_pdf,
+    sample_issues,
+    sample_register,
+)
+
+
+def _rows(ws: openpyxl.worksheet.worksheet.Worksheet) -> list[list[object]]:
+    return [[c.value for c in row] for row in ws.iter_rows()]
+
+
+@pytest.fixture
+def report(tmp_path: Path) -> Path:
+    return write_validation_report(tmp_path, sample_issues(), sample_register(), UNITS)
+
+
+def test_name_sheets_and_tables(report: Path) -> None:
+    assert report.name == REPORT_NAME and "validation" in report.name
+    wb = openpyxl.load_workbook(report)
+    assert wb.sheetnames == ["สรุปรายหน่วยงาน (units)", "ปัญหาที่พบ (issues)", "ไฟล์ที่รับ (files)"]
+    tables = {name: set(wb[name].tables) for name in wb.sheetnames}
+    assert list(tables.values()) == [{"units"}, {"issues"}, {"files"}]
+    for ws in wb.worksheets:
+        assert ws.freeze_panes == "A2"
+        assert ws.page_setup.orientation == "landscape"
+        assert ws.page_setup.paperSize == 9
+        assert ws.print_title_rows == "$1:$1"
+        assert ws["A2"].font.name == "TH Sarabun New"
+        # Thai first, the key in parentheses
+        assert all(str(c.value).endswith(")") for c in ws[1] if c.value != "round_id")
+
+
+def test_one_row_per_issue_with_place_and_severity(report: Path) -> None:
+    ws = openpyxl.load_workbook(report)["ปัญหาที่พบ (issues)"]
+    header, *rows = _rows(ws)
+    assert header[:4] == [
+        "ไฟล์ (file)",
+        "หน่วยงาน (unit_id)",
+        "ชื่อหน่วยงาน (unit_name)",
+        "ตำแหน่ง (where)",
+    ]
+    by_code = {r[6]: r for r in rows}
+    assert len(rows) == 5
+    # unit, file; errors before warnings; issues with no unit last
+    assert [r[6] for r in rows] == [
+        "value_not_number", "value_above_100", "note_formula", "template_outdated",
+        "adjustment_unknown_kpi",
+    ]  # fmt: skip
+    assert by_code["value_not_number"][3] == "results!H7"
+    assert by_code["value_not_number"][5] == "ผิดพลาด (error)"
+    assert by_code["value_above_100"][5] == "คำเตือน (warning)"
+    assert by_code["note_formula"][1:3] == ["U02", "สำนักงานเลขานุการกรม"]  # via the register
+    assert by_code["template_outdated"][3] is None  # whole file: no cell
+    assert by_code["adjustment_unknown_kpi"][1] is None
+    fills = {r[6]: ws.cell(i + 2, 6).fill.fgColor.rgb for i, r in enumerate(rows)}
+    assert fills["value_not_number"] != fills["value_above_100"]
+
+
+def test_input_text_is_never_a_formula(report: Path) -> None:
+    wb = openpyxl.load_workbook(report)
+    found = [
+        (ws.title, c.coordinate, c.data_type)
+        for ws in wb.worksheets
+        for row in ws.iter_rows()
+        for c in row
+        if c.value == FORMULA_TEXT
+    ]
+    assert len(found) == 2 and all(kind == "s" for _, _, kind in found)
+    with zipfile.ZipFile(report) as z:
+        sheets = [n for n in z.namelist() if n.startswith("xl/worksheets/sheet")]
+        assert not any(b"<f>" in z.read(n) for n in sheets)
+
+
+def test_unit_summary(report: Path) -> None:
+    header, *rows = _rows(openpyxl.load_workbook(report)["สรุปรายหน่วยงาน (units)"])
+    assert header == [
+        "รหัสหน่วยงาน (unit_id)", "หน่วยงาน (unit_name)", "จำนวนไฟล์ (files)", "สถานะ (status)",
+        "ข้อผิดพลาด (errors)", "คำเตือน (warnings)",
+    ]  # fmt: skip
+    assert rows == [
+        ["U01", "กองแผนงาน", 1, "รับแล้ว (accepted)", 1, 1],
+        ["U02", "สำนักงานเลขานุการกรม", 1, "รับแล้ว (accepted)", 1, 0],
+        ["U03", "ศูนย์อนามัยที่ 1", 1, "ไม่รับ (rejected)", 1, 0],
+        [None, "(ไม่ระบุหน่วยงาน)", 0, None, 1, 0],
+    ]
+
+
+def test_units_without_files_and_unknown_units(tmp_path: Path) -> None:
+    register = sample_register()
+    register.loc[3] = ["inbox/x.xlsx", "d" * 64, 1, "U99", "rejected", 1, 0, "", "R1"]
+    path = write_validation_report(tmp_path / "v.xlsx", [], register, {**UNITS, "U04": "กองคลัง"})
+    _, *rows = _rows(openpyxl.load_workbook(path)["สรุปรายหน่วยงาน (units)"])
+    assert [r[0] for r in rows] == ["U01", "U02", "U03", "U04", "U99"]
+    assert rows[3][2:4] == [0, "ไม่ได้ส่ง (missing)"]
+
+
+def test_files_sheet_follows_the_register(report: Path) -> None:
+    header, *rows = _rows(openpyxl.load_workbook(report)["ไฟล์ที่รับ (files)"])
+    assert header == [
+        "ไฟล์ (path)", "รหัสหน่วยงาน (unit_id)", "สถานะ (status)", "ข้อผิดพลาด (errors)",
+        "คำเตือน (warnings)", "เหตุผล (reasons)", "ขนาด (ไบต์) (size)", "round_id",
+        "ค่าตรวจสอบ (sha256)",
+    ]  # fmt: skip
+    assert rows[0] == [
+        "inbox/U01_กองแผนงาน.xlsx", "U01", "รับแล้ว (accepted)", 1, 1, None, 12345, "R1", "a" * 64,
+    ]  # fmt: skip
+
+
+def test_no_issues_and_empty_register(tmp_path: Path) -> None:
+    path = write_validation_report(tmp_path / "validation.xlsx", [], pd.DataFrame(), {})
+    wb = openpyxl.load_workbook(path)
+    assert _rows(wb["ปัญหาที่พบ (issues)"])[1][7] == "ไม่พบปัญหา"
+    assert _rows(wb["สรุปรายหน่วยงาน (units)"])[1:] == [["ไม่มีข้อมูล (no data)"] + [None] * 5]
+
+
+def test_same_inputs_same_bytes(tmp_path: Path) -> None:
+    a = write_validation_report(tmp_path / "a.xlsx", sample_issues(), sample_register(), UNITS)
+    b = write_validation_report(
+        tmp_path / "b.xlsx", list(reversed(sample_issues())), sample_register(), UNITS
+    )
+    assert a.read_bytes() == b.read_bytes()
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed")
+def test_libreoffice_renders_it(report: Path, tmp_path: Path) -> None:
+    render_pdf(report, tmp_path / "pdf")
