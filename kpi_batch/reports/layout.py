@@ -13,12 +13,21 @@ from typing import Any
 
 from xlsxwriter.worksheet import Worksheet
 
+from kpi_batch.issues import Severity
+
 FONT = "TH Sarabun New"
 FONT_SIZE = 14
 LINE_PT = 21.0  # one line of 14 pt TH Sarabun New, with its tall Thai vowels and marks
 HEADER_PT = 24.0  # set on header rows: auto height clips Thai marks and underscores
 # Pinned document times: the same input gives the same bytes (golden files, checksums).
 PINNED_CREATED = dt.datetime(2024, 1, 1)
+
+# Severity -> (fill, font colour), the same in every workbook: red must be fixed, orange
+# checked. Strong enough to stand out from the unit template's pale yellow input cells.
+SEVERITY_COLOURS = {
+    Severity.ERROR: ("#FF9B9B", "#7A0000"),
+    Severity.WARNING: ("#FFC06A", "#5C3300"),
+}
 
 WORKBOOK_OPTIONS: dict[str, Any] = {
     # Text from inputs is data, never a formula, number or link: `=HYPERLINK(...)` stays text.

@@ -39,6 +39,7 @@ from kpi_batch.issues import Issue, Severity
 from kpi_batch.reports.layout import (
     HEADER_PT,
     PINNED_CREATED,
+    SEVERITY_COLOURS,
     WORKBOOK_OPTIONS,
     fmt,
     print_setup,
@@ -50,10 +51,6 @@ TITLE = "รายงานผลการตรวจสอบไฟล์ (val
 NO_UNIT = "(ไม่ระบุหน่วยงาน)"
 
 SEVERITY_TH = {Severity.ERROR: "ผิดพลาด (error)", Severity.WARNING: "คำเตือน (warning)"}
-_SEVERITY_COLOURS = {
-    Severity.ERROR: ("#FFC7CE", "#9C0006"),
-    Severity.WARNING: ("#FFEB9C", "#7F4F00"),
-}
 # Known intake statuses read in Thai; anything else is shown as it is.
 STATUS_TH = {
     "accepted": "รับแล้ว",
@@ -121,8 +118,9 @@ def write_validation_report(
     register: pd.DataFrame,
     units: Mapping[str, str],
 ) -> Path:
-    """Write the report to `path` (a folder gets `validation_report.xlsx`); returns the file."""
-    target = path / REPORT_NAME if path.is_dir() else path
+    """Write the report to `path` (an .xlsx, or a folder to hold `validation_report.xlsx`)."""
+    is_file = path.suffix.lower() == ".xlsx" and not path.is_dir()
+    target = path if is_file else path / REPORT_NAME
     target.parent.mkdir(parents=True, exist_ok=True)
     unit_of_file = _unit_of_file(register)
     rows = sorted(issues, key=lambda i: _issue_order(i, unit_of_file))
@@ -147,11 +145,11 @@ class _Styles:
         self.number = wb.add_format(fmt(num_format="#,##0", align="center"))
         self.severity = {
             s: wb.add_format(fmt(bold=True, bg_color=bg, font_color=fg))
-            for s, (bg, fg) in _SEVERITY_COLOURS.items()
+            for s, (bg, fg) in SEVERITY_COLOURS.items()
         }
         self.count = {
             s: wb.add_format({"bg_color": bg, "font_color": fg, "bold": True})
-            for s, (bg, fg) in _SEVERITY_COLOURS.items()
+            for s, (bg, fg) in SEVERITY_COLOURS.items()
         }
 
     def cell(self, column: Column) -> Format:
