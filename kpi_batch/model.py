@@ -202,6 +202,11 @@ class Framework:
     fingerprint: str = ""
     source: str = ""  # the path it was read from, for reports
 
+    @property
+    def short_fingerprint(self) -> str:
+        """The first 12 hex digits: enough to tell versions apart on screen and in reports."""
+        return self.fingerprint[:12]
+
     def round(self, round_id: str) -> Round:
         for r in self.rounds:
             if r.round_id == round_id:
@@ -211,7 +216,9 @@ class Framework:
     def round_for_date(self, day: dt.date) -> Round | None:
         """The shortest round whose period contains `day` (6-month before 12-month)."""
         matching = [r for r in self.rounds if r.contains(day)]
-        return min(matching, key=lambda r: (r.period_end - r.period_start, r.round_id), default=None)
+        return min(
+            matching, key=lambda r: (r.period_end - r.period_start, r.round_id), default=None
+        )
 
     def unit(self, unit_id: str) -> Unit:
         for u in self.units:

@@ -1,0 +1,262 @@
+"""Read and check the framework workbook (DOMAIN.md §4) -> `Framework`.
+
+`load_framework` is the only entry point the rest of the program needs. A framework that
+breaks any rule is refused as a whole: `FrameworkError` carries every problem found, each
+naming its `sheet!CELL`, sorted as the planner will walk through the workbook.
+
+The work is split so that only `framework_read` touches the disk:
+  framework_read      calamine -> `Sheet`s (values + Excel rows)
+  schemas.framework   pandera models: columns, required cells, enumerations, formats
+  framework_settings  settings sheet -> `Settings`
+  framework_checks    duplicates, rounds, clusters, units, bands, recipients, holidays
+  framework_kpis      kpis + weights: `*` resolution, KPI tree, agreements
+  framework_criteria  criteria: scale columns, `*` resolution, order, the 6-month rule
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import Enum
+from pathlib import Path
+from types import MappingProxyType
+
+from kpi_batch import framework_checks as checks
+from kpi_batch.errors import FrameworkError
+from kpi_batch.framework_cells import decimal_text
+from kpi_batch.framework_criteria import (
+    CriteriaCheck,
+    full_year_round,
+    point_columns,
+    read_criteria,
+    resolve_criteria,
+)
+from kpi_batch.framework_kpis import KpiTable, read_kpis, read_weights, unit_kpis
+from kpi_batch.framework_read import Sheet, read_sheets
+from kpi_batch.framework_settings import read_settings
+from kpi_batch.framework_spec import FORMAT_VERSION, SHEETS
+from kpi_batch.issues import Issue, has_errors
+from kpi_batch.model import (
+    AgreementItem,
+    Cluster,
+    Criteria,
+    Framework,
+    Round,
+    Settings,
+    Unit,
+)
+from kpi_batch.schemas.framework import prepare, schema_for, sheet_issues
+from kpi_batch.thai import BE_OFFSET
+
+
+def load_framework(path: str | Path) -> Framework:
+    """Read, check and build the framework; raise `FrameworkError` listing every problem."""
+    path = Path(path)
+    sheets, issues = read_sheets(path)
+    issues = [dataclasses.replace(i, file=str(path)) for i in issues]
+    framework: Framework | None = None
+    if sheets:
+        framework, found = check_framework(sheets, source=str(path))
+        issues += found
+    if framework is None or has_errors(issues):
+        raise FrameworkError(str(path), sort_issues(issues))
+    return framework
+
+
+@dataclass
+class _Found:
+    """What the sheets yielded so far; None where a sheet is missing (checks that need it
+    are skipped, the missing sheet is reported once)."""
+
+    issues: list[Issue] = field(default_factory=list)
+    rounds: list[Round] = field(default_factory=list)  # complete rounds only
+    round_ids: set[str] | None = None  # every round id named
+    clusters: list[Cluster] = field(default_factory=list)
+    units: list[Unit] = field(default_factory=list)
+    unit_ids: set[str] | None = None
+    kpis: KpiTable | None = None
+    agreements: dict[str, list[tuple[int, AgreementItem]]] = field(default_factory=dict)
+    criteria: dict[tuple[str, str, str], Criteria] = field(default_factory=dict)
+
+
+def check_framework(
+    raw_sheets: Mapping[str, Sheet], source: str = ""
+) -> tuple[Framework | None, list[Issue]]:
+    """Pure: the sheets as read -> the framework (None if there is any error) and every issue."""
+    sheets = {name: prepare(sheet) for name, sheet in raw_sheets.items()}
+    found = _Found(issues=checks.missing_sheets(sheets))
+    settings_read = read_settings(sheets["settings"]) if "settings" in sheets else None
+    scale = settings_read.scale if settings_read else None
+    if settings_read:
+        found.issues += settings_read.issues
+    columns: dict[Decimal, str] = {}
+    if "criteria" in sheets and scale is not None:
+        columns, column_issues = point_columns(sheets["criteria"], scale)
+        found.issues += column_issues
+
+    skip: dict[str, set[int]] = {}
+    for name, sheet in sheets.items():
+        found.issues += sheet_issues(sheet, schema_for(name, columns.values()))
+        found.issues += checks.empty_sheet(sheet)
+        repeats, skip[name] = checks.duplicates(sheet)
+        found.issues += repeats
+
+    _read_simple(sheets, skip, found)
+    _read_kpis_and_weights(sheets, skip, found)
+    if "criteria" in sheets and scale is not None and len(columns) == len(scale):
+        fiscal_year = settings_read.fiscal_year if settings_read else None
+        check = CriteriaCheck(
+            sheet=sheets["criteria"],
+            scale=scale,
+            columns=columns,
+            kpis=found.kpis,
+            unit_ids=found.unit_ids,
+            rounds=found.rounds,
+            round_ids=found.round_ids,
+            full_year=full_year_round(found.rounds, fiscal_year - BE_OFFSET)
+            if fiscal_year
+            else None,
+            # with the fiscal year or a round unreadable, the full-year round is unknown
+            derive_checked=fiscal_year is not None
+            and len(found.rounds) == len(found.round_ids or ()),
+        )
+        read_criteria(check, skip["criteria"])
+        if "weights" in sheets:
+            found.criteria = resolve_criteria(check, sheets["weights"], found.agreements)
+        found.issues += check.issues.values()
+
+    issues = _unique(found.issues)
+    settings = settings_read.settings if settings_read else None
+    if has_errors(issues) or settings is None or found.kpis is None:
+        return None, issues
+    return _assemble(settings, sheets, skip, found, source), issues
+
+
+def _read_simple(sheets: Mapping[str, Sheet], skip: Mapping[str, set[int]], found: _Found) -> None:
+    if "rounds" in sheets:
+        found.rounds, found.round_ids, issues = checks.read_rounds(sheets["rounds"], skip["rounds"])
+        found.issues += issues
+    cluster_ids = None
+    if "clusters" in sheets:
+        found.clusters = checks.read_clusters(sheets["clusters"], skip["clusters"])
+        cluster_ids = {c.cluster_id for c in found.clusters}
+    if "units" in sheets:
+        found.units, unit_rows, issues = checks.read_units(
+            sheets["units"], skip["units"], cluster_ids
+        )
+        found.unit_ids = set(unit_rows)
+        found.issues += issues
+
+
+def _read_kpis_and_weights(
+    sheets: Mapping[str, Sheet], skip: Mapping[str, set[int]], found: _Found
+) -> None:
+    if "kpis" in sheets:
+        found.kpis = read_kpis(sheets["kpis"], skip["kpis"], found.unit_ids)
+    if "weights" in sheets:
+        weights = read_weights(sheets["weights"], skip["weights"], found.kpis, found.unit_ids)
+        found.issues += weights.issues
+        found.agreements = weights.items
+        if "units" in sheets:
+            found.issues += checks.units_without_weights(
+                sheets["units"], skip["units"], weights.units_seen
+            )
+    if found.kpis is not None:  # after the weights: they add parent problems to the table
+        found.issues += found.kpis.issues.values()
+
+
+def _assemble(
+    settings: Settings,
+    sheets: Mapping[str, Sheet],
+    skip: Mapping[str, set[int]],
+    found: _Found,
+    source: str,
+) -> Framework:
+    assert found.kpis is not None
+    agreements = {
+        u.unit_id: tuple(item for _, item in found.agreements.get(u.unit_id, ()))
+        for u in found.units
+    }
+    kpis = {
+        unit_id: MappingProxyType(dict(unit_kpis(found.kpis, unit_id, items)))
+        for unit_id, items in agreements.items()
+    }
+    framework = Framework(
+        settings=settings,
+        rounds=tuple(found.rounds),
+        clusters=tuple(found.clusters),
+        units=tuple(found.units),
+        kpis=MappingProxyType(kpis),
+        agreements=MappingProxyType(agreements),
+        criteria=MappingProxyType(found.criteria),
+        bands=tuple(checks.read_bands(sheets["bands"], skip["bands"])),
+        recipients=tuple(checks.read_recipients(sheets.get("recipients"))),
+        holidays=tuple(checks.read_holidays(sheets.get("holidays"))),
+        source=source,
+    )
+    return dataclasses.replace(framework, fingerprint=fingerprint(framework))
+
+
+def _unique(issues: list[Issue]) -> list[Issue]:
+    """One issue per code and place (a shared `*` row can fail for several units)."""
+    seen: dict[tuple[str, str, str, str], Issue] = {}
+    for issue in issues:
+        seen.setdefault((issue.code, issue.sheet, issue.cell, issue.message_en), issue)
+    return list(seen.values())
+
+
+_CELL = re.compile(r"^([A-Z]+)(\d+)$")
+
+
+def _place(issue: Issue) -> tuple[int, int, int, str]:
+    order = list(SHEETS).index(issue.sheet) if issue.sheet in SHEETS else -1
+    match = _CELL.match(issue.cell)
+    if match is None:
+        return order, 0, 0, issue.code
+    letters, row = match.groups()
+    col = 0
+    for ch in letters:
+        col = col * 26 + ord(ch) - 64
+    return order, int(row), col, issue.code
+
+
+def sort_issues(issues: list[Issue]) -> list[Issue]:
+    """In workbook order: sheet, then row, then column (stable for equal places)."""
+    return sorted(issues, key=_place)
+
+
+def _canonical(value: object) -> object:
+    """JSON-able form with one spelling per value: 96 and 96.0 are the same threshold."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _canonical(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, Mapping):
+        pairs = [[_canonical(k), _canonical(v)] for k, v in value.items()]
+        return sorted(pairs, key=lambda kv: json.dumps(kv[0], ensure_ascii=False))
+    if isinstance(value, tuple | list):
+        return [_canonical(v) for v in value]
+    if isinstance(value, Decimal):
+        return decimal_text(value)
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def fingerprint(framework: Framework) -> str:
+    """sha256 of what the framework means, not of the file's bytes: re-saving the workbook,
+    reordering columns or typing 96 as 96.0 keeps it; changing a threshold changes it."""
+    content = _canonical(dataclasses.replace(framework, fingerprint="", source=""))
+    payload = json.dumps(
+        {"format": FORMAT_VERSION, "framework": content},
+        ensure_ascii=False,
+        sort_keys=True,
+        separators=(",", ":"),
+    )
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
