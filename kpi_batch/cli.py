@@ -57,6 +57,33 @@ def templates(
         )
 
 
+@app.command("check-framework")
+def check_framework(
+    file: Annotated[Path, typer.Argument(help="กรอบตัวชี้วัด (.xlsx) / framework workbook")],
+) -> None:
+    """ตรวจกรอบตัวชี้วัด แสดงสรุป หรือทุกปัญหาพร้อมเซลล์ / check a framework workbook."""
+    from rich.console import Console
+
+    from kpi_batch.framework import load_framework
+    from kpi_batch.framework_summary import issue_lines, renderables
+
+    console = Console(soft_wrap=True, highlight=False)
+    try:
+        fw = load_framework(file)
+    except FrameworkError as exc:
+        console.print(
+            f"กรอบตัวชี้วัดมีปัญหา {len(exc.issues)} รายการ — แก้ไขแล้วตรวจใหม่ / "
+            f"{len(exc.issues)} problem(s) in {exc.path}; nothing was accepted",
+            style="bold red",
+            markup=False,
+        )
+        for line in issue_lines(exc.issues):
+            console.print(line, markup=False)
+        raise typer.Exit(exc.exit_code) from exc
+    for renderable in renderables(fw):
+        console.print(renderable)
+
+
 def main() -> None:
     app()
 

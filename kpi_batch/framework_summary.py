@@ -1,0 +1,182 @@
+"""What `kpi-batch check-framework` shows for a valid framework: facts, then rich tables.
+
+`summarise` is pure (a `Framework` in, plain values out) so tests can check the numbers;
+`renderables` turns them into rich tables. Printing stays in cli.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from rich.console import RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from kpi_batch.framework_cells import decimal_text
+from kpi_batch.issues import Issue
+from kpi_batch.model import Framework, KpiType
+from kpi_batch.thai import format_date_th
+
+FULL_WEIGHT = Decimal(100)
+
+
+@dataclass(frozen=True)
+class UnitWeights:
+    unit_id: str
+    name: str
+    cluster_id: str
+    kpis: int
+    total: Decimal
+
+    @property
+    def is_full(self) -> bool:
+        return self.total == FULL_WEIGHT
+
+
+@dataclass(frozen=True)
+class FrameworkSummary:
+    organisation: str
+    fiscal_year: int
+    scale: str
+    fingerprint: str
+    units_per_cluster: tuple[tuple[str, str, tuple[str, ...]], ...]  # id, name, unit ids
+    leaf_kpis: int  # distinct weighted KPI ids
+    quantitative: int
+    milestone: int
+    parents: int
+    derived: int  # (unit, kpi, round) criteria from the 6-month rule
+    weights: tuple[UnitWeights, ...]
+
+    @property
+    def notes(self) -> tuple[UnitWeights, ...]:
+        """Units whose weights do not total 100: allowed (the total divides by the weight
+        sum), but usually a typo worth a second look."""
+        return tuple(w for w in self.weights if not w.is_full)
+
+
+def summarise(fw: Framework) -> FrameworkSummary:
+    clusters = tuple(
+        (c.cluster_id, c.name, tuple(u.unit_id for u in fw.units if u.cluster_id == c.cluster_id))
+        for c in fw.clusters
+    )
+    leaves = {i.kpi.kpi_id: i.kpi for items in fw.agreements.values() for i in items}
+    parents = {k for kpis in fw.kpis.values() for k, kpi in kpis.items() if kpi.is_parent}
+    weights = tuple(
+        UnitWeights(
+            u.unit_id,
+            u.name,
+            u.cluster_id,
+            len(fw.agreements.get(u.unit_id, ())),
+            sum((i.weight for i in fw.agreements.get(u.unit_id, ())), Decimal(0)),
+        )
+        for u in fw.units
+    )
+    return FrameworkSummary(
+        organisation=fw.settings.organisation,
+        fiscal_year=fw.settings.fiscal_year,
+        scale=",".join(decimal_text(p) for p in fw.settings.scale),
+        fingerprint=fw.short_fingerprint,
+        units_per_cluster=clusters,
+        leaf_kpis=len(leaves),
+        quantitative=sum(1 for k in leaves.values() if k.kpi_type is KpiType.QUANTITATIVE),
+        milestone=sum(1 for k in leaves.values() if k.kpi_type is KpiType.MILESTONE),
+        parents=len(parents),
+        derived=sum(1 for c in fw.criteria.values() if c.derived_from),
+        weights=weights,
+    )
+
+
+def renderables(fw: Framework) -> list[RenderableType]:
+    s = summarise(fw)
+    settings = fw.settings
+    head = Text()
+    head.append(f"{s.organisation}\n", style="bold")
+    head.append(
+        f"ปีงบประมาณ / fiscal year {s.fiscal_year} (CE {settings.fiscal_year_ce - 1}-"
+        f"{settings.fiscal_year_ce}) · scale {s.scale} · ทศนิยม / decimals {settings.decimals}"
+        f" ({settings.rounding.value}) · fingerprint {s.fingerprint}"
+    )
+    out: list[RenderableType] = [head, _rounds(fw), _clusters(s)]
+    out.append(
+        Text(
+            f"ตัวชี้วัดที่มีน้ำหนัก / weighted KPIs: {s.leaf_kpis} (quantitative {s.quantitative},"
+            f" milestone {s.milestone}) · ตัวชี้วัดหลัก / parents: {s.parents}"
+            f" · เกณฑ์ที่คำนวณตามกฎ 6 เดือน / derived criteria: {s.derived}"
+            f" · กลุ่มคะแนน / bands: {len(fw.bands)} · ผู้รับรายงาน / recipients:"
+            f" {len(fw.recipients)} · วันหยุด / holidays: {len(fw.holidays)}"
+        )
+    )
+    out.append(_weights(s))
+    for w in s.notes:
+        out.append(
+            Text(
+                f"หมายเหตุ / note: {w.unit_id} น้ำหนักรวม {decimal_text(w.total)} ไม่เท่ากับ 100"
+                f" (ไม่ผิด: คะแนนรวมหารด้วยผลรวมน้ำหนัก) / weights total {decimal_text(w.total)},"
+                " not 100 (allowed: the total divides by the weight sum)",
+                style="yellow",
+            )
+        )
+    out.append(Text("ผ่านการตรวจสอบ / framework OK", style="bold green"))
+    return out
+
+
+def _rounds(fw: Framework) -> Table:
+    table = Table(title="รอบการประเมิน / rounds", title_justify="left")
+    for header in (
+        "รอบ / round",
+        "ชื่อ / name",
+        "ช่วงเวลา / period",
+        "เดือน / months",
+        "ตัดข้อมูล / cut-off",
+        "กำหนดส่ง / due",
+    ):
+        table.add_column(header)
+    for r in fw.rounds:
+        table.add_row(
+            r.round_id,
+            r.name,
+            f"{format_date_th(r.period_start)} – {format_date_th(r.period_end)}",
+            str(r.months),
+            format_date_th(r.data_cutoff),
+            format_date_th(r.due_date),
+        )
+    return table
+
+
+def _clusters(s: FrameworkSummary) -> Table:
+    table = Table(title="กลุ่มหน่วยงาน / clusters", title_justify="left")
+    for header in ("กลุ่ม / cluster", "ชื่อ / name", "หน่วยงาน / units", "รหัส / ids"):
+        table.add_column(header)
+    for cluster_id, name, units in s.units_per_cluster:
+        table.add_row(cluster_id, name, str(len(units)), ", ".join(units))
+    return table
+
+
+def _weights(s: FrameworkSummary) -> Table:
+    table = Table(title="น้ำหนักรวมรายหน่วยงาน / weight totals", title_justify="left")
+    for header in (
+        "หน่วยงาน / unit",
+        "ชื่อ / name",
+        "กลุ่ม / cluster",
+        "ตัวชี้วัด / KPIs",
+        "น้ำหนักรวม / total",
+    ):
+        table.add_column(header)
+    for w in s.weights:
+        total = decimal_text(w.total) + ("" if w.is_full else " *")
+        table.add_row(
+            w.unit_id,
+            w.name,
+            w.cluster_id,
+            str(w.kpis),
+            total,
+            style=None if w.is_full else "yellow",
+        )
+    return table
+
+
+def issue_lines(issues: Sequence[Issue]) -> list[str]:
+    """`sheet!CELL: Thai message [code]`, one per problem, in workbook order."""
+    return [i.line() for i in issues]
