@@ -37,7 +37,7 @@ def days_late(
     """Days after `due_date` up to and including `submitted_on`; 0 when on time."""
     if submitted_on <= due_date:
         return 0
-    if count is DayCount.CALENDAR:
+    if count == DayCount.CALENDAR:
         return (submitted_on - due_date).days
     off = set(holidays)
     days = 0

@@ -10,12 +10,14 @@ framework's `decimals`.
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import lru_cache
 
 from kpi_batch.interpolate import Pair, Rule
 
 MINUS = "−"
 
 
+@lru_cache(maxsize=4096)
 def num(x: Decimal) -> str:
     """73.50 -> '73.5', 7E+1 -> '70': a number as a person writes it."""
     if x == x.to_integral_value():

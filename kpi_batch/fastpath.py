@@ -86,12 +86,12 @@ def score_floats(
     below = last == NONE
     top = ~below & (nxt == m)
     inner = ~below & ~top
-    extrapolate = below & (below_lowest is BelowLowest.EXTRAPOLATE) & ~step & (second < m)
+    extrapolate = below & (below_lowest == BelowLowest.EXTRAPOLATE) & ~step & (second < m)
 
     rule = np.full(n, _INTERP, dtype=np.int8)
     rule[inner & step] = _STEP
     rule[top] = _CAP
-    if below_lowest is BelowLowest.LOWEST:
+    if below_lowest == BelowLowest.LOWEST:
         rule[below] = _LOWEST
     else:
         rule[below] = _ZERO
@@ -115,8 +115,8 @@ def score_floats(
         r = a / b
         g = r * p
     s = np.where(use_line, p_lo + g, 0.0)
-    s = np.where((inner & step) | top | (below & (below_lowest is BelowLowest.LOWEST)), p_lo, s)
-    s = np.where(below & ~extrapolate & (below_lowest is not BelowLowest.LOWEST), 0.0, s)
+    s = np.where((inner & step) | top | (below & (below_lowest == BelowLowest.LOWEST)), p_lo, s)
+    s = np.where(below & ~extrapolate & (below_lowest != BelowLowest.LOWEST), 0.0, s)
     s = np.where(extrapolate, np.maximum(s, 0.0), s)
 
     # The error bound of the module docstring, per row.
@@ -136,7 +136,7 @@ def score_floats(
     scaled = s * scale
     err = SAFETY * (ds * scale + U * np.abs(scaled))
     frac = scaled - np.floor(scaled)
-    if rounding is Rounding.TRUNCATE:
+    if rounding == Rounding.TRUNCATE:
         dist = np.minimum(frac, 1.0 - frac)
         units = np.trunc(scaled)
     else:

@@ -56,7 +56,7 @@ class Outcome:
 
 
 def _reached(x: Fraction, t: Decimal, direction: Direction) -> bool:
-    return x >= t if direction is Direction.HIGHER else x <= t
+    return x >= t if direction == Direction.HIGHER else x <= t
 
 
 def line(x: Fraction, lo: Pair, hi: Pair) -> Fraction:
@@ -78,9 +78,9 @@ def score_exact(
     reached = [k for k, (t, _) in enumerate(pairs) if _reached(x, t, direction)]
     if not reached:
         first = pairs[0]
-        if below_lowest is BelowLowest.LOWEST:
+        if below_lowest == BelowLowest.LOWEST:
             return Outcome(Rule.BELOW_LOWEST, Fraction(first[1]), first)
-        if below_lowest is BelowLowest.EXTRAPOLATE and method is Method.LINEAR and len(pairs) > 1:
+        if below_lowest == BelowLowest.EXTRAPOLATE and method == Method.LINEAR and len(pairs) > 1:
             return Outcome(
                 Rule.EXTRAPOLATE, max(Fraction(0), line(x, first, pairs[1])), first, pairs[1]
             )
@@ -90,7 +90,7 @@ def score_exact(
     if k == len(pairs) - 1:
         return Outcome(Rule.CAP, Fraction(lo[1]), lo)
     hi = pairs[k + 1]
-    if method is Method.STEP:
+    if method == Method.STEP:
         return Outcome(Rule.STEP, Fraction(lo[1]), lo, hi)
     if x == lo[0]:
         return Outcome(Rule.AT_POINT, Fraction(lo[1]), lo, hi)

@@ -82,7 +82,7 @@ def assign_bands(
     """The band of each score (None for no score or no band)."""
     if not bands:
         return [None for _ in scores]
-    if method is BandMethod.FIXED:
+    if method == BandMethod.FIXED:
         return [None if s is None else fixed_band(s, bands) for s in scores]
     present = [Fraction(s) for s in scores if s is not None]
     if not present:
@@ -106,7 +106,7 @@ def band_limits(
     upper is None for the top band and lower is None when it has no lower limit)."""
     top = ordered_bands(bands)
     rows: list[tuple[str, str, Decimal | None, Decimal | None]] = []
-    if method is BandMethod.FIXED:
+    if method == BandMethod.FIXED:
         for i, b in enumerate(top):
             upper = top[i - 1].min_score if i else None
             rows.append((b.band_id, b.name, b.min_score, upper))

@@ -77,7 +77,7 @@ def round_units(x: Number, decimals: int, mode: Rounding) -> int:
         # Enough precision that quantize never loses digits before it rounds.
         with localcontext() as ctx:
             ctx.prec = max(28, x.adjusted() + decimals + 5)
-            q = x.quantize(Decimal(1).scaleb(-decimals), rounding=_DECIMAL_MODES[mode])
+            q = x.quantize(Decimal(1).scaleb(-decimals), rounding=_DECIMAL_MODES[Rounding(mode)])
         return int(q.scaleb(decimals))
     fr = Fraction(x)
     return round_ratio(fr.numerator * 10**decimals, fr.denominator, mode)
@@ -89,9 +89,9 @@ def round_ratio(num: int, den: int, mode: Rounding) -> int:
         num, den = -num, -den
     sign = -1 if num < 0 else 1
     q, r = divmod(abs(num), den)
-    if mode is Rounding.HALF_UP:
+    if mode == Rounding.HALF_UP:
         q += 2 * r >= den
-    elif mode is Rounding.HALF_EVEN:
+    elif mode == Rounding.HALF_EVEN:
         q += 2 * r > den or (2 * r == den and q % 2 == 1)
     return sign * q
 
@@ -102,9 +102,9 @@ def round_ratio_array(
     """Vectorised `round_ratio` for int64 arrays with den > 0 (callers check for overflow)."""
     sign = np.where(num < 0, -1, 1)
     q, r = np.divmod(np.abs(num), den)
-    if mode is Rounding.HALF_UP:
+    if mode == Rounding.HALF_UP:
         q = q + (2 * r >= den)
-    elif mode is Rounding.HALF_EVEN:
+    elif mode == Rounding.HALF_EVEN:
         q = q + ((2 * r > den) | ((2 * r == den) & (q % 2 == 1)))
     return np.asarray(sign * q, dtype=np.int64)
 

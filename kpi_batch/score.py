@@ -141,8 +141,8 @@ def build_plan(framework: Framework, round_id: str) -> Plan:
         dtype=np.float64,
     ).reshape(len(spec_pairs), len(scale))
     dirs = {key: i for i, key in enumerate(specs)}
-    higher = np.array([k[1] is Direction.HIGHER for k in dirs], dtype=bool)
-    step = np.array([k[2] is Method.STEP for k in dirs], dtype=bool)
+    higher = np.array([k[1] == Direction.HIGHER for k in dirs], dtype=bool)
+    step = np.array([k[2] == Method.STEP for k in dirs], dtype=bool)
     return Plan(frame, tuple(spec_pairs), table, higher, step, places, ancestors)
 
 
@@ -176,19 +176,16 @@ def _float_values(frame: pd.DataFrame) -> np.ndarray:
     return np.where(milestone, level, np.where(ratio, r, value))
 
 
-def _display_value(
-    kpi_type: str, formula: str, row: Mapping[str, object], decimals: int, rounding: object
+def _ratio_display(
+    row: Mapping[str, object], decimals: int, rounding: Rounding
 ) -> tuple[Decimal | None, str]:
-    """The value shown in kpi_scores (ratios rounded for display) and an explanation prefix."""
-    if formula == Formula.RATIO and kpi_type != KpiType.MILESTONE:
-        x = exact_value(kpi_type, formula, row)
-        n, d = as_decimal(row["numerator"]), as_decimal(row["denominator"])
-        if x is None or n is None or d is None:
-            return None, ""
-        shown = round_number(x, decimals, rounding)  # type: ignore[arg-type]
-        return shown, f"ร้อยละ {ex.num(n)} ÷ {ex.num(d)} × 100 = {ex.num(shown)}"
-    field = "level" if kpi_type == KpiType.MILESTONE else "value"
-    return as_decimal(row[field]), ""
+    """A ratio's value as shown (rounded for display only) and its explanation prefix."""
+    x = exact_value(KpiType.QUANTITATIVE, Formula.RATIO, row)
+    n, d = as_decimal(row["numerator"]), as_decimal(row["denominator"])
+    if x is None or n is None or d is None:
+        return None, ""
+    shown = round_number(x, decimals, rounding)
+    return shown, f"ร้อยละ {ex.num(n)} ÷ {ex.num(d)} × 100 = {ex.num(shown)}"
 
 
 def score_kpis(
@@ -252,19 +249,23 @@ def score_kpis(
     uppers: list[Pair | None] = [
         None if c == NONE else pairs_of[s][c] for s, c in zip(spec, upper_col, strict=True)
     ]
-    records: list[dict[str, object]] = [
-        {str(k): v for k, v in rec.items()}
-        for rec in frame[["kpi_type", "formula", *RESULT_FIELDS]].to_dict("records")
-    ]
+    kpi_type = frame["kpi_type"].tolist()
+    formula = frame["formula"].tolist()
+    direction = frame["direction"].tolist()
+    method = frame["method"].tolist()
+    fields = {f: frame[f].to_numpy(dtype=np.float64, na_value=np.nan) for f in RESULT_FIELDS}
+
+    def row(i: int) -> dict[str, object]:
+        return {f: fields[f][i] for f in RESULT_FIELDS}
+
     for i in exact_rows:
-        rec = records[i]
-        xv = exact_value(str(rec["kpi_type"]), str(rec["formula"]), rec)
+        xv = exact_value(kpi_type[i], formula[i], row(i))
         assert xv is not None  # a finite float value has an exact one
         outcome = score_exact(
             xv,
             _criteria_pairs(pairs_of[spec[i]]),
-            Direction(str(frame["direction"].iat[i])),
-            Method(str(frame["method"].iat[i])),
+            Direction(direction[i]),
+            Method(method[i]),
             settings.below_lowest,
         )
         units[i] = round_units(outcome.raw, decimals, rounding)
@@ -291,28 +292,31 @@ def score_kpis(
             )
         )
 
-    values: list[Decimal | None] = []
-    texts: list[str] = []
-    notes = frame["note"].fillna("").astype(str).to_numpy()
-    higher = (frame["direction"] == Direction.HIGHER).to_numpy()
-    for i, rec in enumerate(records):
-        shown, prefix = _display_value(
-            str(rec["kpi_type"]), str(rec["formula"]), rec, decimals, rounding
+    ratio = (frame["formula"] == Formula.RATIO).to_numpy() & (
+        frame["kpi_type"] != KpiType.MILESTONE
+    ).to_numpy()
+    plain = np.where(
+        (frame["kpi_type"] == KpiType.MILESTONE).to_numpy(), fields["level"], fields["value"]
+    )
+    values: list[Decimal | None] = [as_decimal(v) for v in plain.tolist()]
+    prefixes = [""] * n
+    for i in np.flatnonzero(ratio):
+        values[i], prefixes[i] = _ratio_display(row(int(i)), decimals, rounding)
+    notes = frame["note"].fillna("").astype(str).tolist()
+    higher = (frame["direction"] == Direction.HIGHER).tolist()
+    score_texts = [f"{from_units(u, decimals):f}" for u in units.tolist()]
+    texts = [
+        ex.explain(
+            Rule(rule[i]),
+            score_texts[i],
+            "" if values[i] is None else ex.num(values[i]),
+            lowers[i],
+            uppers[i],
+            higher[i],
+            f"{prefixes[i]}; {notes[i]}" if prefixes[i] and notes[i] else prefixes[i] or notes[i],
         )
-        values.append(shown)
-        score_text = f"{from_units(units[i], decimals):f}"
-        note = "; ".join(t for t in (prefix, notes[i]) if t)
-        texts.append(
-            ex.explain(
-                Rule(rule[i]),
-                score_text,
-                "" if shown is None else ex.num(shown),
-                lowers[i],
-                uppers[i],
-                bool(higher[i]),
-                note,
-            )
-        )
+        for i in range(n)
+    ]
 
     out = frame.drop(
         columns=[*RESULT_FIELDS, "exempt", "score_set", "note", "spec", "has_criteria"]

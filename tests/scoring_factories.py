@@ -19,8 +19,11 @@ import pandas as pd
 from kpi_batch.model import (
     AgreementItem,
     Band,
+    BandMethod,
+    BelowLowest,
     Cluster,
     Criteria,
+    DayCount,
     Direction,
     Formula,
     Framework,
@@ -29,6 +32,7 @@ from kpi_batch.model import (
     KpiType,
     Method,
     Round,
+    Rounding,
     Settings,
     Unit,
 )
@@ -117,6 +121,15 @@ def framework(
         units = [UnitSpec(u, w) for u, w in units.items()]
     if "scale" in settings:
         settings["scale"] = tuple(Decimal(str(p)) for p in settings["scale"])  # type: ignore[attr-defined]
+    enums = {
+        "rounding": Rounding,
+        "below_lowest": BelowLowest,
+        "late_day_count": DayCount,
+        "band_method": BandMethod,
+    }
+    for key, enum in enums.items():
+        if key in settings:
+            settings[key] = enum(settings[key])
     for key in ("late_penalty_per_day", "late_penalty_cap"):
         if key in settings:
             settings[key] = Decimal(str(settings[key]))
