@@ -251,8 +251,21 @@ def _canonical(value: object) -> object:
 
 def fingerprint(framework: Framework) -> str:
     """sha256 of what the framework means, not of the file's bytes: re-saving the workbook,
-    reordering columns or typing 96 as 96.0 keeps it; changing a threshold changes it."""
-    content = _canonical(dataclasses.replace(framework, fingerprint="", source=""))
+    reordering columns or typing 96 as 96.0 keeps it; changing a threshold changes it.
+
+    Only what decides a unit's template or score counts. Delivery details (unit e-mail
+    addresses, recipients, extra settings such as an SMTP host) are left out, so correcting
+    an address mid-round does not make every template already sent look out of date.
+    """
+    scoring_only = dataclasses.replace(
+        framework,
+        settings=dataclasses.replace(framework.settings, extra=MappingProxyType({})),
+        units=tuple(dataclasses.replace(u, emails=()) for u in framework.units),
+        recipients=(),
+        fingerprint="",
+        source="",
+    )
+    content = _canonical(scoring_only)
     payload = json.dumps(
         {"format": FORMAT_VERSION, "framework": content},
         ensure_ascii=False,

@@ -72,6 +72,19 @@ def point_columns(sheet: Sheet, scale: Sequence[Decimal]) -> tuple[dict[Decimal,
         if number in scale and number not in found:
             found[number] = key
             continue
+        if number in found:  # `5` and `5.0`
+            first = sheet.header_cell(found[number])
+            issues.append(
+                fw_issue(
+                    "FW_DUPLICATE_COLUMN",
+                    sheet.name,
+                    sheet.header_cell(key),
+                    key,
+                    column=key,
+                    first=first,
+                )
+            )
+            continue
         issues.append(
             fw_issue(
                 "FW_CRITERIA_COLUMNS",

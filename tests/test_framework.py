@@ -219,6 +219,11 @@ def test_fingerprint_follows_content_not_bytes(tmp_path: Path) -> None:
     rows["weights"][0]["weight"] = "20"
     rows["criteria"][1]["5"] = 96.0
     assert load(tmp_path / "text", rows).fingerprint == base
+    # delivery details are not part of it
+    rows["units"][0]["email"] = "new.address@dept.example"
+    rows["recipients"][0]["email"] = "pms@dept.example"
+    rows["settings"].append({"key": "smtp_host", "value": "mail.dept.example"})
+    assert load(tmp_path / "delivery", rows).fingerprint == base
     # a changed threshold is a new framework
     rows["criteria"][1]["5"] = 97
     assert load(tmp_path / "changed", rows).fingerprint != base
