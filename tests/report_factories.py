@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-from pathlib import Path
-
 import pandas as pd
 
 from kpi_batch.issues import Issue, error, warning
@@ -55,18 +51,3 @@ def sample_register() -> pd.DataFrame:
             "round_id": ["R1", "R1", "R1"],
         }
     )
-
-
-def render_pdf(xlsx: Path, out_dir: Path) -> Path:
-    """Convert with LibreOffice in a private profile (parallel runs do not share one)."""
-    soffice = shutil.which("soffice")
-    assert soffice is not None
-    profile = (out_dir / "lo-profile").resolve().as_uri()
-    subprocess.run(
-        [soffice, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf",
-         "--outdir", str(out_dir), str(xlsx)],
-        check=True, capture_output=True, timeout=180,
-    )  # fmt: skip
-    pdf = out_dir / (xlsx.stem + ".pdf")
-    assert pdf.exists() and pdf.stat().st_size > 1000
-    return pdf

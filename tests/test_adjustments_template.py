@@ -31,6 +31,12 @@ def test_committed_template_matches_the_code(tmp_path: Path) -> None:
     )
 
 
+def test_fonts_are_not_theme_fonts() -> None:
+    """A theme-scheme font would show as Calibri in Excel (the theme's minor font)."""
+    styles = _parts(COMMITTED)["xl/styles.xml"]
+    assert b"TH Sarabun New" in styles and b"<scheme" not in styles
+
+
 def test_same_bytes_every_time(tmp_path: Path) -> None:
     a = write_adjustments_template(tmp_path / "a.xlsx").read_bytes()
     b = write_adjustments_template(tmp_path / "b.xlsx").read_bytes()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import shutil
 from pathlib import Path
 
 import openpyxl
@@ -12,7 +11,8 @@ import pytest
 from kpi_batch.issues import Issue, error, warning
 from kpi_batch.reports.returned import NOTE_SHEET, returned_name, write_returned_workbook
 from kpi_batch.templates import REPORT_SHEET, write_unit_template
-from tests.report_factories import FORMULA_TEXT, render_pdf
+from tests.pdf_render import pdf_page_count, render_pdf
+from tests.report_factories import FORMULA_TEXT
 from tests.template_factories import small_framework
 
 
@@ -164,7 +164,7 @@ def test_hand_made_workbook_with_table_and_names(tmp_path: Path) -> None:
     assert sum(ws.sheet_view.tabSelected for ws in back.worksheets) == 1
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed")
 def test_libreoffice_renders_it(original: Path, tmp_path: Path) -> None:
     out = write_returned_workbook(original, _issues(), tmp_path / "returned.xlsx")
-    render_pdf(out, tmp_path / "pdf")
+    # the note, then the unit's report and instructions sheets as they were
+    assert pdf_page_count(render_pdf(out, tmp_path / "pdf")) >= 3

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import zipfile
 from pathlib import Path
 
@@ -11,10 +10,11 @@ import pandas as pd
 import pytest
 
 from kpi_batch.reports.validation import REPORT_NAME, write_validation_report
+from tests.golden_compare import assert_matches_golden
+from tests.pdf_render import pdf_page_count, render_pdf
 from tests.report_factories import (
     FORMULA_TEXT,
     UNITS,
-    render_pdf,
     sample_issues,
     sample_register,
 )
@@ -86,6 +86,13 @@ def test_input_text_is_never_a_formula(report: Path) -> None:
         assert not any(b"<f>" in z.read(n) for n in sheets)
 
 
+def test_fonts_are_not_theme_fonts(report: Path) -> None:
+    """A theme-scheme font would show as Calibri in Excel (the theme's minor font)."""
+    with zipfile.ZipFile(report) as z:
+        styles = z.read("xl/styles.xml")
+    assert b"TH Sarabun New" in styles and b"<scheme" not in styles
+
+
 def test_unit_summary(report: Path) -> None:
     header, *rows = _rows(openpyxl.load_workbook(report)["สรุปรายหน่วยงาน (units)"])
     assert header == [
@@ -136,6 +143,10 @@ def test_same_inputs_same_bytes(tmp_path: Path) -> None:
     assert a.read_bytes() == b.read_bytes()
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed")
+def test_matches_golden(report: Path) -> None:
+    assert_matches_golden(report, "validation_report.xlsx")
+
+
 def test_libreoffice_renders_it(report: Path, tmp_path: Path) -> None:
-    render_pdf(report, tmp_path / "pdf")
+    # one page per sheet: English messages and checksums are left out of the print area
+    assert pdf_page_count(render_pdf(report, tmp_path / "pdf")) == 3

@@ -29,14 +29,31 @@ SEVERITY_COLOURS = {
     Severity.WARNING: ("#FFC06A", "#5C3300"),
 }
 
-WORKBOOK_OPTIONS: dict[str, Any] = {
-    # Text from inputs is data, never a formula, number or link: `=HYPERLINK(...)` stays text.
-    "strings_to_formulas": False,
-    "strings_to_numbers": False,
-    "strings_to_urls": False,
-    "default_format_properties": {"font_name": FONT, "font_size": FONT_SIZE},
-    "default_row_height": 28,  # pixels: 21 pt, one line of Thai text
-}
+
+def workbook_options() -> dict[str, Any]:
+    """Options for `xlsxwriter.Workbook`, a fresh dict each call (xlsxwriter writes into it).
+
+    `font_scheme: none` matters: without it xlsxwriter marks every font that equals the
+    default font as the theme's minor font, and the theme's minor font is Calibri, so Excel
+    would show Calibri instead of TH Sarabun New (LibreOffice ignores the mark, so a PDF
+    render does not show the problem).
+    """
+    return {
+        # Text from inputs is data, never a formula, number or link: `=HYPERLINK(...)` stays text.
+        "strings_to_formulas": False,
+        "strings_to_numbers": False,
+        "strings_to_urls": False,
+        "default_format_properties": {
+            "font_name": FONT,
+            "font_size": FONT_SIZE,
+            "font_scheme": "none",
+        },
+        "default_row_height": 28,  # pixels: 21 pt, one line of Thai text
+    }
+
+
+# Kept for modules written against it; prefer `workbook_options()`.
+WORKBOOK_OPTIONS = workbook_options()
 
 
 def fmt(**props: Any) -> dict[str, Any]:
