@@ -21,10 +21,10 @@ import xlsxwriter
 from kpi_batch.reports.layout import (
     HEADER_PT,
     PINNED_CREATED,
-    WORKBOOK_OPTIONS,
     fmt,
     print_setup,
     row_height,
+    workbook_options,
 )
 from kpi_batch.schemas.adjustments import COLUMNS, FIELDS, STAGES
 
@@ -103,7 +103,7 @@ _EXAMPLES = (
 def write_adjustments_template(path: Path) -> Path:
     """Write the blank adjustments workbook (format v1) to `path`; same bytes every time."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    wb = xlsxwriter.Workbook(str(path), WORKBOOK_OPTIONS)
+    wb = xlsxwriter.Workbook(str(path), workbook_options())
     wb.set_properties(
         {
             "title": "แบบฟอร์มปรับคะแนน (ทบทวนและอุทธรณ์) / adjustments workbook v1",

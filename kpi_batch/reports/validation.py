@@ -40,10 +40,10 @@ from kpi_batch.reports.layout import (
     HEADER_PT,
     PINNED_CREATED,
     SEVERITY_COLOURS,
-    WORKBOOK_OPTIONS,
     fmt,
     print_setup,
     row_height,
+    workbook_options,
 )
 
 REPORT_NAME = "validation_report.xlsx"
@@ -125,7 +125,7 @@ def write_validation_report(
     unit_of_file = _unit_of_file(register)
     rows = sorted(issues, key=lambda i: _issue_order(i, unit_of_file))
 
-    wb = xlsxwriter.Workbook(str(target), WORKBOOK_OPTIONS)
+    wb = xlsxwriter.Workbook(str(target), workbook_options())
     wb.set_properties({"title": TITLE, "author": "kpi_batch", "created": PINNED_CREATED})
     styles = _Styles(wb)
     _units_sheet(wb, styles, rows, register, units, unit_of_file)
