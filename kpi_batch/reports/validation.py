@@ -54,6 +54,7 @@ SEVERITY_TH = {Severity.ERROR: "ผิดพลาด (error)", Severity.WARNING
 # Known intake statuses read in Thai; anything else is shown as it is.
 STATUS_TH = {
     "accepted": "รับแล้ว",
+    "accepted_with_warnings": "รับแล้ว บางตัวชี้วัดมีปัญหา",
     "rejected": "ไม่รับ",
     "missing": "ไม่ได้ส่ง",
     "superseded": "มีฉบับใหม่กว่า",
