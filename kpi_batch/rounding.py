@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, localcontext
 from fractions import Fraction
+from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
@@ -117,6 +118,7 @@ def to_units(x: Decimal, decimals: int) -> int:
     return int(scaled)
 
 
+@lru_cache(maxsize=65536)
 def from_units(units: int, decimals: int) -> Decimal:
     """36000 units at 4 decimals -> Decimal('3.6000')."""
     return Decimal(int(units)).scaleb(-decimals)

@@ -46,7 +46,6 @@ from kpi_batch.rounding import (
     as_decimal,
     decimal_places,
     from_units,
-    round_number,
     round_ratio,
     round_ratio_array,
     round_units,
@@ -67,7 +66,7 @@ class Plan:
     higher: np.ndarray  # per spec
     step: np.ndarray  # per spec
     weight_places: int  # weights are integers of 10**-weight_places
-    ancestors: Mapping[tuple[str, str], tuple[str, ...]]  # (unit, kpi) -> parent chain
+    groups: pd.DataFrame  # unit_id, kpi_id, level (parent/component), group_id: subtotals
 
 
 def build_plan(framework: Framework, round_id: str) -> Plan:
@@ -76,7 +75,7 @@ def build_plan(framework: Framework, round_id: str) -> Plan:
     specs: dict[tuple[object, ...], int] = {}
     spec_pairs: list[tuple[Pair | None, ...]] = []
     rows: list[tuple[object, ...]] = []
-    ancestors: dict[tuple[str, str], tuple[str, ...]] = {}
+    groups: list[tuple[str, str, str, str]] = []
     places = 0
     for unit in framework.units:
         kpis = framework.kpis.get(unit.unit_id, {})
@@ -118,7 +117,9 @@ def build_plan(framework: Framework, round_id: str) -> Plan:
                 chain.append(parent)
                 parent_kpi = kpis.get(parent)
                 parent = parent_kpi.parent_id if parent_kpi is not None else None
-            ancestors[(unit.unit_id, kpi.kpi_id)] = tuple(chain)
+            groups.extend((unit.unit_id, kpi.kpi_id, "parent", p) for p in chain)
+            if kpi.component:
+                groups.append((unit.unit_id, kpi.kpi_id, "component", kpi.component))
     frame = pd.DataFrame(
         rows,
         columns=[
@@ -143,7 +144,8 @@ def build_plan(framework: Framework, round_id: str) -> Plan:
     dirs = {key: i for i, key in enumerate(specs)}
     higher = np.array([k[1] == Direction.HIGHER for k in dirs], dtype=bool)
     step = np.array([k[2] == Method.STEP for k in dirs], dtype=bool)
-    return Plan(frame, tuple(spec_pairs), table, higher, step, places, ancestors)
+    group_frame = pd.DataFrame(groups, columns=[*KEY, "level", "group_id"])
+    return Plan(frame, tuple(spec_pairs), table, higher, step, places, group_frame)
 
 
 def _criteria_pairs(pairs: tuple[Pair | None, ...]) -> tuple[Pair, ...]:
@@ -180,11 +182,11 @@ def _ratio_display(
     row: Mapping[str, object], decimals: int, rounding: Rounding
 ) -> tuple[Decimal | None, str]:
     """A ratio's value as shown (rounded for display only) and its explanation prefix."""
-    x = exact_value(KpiType.QUANTITATIVE, Formula.RATIO, row)
     n, d = as_decimal(row["numerator"]), as_decimal(row["denominator"])
-    if x is None or n is None or d is None:
+    if n is None or d is None or d == 0:
         return None, ""
-    shown = round_number(x, decimals, rounding)
+    (a, b), (c, e) = n.as_integer_ratio(), d.as_integer_ratio()
+    shown = from_units(round_ratio(100 * a * e * 10**decimals, b * c, rounding), decimals)
     return shown, f"ร้อยละ {ex.num(n)} ÷ {ex.num(d)} × 100 = {ex.num(shown)}"
 
 
@@ -304,10 +306,12 @@ def score_kpis(
         values[i], prefixes[i] = _ratio_display(row(int(i)), decimals, rounding)
     notes = frame["note"].fillna("").astype(str).tolist()
     higher = (frame["direction"] == Direction.HIGHER).tolist()
-    score_texts = [f"{from_units(u, decimals):f}" for u in units.tolist()]
+    scores = [from_units(u, decimals) for u in units.tolist()]
+    score_texts = [f"{x:f}" for x in scores]
+    rules = {str(r): r for r in Rule}
     texts = [
         ex.explain(
-            Rule(rule[i]),
+            rules[rule[i]],
             score_texts[i],
             "" if values[i] is None else ex.num(values[i]),
             lowers[i],
@@ -323,8 +327,7 @@ def score_kpis(
     )
     out["value"] = _objects(values, out.index)
     out["score"] = _objects(
-        [None if e else from_units(int(u), decimals) for u, e in zip(units, exempt, strict=True)],
-        out.index,
+        [None if e else x for x, e in zip(scores, exempt.tolist(), strict=True)], out.index
     )
     out["status"] = status
     out["rule"] = rule.astype(str)
@@ -334,9 +337,9 @@ def score_kpis(
     out["upper_point"] = _objects([None if p is None else p[1] for p in uppers], out.index)
     out["explanation"] = texts
     out["score_units"] = units
-    out["w_units"] = _objects(
-        [int(w.scaleb(plan.weight_places)) for w in frame["weight"]], out.index
-    )
+    w_units = [int(w.scaleb(plan.weight_places)) for w in frame["weight"].tolist()]
+    small = all(abs(w) < 2**31 for w in w_units)
+    out["w_units"] = np.array(w_units, dtype=np.int64 if small else object)
     return out, issues
 
 
@@ -349,8 +352,8 @@ def _weighted_sums(
 ) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
     """Σw and Σw·k per key; also w·k and each row's Σw. int64 when no sum can overflow
     (|w|·|k|·rows < 2**62), Python ints otherwise, so the result is always exact."""
-    wmax = max((abs(int(v)) for v in w), default=0)
-    kmax = max((abs(int(v)) for v in k), default=0)
+    wmax = int(np.max(np.abs(w), initial=0))
+    kmax = int(np.max(np.abs(k), initial=0))
     safe = wmax * max(kmax, 1) * max(len(w), 1) < _INT_LIMIT
     wa = np.asarray(w, dtype=np.int64 if safe else object)
     ka = np.asarray(k, dtype=np.int64 if safe else object)
@@ -379,7 +382,7 @@ def unit_totals(
     """Unit totals from the rounded KPI scores; also returns `kpis` with `weighted_score`."""
     decimals, rounding = framework.settings.decimals, framework.settings.rounding
     counted = (kpis["status"] != "exempt").to_numpy()
-    w = np.where(counted, kpis["w_units"].to_numpy(dtype=object), 0)
+    w = np.where(counted, kpis["w_units"].to_numpy(), 0)
     sums, wk, row_w = _weighted_sums(kpis[["unit_id"]], w, kpis["score_units"].to_numpy())
     total_units = _divide(sums["wk"].to_numpy(), sums["w"].to_numpy(), rounding)
     totals = sums[["unit_id"]].copy()
@@ -410,41 +413,25 @@ def unit_totals(
 def subtotals(framework: Framework, plan: Plan, kpis: pd.DataFrame) -> pd.DataFrame:
     """Subtotals per parent KPI (every ancestor) and per component, same formula as the total."""
     decimals, rounding = framework.settings.decimals, framework.settings.rounding
-    counted = kpis[kpis["status"] != "exempt"]
-    groups: list[tuple[str, str, str, object, int]] = []
-    for unit_id, kpi_id, component, w, k in zip(
-        counted["unit_id"],
-        counted["kpi_id"],
-        counted["component"],
-        counted["w_units"],
-        counted["score_units"],
-        strict=True,
-    ):
-        for parent in plan.ancestors.get((unit_id, kpi_id), ()):
-            groups.append((unit_id, "parent", parent, w, int(k)))
-        if component:
-            groups.append((unit_id, "component", component, w, int(k)))
     cols = ["unit_id", "level", "group_id", "weight", "score", "n_kpis", "name"]
-    if not groups:
-        return pd.DataFrame(columns=cols)
-    g = pd.DataFrame(groups, columns=["unit_id", "level", "group_id", "w", "k"])
-    sums, _, _ = _weighted_sums(
-        g[["unit_id", "level", "group_id"]], g["w"].to_numpy(dtype=object), g["k"].to_numpy()
-    )
-    sizes = g.groupby(["unit_id", "level", "group_id"], sort=False).size().rename("n_kpis")
-    sums = sums.merge(sizes, left_on=["unit_id", "level", "group_id"], right_index=True)
+    counted = kpis.loc[kpis["status"] != "exempt", [*KEY, "w_units", "score_units"]]
+    g = counted.merge(plan.groups, on=KEY)
+    if g.empty:
+        return pd.DataFrame({c: pd.Series([], dtype=object) for c in cols})
+    by = ["unit_id", "level", "group_id"]
+    sums, _, _ = _weighted_sums(g[by], g["w_units"].to_numpy(), g["score_units"].to_numpy())
+    sizes = g.groupby(by, sort=False).size().rename("n_kpis")
+    sums = sums.merge(sizes, left_on=by, right_index=True)
     scores = _divide(sums["wk"].to_numpy(), sums["w"].to_numpy(), rounding)
     sums["score"] = _objects(
         [None if q is None else from_units(q, decimals) for q in scores], sums.index
     )
     sums["weight"] = _objects(
-        [from_units(int(d), plan.weight_places) for d in sums["w"]], sums.index
+        [from_units(int(d), plan.weight_places) for d in sums["w"].tolist()], sums.index
     )
-    names = []
-    for unit_id, level, group_id in zip(
-        sums["unit_id"], sums["level"], sums["group_id"], strict=True
-    ):
+    names = {}
+    for unit_id, level, group_id in sums[by].drop_duplicates().itertuples(index=False):
         kpi = framework.kpis.get(unit_id, {}).get(group_id) if level == "parent" else None
-        names.append(kpi.name if kpi is not None else group_id)
-    sums["name"] = names
+        names[(unit_id, level, group_id)] = kpi.name if kpi is not None else group_id
+    sums["name"] = [names[k] for k in zip(*(sums[c].tolist() for c in by), strict=True)]
     return sums[cols]

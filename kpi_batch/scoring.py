@@ -18,7 +18,7 @@ status missing / rejected and empty scores, and have no KPI rows.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 import pandas as pd
@@ -193,14 +193,8 @@ def score_round(
             )
         )
     plan = build_plan(framework, round_id)
-    plan = Plan(
-        plan.frame[plan.frame["unit_id"].isin(accepted)].reset_index(drop=True),
-        plan.spec_pairs,
-        plan.thresholds,
-        plan.higher,
-        plan.step,
-        plan.weight_places,
-        plan.ancestors,
+    plan = replace(
+        plan, frame=plan.frame[plan.frame["unit_id"].isin(accepted)].reset_index(drop=True)
     )
     results = results[results["unit_id"].isin(accepted)]
     pre = _run(framework, round_id, plan, results, submissions, adjustments, ("review",))

@@ -46,7 +46,7 @@ KPI_STATUSES = ("scored", "missing", "exempt", "set")
 
 
 def _decimal_or_none(s: pd.Series) -> pd.Series:
-    return s.map(lambda v: v is None or isinstance(v, Decimal))
+    return s.map(type).isin([Decimal, type(None)])
 
 
 class Results(pa.DataFrameModel):
