@@ -354,3 +354,18 @@ def test_score_exact_examples() -> None:
     lower = [(D(t), D(p)) for t, p in zip(LOWER, [1, 2, 3, 4, 5], strict=True)]
     assert score_exact(Fraction(47), lower, Direction.LOWER).raw == Fraction(9, 2)  # type: ignore[arg-type]
     assert score_exact(Fraction(1), [], Direction.HIGHER).rule is Rule.NO_CRITERIA
+
+
+def test_appeal_takes_back_a_review_exemption() -> None:
+    fw = framework([kpi("a", STD), kpi("b", STD)], {"u": {"a": 50, "b": 50}})
+    adj = adjustments(
+        ("u", "b", "review", "exempt", "1", "ไม่มีประเด็น"),
+        ("u", "b", "appeal", "exempt", "0", "มีประเด็นจริง"),
+        ("u", "*", "review", "score", 5, "ใช้ * กับคะแนนไม่ได้"),
+    )
+    out = run(fw, results({("u", "a"): 73, ("u", "b"): 80}), adj=adj)
+    unit = out.unit_scores.iloc[0]
+    assert (s(unit["pre_appeal_score"]), s(unit["final_score"])) == ("3.6000", "4.3000")
+    kpis = out.kpi_scores.set_index("kpi_id")
+    assert kpis.loc["b", "pre_appeal_score"] is None and s(kpis.loc["b", "score"]) == "5.0000"
+    assert [i.code for i in out.issues] == ["adjustment_kpi"]
