@@ -1,0 +1,362 @@
+"""Every intake check in one table: stable code, severity, what is rejected, Thai message.
+
+docs/intake.md documents the same list (a test keeps them in step). Severity and scope:
+
+- error / file: the whole file is rejected (register status `rejected`);
+- error / kpi: only that KPI's result is rejected and the KPI is scored as missing (0); the
+  rest of the file is used (status `accepted_with_warnings`);
+- warning: the file and the value are used, and the report shows the flag.
+
+Messages are format strings; the fields a check uses are named in braces.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from types import MappingProxyType
+
+from kpi_batch.issues import Issue, Severity
+
+
+class Scope(StrEnum):
+    FILE = "file"  # the file is not used
+    KPI = "kpi"  # that KPI's result is not used; the KPI is scored as missing
+    FLAG = "flag"  # a warning: used, flagged
+
+
+class _Fields(dict[str, object]):
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+@dataclass(frozen=True)
+class Check:
+    code: str
+    severity: Severity
+    scope: Scope
+    message_th: str
+    message_en: str
+
+    def issue(
+        self,
+        *,
+        file: str,
+        sheet: str = "",
+        cell: str = "",
+        value: str = "",
+        unit_id: str = "",
+        kpi_id: str = "",
+        **fields: object,
+    ) -> Issue:
+        params = _Fields(value=value, kpi_id=kpi_id, unit_id=unit_id, **fields)
+        return Issue(
+            code=self.code,
+            severity=self.severity,
+            message_th=self.message_th.format_map(params),
+            message_en=self.message_en.format_map(params),
+            sheet=sheet,
+            cell=cell,
+            file=file,
+            value=value,
+            unit_id=unit_id,
+            kpi_id=kpi_id,
+        )
+
+
+_E, _W = Severity.ERROR, Severity.WARNING
+_KPI_MISSING_TH = "ผลของตัวชี้วัดนี้จะถือว่าไม่ได้รายงาน (ได้ 0 คะแนน)"
+_RESEND_TH = "กรุณาส่งไฟล์ใหม่"
+
+_CHECKS = (
+    # -- the file as a file: checked before anything parses it ------------------------------
+    Check(
+        "file_unsupported_format",
+        _E,
+        Scope.FILE,
+        "ไฟล์ชนิด {value} อ่านไม่ได้ กรุณาบันทึกเป็น .xlsx (Excel Workbook) แล้วส่งใหม่",
+        "{value} files are not read; save as .xlsx and send it again",
+    ),
+    Check(
+        "file_empty",
+        _E,
+        Scope.FILE,
+        f"ไฟล์ว่างเปล่า (0 ไบต์) {_RESEND_TH}",
+        "the file is empty (0 bytes); send it again",
+    ),
+    Check(
+        "file_too_large",
+        _E,
+        Scope.FILE,
+        "ไฟล์มีขนาด {value} ไบต์ เกินกว่าที่รับได้ ({limit} ไบต์) "
+        "กรุณาใช้แบบฟอร์มเดิม ลบรูปภาพหรือแผ่นงานที่ไม่เกี่ยวข้อง แล้วส่งใหม่",
+        "the file is {value} bytes, over the limit of {limit}; use the template as sent",
+    ),
+    Check(
+        "file_not_workbook",
+        _E,
+        Scope.FILE,
+        "ไฟล์นี้ไม่ใช่ไฟล์ Excel ที่ถูกต้อง (อาจเปลี่ยนนามสกุลไฟล์) "
+        "กรุณาเปิดแบบฟอร์มใน Excel แล้วบันทึกเป็น .xlsx ส่งใหม่",
+        "not a spreadsheet in the format its name says ({detail})",
+    ),
+    Check(
+        "file_corrupt",
+        _E,
+        Scope.FILE,
+        f"ไฟล์เสียหรือไม่สมบูรณ์ (อาจส่งไม่ครบ) {_RESEND_TH}",
+        "the file is damaged or truncated ({detail})",
+    ),
+    Check(
+        "file_encrypted",
+        _E,
+        Scope.FILE,
+        "ไฟล์ถูกตั้งรหัสผ่าน ระบบอ่านไม่ได้ กรุณายกเลิกรหัสผ่าน (ไฟล์ > ข้อมูล > ป้องกันเวิร์กบุ๊ก) แล้วส่งใหม่",
+        "the workbook is encrypted (password to open); remove the password and send it again",
+    ),
+    Check(
+        "file_zip_bomb",
+        _E,
+        Scope.FILE,
+        "ไฟล์มีโครงสร้างผิดปกติ (ขยายแล้วมีขนาดใหญ่เกินไป) ระบบไม่เปิดไฟล์นี้ "
+        "กรุณาใช้แบบฟอร์มที่ส่งให้ กรอกข้อมูลใหม่แล้วส่งอีกครั้ง",
+        "the file expands far beyond its size ({detail}); not opened",
+    ),
+    Check(
+        "file_xml_entities",
+        _E,
+        Scope.FILE,
+        "ไฟล์มีโครงสร้างผิดปกติ (มีการประกาศ DOCTYPE/ENTITY ในเนื้อไฟล์) ระบบไม่เปิดไฟล์นี้ "
+        "กรุณาใช้แบบฟอร์มที่ส่งให้ กรอกข้อมูลใหม่แล้วส่งอีกครั้ง",
+        "an XML part declares a DOCTYPE or entities ({detail}); not opened",
+    ),
+    Check(
+        "file_too_many_rows",
+        _E,
+        Scope.FILE,
+        "แผ่นงานมีจำนวนแถวมากผิดปกติ ({value} แถว เกิน {limit}) "
+        "กรุณาใช้แบบฟอร์มที่ส่งให้ และลบแถวที่ไม่เกี่ยวข้อง แล้วส่งใหม่",
+        "a sheet has {value} rows, over the limit of {limit}",
+    ),
+    Check(
+        "file_empty_workbook",
+        _E,
+        Scope.FILE,
+        "ไฟล์ไม่มีข้อมูล (เวิร์กบุ๊กว่าง) กรุณากรอกแบบฟอร์มที่ส่งให้แล้วส่งใหม่",
+        "the workbook holds no data",
+    ),
+    # -- is it one of our templates -----------------------------------------------------------
+    Check(
+        "file_not_template",
+        _E,
+        Scope.FILE,
+        "ไม่พบชื่อที่กำหนด {value} ของแบบฟอร์มรายงานผล (ไฟล์ไม่ได้สร้างจากแบบฟอร์มของระบบ) "
+        "กรุณากรอกผลในแบบฟอร์มที่ส่งให้ ไม่คัดลอกไปไฟล์อื่น แล้วส่งใหม่",
+        "defined name(s) {value} missing: not a kpi_batch submission template",
+    ),
+    Check(
+        "results_table_missing",
+        _E,
+        Scope.FILE,
+        "ไม่พบตารางผลการดำเนินงาน (results) ในไฟล์ อาจถูกลบหรือย้าย "
+        "กรุณากรอกผลในแบบฟอร์มที่ส่งให้โดยไม่ลบหรือแปลงตาราง แล้วส่งใหม่",
+        "the Excel table `results` is missing",
+    ),
+    Check(
+        "results_column_missing",
+        _E,
+        Scope.FILE,
+        "ตารางผลการดำเนินงานไม่มีคอลัมน์ ({value}) อาจถูกลบหรือแก้หัวตาราง กรุณาใช้แบบฟอร์มที่ส่งให้ แล้วส่งใหม่",
+        "the results table has no column ({value})",
+    ),
+    Check(
+        "results_table_empty",
+        _E,
+        Scope.FILE,
+        "ตารางผลการดำเนินงานไม่มีแถวตัวชี้วัด กรุณาใช้แบบฟอร์มที่ส่งให้ แล้วส่งใหม่",
+        "the results table has no KPI rows",
+    ),
+    Check(
+        "unit_unknown",
+        _E,
+        Scope.FILE,
+        "รหัสหน่วยงาน {value} ไม่มีในกรอบการประเมิน (หรือไม่มีคำรับรองฯ) "
+        "กรุณาใช้แบบฟอร์มของหน่วยงานท่านที่ส่งให้ แล้วส่งใหม่",
+        "unit {value} is not in the framework or has no agreement",
+    ),
+    Check(
+        "round_mismatch",
+        _E,
+        Scope.FILE,
+        "แบบฟอร์มนี้เป็นของรอบ {value} แต่รอบที่ประมวลผลคือ {expected} "
+        "กรุณากรอกผลในแบบฟอร์มของรอบ {expected} แล้วส่งใหม่",
+        "the template is for round {value}; this run is round {expected}",
+    ),
+    Check(
+        "fiscal_year_mismatch",
+        _E,
+        Scope.FILE,
+        "แบบฟอร์มนี้เป็นของปีงบประมาณ {value} แต่กรอบการประเมินเป็นปี {expected} "
+        "กรุณาใช้แบบฟอร์มของปีงบประมาณ {expected} แล้วส่งใหม่",
+        "the template is for fiscal year {value}; the framework is for {expected}",
+    ),
+    Check(
+        "template_version_unsupported",
+        _E,
+        Scope.FILE,
+        "แบบฟอร์มรุ่น {value} ระบบรองรับรุ่น {expected} กรุณาใช้แบบฟอร์มล่าสุดที่ส่งให้ แล้วส่งใหม่",
+        "template version {value} is not supported (supported: {expected})",
+    ),
+    Check(
+        "framework_fingerprint_differs",
+        _W,
+        Scope.FLAG,
+        "แบบฟอร์มนี้สร้างจากกรอบการประเมินฉบับก่อน ระบบคิดคะแนนตามกรอบฉบับปัจจุบัน "
+        "(น้ำหนักและเกณฑ์ตามคำรับรองฯ ล่าสุด) ครั้งต่อไปกรุณาใช้แบบฟอร์มล่าสุด",
+        "the template was made from another framework version; scored with the current one",
+    ),
+    # -- submission date ------------------------------------------------------------------------
+    Check(
+        "submitted_on_missing",
+        _W,
+        Scope.FLAG,
+        "ไม่ได้กรอกวันที่ส่งรายงาน ระบบใช้วันที่แก้ไขไฟล์ ({date}) แทนในการคำนวณการส่งช้า "
+        "หากไม่ถูกต้องกรุณากรอกวันที่ส่งแล้วส่งใหม่",
+        "submitted_on is empty; the file's modification date ({date}) is used",
+    ),
+    Check(
+        "submitted_on_invalid",
+        _W,
+        Scope.FLAG,
+        "วันที่ส่งรายงาน '{value}' อ่านเป็นวันที่ไม่ได้ ระบบใช้วันที่แก้ไขไฟล์ ({date}) แทน "
+        "กรุณากรอกเป็นวันที่ เช่น 5/4/2567",
+        "submitted_on '{value}' is not a date; the file's modification date ({date}) is used",
+    ),
+    Check(
+        "submitted_on_implausible",
+        _W,
+        Scope.FLAG,
+        "วันที่ส่งรายงาน {value} ไม่สมเหตุสมผล ({detail}) ระบบใช้วันที่แก้ไขไฟล์ ({date}) แทน กรุณาตรวจสอบวันที่ส่ง",
+        "submitted_on {value} is implausible ({detail}); the file's modification date "
+        "({date}) is used",
+    ),
+    # -- the KPI rows against the agreement --------------------------------------------------------
+    Check(
+        "kpi_missing",
+        _E,
+        Scope.KPI,
+        f"ไม่พบแถวตัวชี้วัด {{kpi_id}} ตามคำรับรองฯ ในตาราง {_KPI_MISSING_TH} "
+        "กรุณาใช้แบบฟอร์มที่ส่งให้โดยไม่ลบแถว",
+        "KPI {kpi_id} of the agreement has no row; scored as missing",
+    ),
+    Check(
+        "kpi_extra",
+        _E,
+        Scope.KPI,
+        "ตัวชี้วัด {value} ไม่อยู่ในคำรับรองฯ ของหน่วยงาน ระบบไม่นำแถวนี้มาคิดคะแนน "
+        "กรุณาใช้แบบฟอร์มที่ส่งให้โดยไม่เพิ่มแถว",
+        "KPI {value} is not in the unit's agreement; the row is ignored",
+    ),
+    Check(
+        "kpi_duplicate",
+        _E,
+        Scope.KPI,
+        f"ตัวชี้วัด {{kpi_id}} มีมากกว่าหนึ่งแถว {_KPI_MISSING_TH} กรุณาลบแถวที่ซ้ำแล้วส่งใหม่",
+        "KPI {kpi_id} has more than one row; its result is rejected",
+    ),
+    Check(
+        "weight_changed",
+        _W,
+        Scope.FLAG,
+        "น้ำหนักถูกแก้ไขเป็น {value} (ตามคำรับรองฯ คือ {expected}) ระบบใช้น้ำหนักตามคำรับรองฯ",
+        "weight changed to {value} (agreement: {expected}); the agreement's weight is used",
+    ),
+    Check(
+        "criteria_changed",
+        _W,
+        Scope.FLAG,
+        "เกณฑ์ถูกแก้ไขเป็น {value} (ตามกรอบการประเมินคือ {expected}) ระบบใช้เกณฑ์ตามกรอบการประเมิน",
+        "criteria changed to {value} (framework: {expected}); the framework's criteria are used",
+    ),
+    # -- the unit's inputs -------------------------------------------------------------------------
+    Check(
+        "cell_excel_error",
+        _E,
+        Scope.KPI,
+        f"ช่องนี้มีค่าผิดพลาดของ Excel ({{value}}) {_KPI_MISSING_TH} กรุณาพิมพ์ผลเป็นตัวเลขแทนสูตร แล้วส่งใหม่",
+        "the cell holds an Excel error ({value}); KPI {kpi_id} is scored as missing",
+    ),
+    Check(
+        "cell_not_number",
+        _E,
+        Scope.KPI,
+        f"ช่องนี้ต้องเป็นตัวเลข แต่พบ '{{value}}' {_KPI_MISSING_TH} "
+        "กรุณากรอกเป็นตัวเลขเท่านั้น (คำอธิบายใส่ในช่องหมายเหตุ) แล้วส่งใหม่",
+        "a number is expected, found '{value}'; KPI {kpi_id} is scored as missing",
+    ),
+    Check(
+        "value_out_of_range",
+        _E,
+        Scope.KPI,
+        f"ผลการดำเนินงาน {{value}} อยู่นอกช่วงที่เป็นไปได้ ({{detail}}) {_KPI_MISSING_TH} "
+        "กรุณาตรวจสอบแล้วส่งใหม่",
+        "value {value} is out of range ({detail}); KPI {kpi_id} is scored as missing",
+    ),
+    Check(
+        "value_looks_fraction",
+        _W,
+        Scope.FLAG,
+        "ผลการดำเนินงาน {value} ดูเหมือนกรอกเป็นสัดส่วน (เช่น 0.85 แทน 85) "
+        "ระบบคิดคะแนนตามค่าที่กรอก หากเป็นร้อยละกรุณากรอกเป็นตัวเลข 0–100 แล้วส่งใหม่",
+        "value {value} looks like a fraction for a percentage KPI; scored as typed",
+    ),
+    Check(
+        "level_out_of_range",
+        _E,
+        Scope.KPI,
+        f"ระดับขั้นตอน {{value}} ต้องอยู่ระหว่าง 0 ถึง {{limit}} {_KPI_MISSING_TH} กรุณาตรวจสอบแล้วส่งใหม่",
+        "level {value} must be between 0 and {limit}; KPI {kpi_id} is scored as missing",
+    ),
+    Check(
+        "numerator_negative",
+        _E,
+        Scope.KPI,
+        f"ตัวตั้ง {{value}} ติดลบ {_KPI_MISSING_TH} กรุณาตรวจสอบแล้วส่งใหม่",
+        "numerator {value} is negative; KPI {kpi_id} is scored as missing",
+    ),
+    Check(
+        "denominator_not_positive",
+        _E,
+        Scope.KPI,
+        f"ตัวหาร {{value}} ต้องมากกว่า 0 {_KPI_MISSING_TH} กรุณาตรวจสอบแล้วส่งใหม่",
+        "denominator {value} must be > 0; KPI {kpi_id} is scored as missing",
+    ),
+    Check(
+        "numerator_exceeds_denominator",
+        _E,
+        Scope.KPI,
+        f"ตัวตั้ง {{value}} มากกว่าตัวหาร {{expected}} (เกินร้อยละ 100) {_KPI_MISSING_TH} "
+        "กรุณาตรวจสอบแล้วส่งใหม่",
+        "numerator {value} exceeds denominator {expected}; KPI {kpi_id} is scored as missing",
+    ),
+    Check(
+        "ratio_incomplete",
+        _E,
+        Scope.KPI,
+        f"กรอกตัวตั้งหรือตัวหารไม่ครบ {_KPI_MISSING_TH} กรุณากรอกทั้งตัวตั้งและตัวหาร แล้วส่งใหม่",
+        "only one of numerator/denominator is filled; KPI {kpi_id} is scored as missing",
+    ),
+    Check(
+        "result_empty",
+        _W,
+        Scope.FLAG,
+        "ยังไม่ได้กรอกผลของตัวชี้วัด {kpi_id} ตัวชี้วัดนี้จะได้ 0 คะแนน หากมีผลการดำเนินงานกรุณากรอกแล้วส่งใหม่",
+        "KPI {kpi_id} has no result; it is scored as missing",
+    ),
+)
+
+CHECKS: MappingProxyType[str, Check] = MappingProxyType({c.code: c for c in _CHECKS})
+
+
+def check(code: str) -> Check:
+    return CHECKS[code]

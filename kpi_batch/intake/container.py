@@ -1,0 +1,320 @@
+"""Look inside a workbook file before any parser does: refuse what could hurt the batch.
+
+A submission is bytes from outside. Before python-calamine sees them we check, cheaply and
+with bounded memory:
+
+- the magic bytes (zip for .xlsx/.xlsm/.ods, OLE for .xls; an OLE file holding an
+  `EncryptedPackage` stream is a password-protected Office workbook);
+- the zip's central directory, read here with `struct` (a few microseconds; the batch reads
+  thousands of files): present (a truncated file has none), no encrypted members, only the
+  stored/deflate methods Office uses, members inside the file, a bounded number of them, a
+  declared uncompressed size neither huge nor far larger than the file (zip bomb);
+- that no member expands beyond what it declares. Deflate cannot expand more than 1032:1,
+  so a file under `max_uncompressed_bytes / 1032` (~50 kB, every normal submission) cannot
+  blow up whatever it declares; a bigger file has every member inflated with a running cap;
+- every XML part's prolog: a `<!DOCTYPE` or `<!ENTITY` means entity expansion (billion
+  laughs) or external entities; no Office file needs one;
+- each worksheet's extent: number of rows, the highest row and column named by a cell or by
+  `<dimension>` (calamine allocates a sheet densely: one cell at XFD1048576 costs gigabytes).
+
+It keeps the few parts the loader needs (workbook.xml and rels, worksheets, sheet rels,
+tables; content.xml for ODS). `error_cells` finds Excel error cells in a worksheet's XML:
+python-calamine 0.9 reads `#DIV/0!` as an empty string, which must never pass for "left
+empty".
+"""
+
+from __future__ import annotations
+
+import re
+import struct
+import zlib
+from dataclasses import dataclass, field
+
+ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
+ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
+DEFLATE_MAX_RATIO = 1032
+
+_EOCD = struct.Struct("<4s4H2LH")
+# signature, flags, method, crc, compressed, size, name/extra/comment lengths, offset
+_CENTRAL = struct.Struct("<4s4xHH4xLLLHHH8xL")
+_LOCAL = struct.Struct("<4s22xHH")  # signature, name and extra lengths
+_STORED, _DEFLATED = 0, 8
+
+_ELEMENT_START = re.compile(rb"<[A-Za-z_]")
+# A cell or row reference beyond column Z or row 9999 (attribute order does not matter).
+# No \b: a literal prefix keeps the scan fast; a false hit only costs the precise pass.
+_FAR_REF = re.compile(rb'r="(?:[A-Z]{2,3}\d|[A-Z]?\d{5})')
+_ANY_REF = re.compile(rb'\br="([A-Z]{0,3})(\d+)"')
+_DIMENSION = re.compile(rb'<dimension ref="(?:[A-Z]+\d+:)?([A-Z]+)(\d+)"')
+_ODS_VALUE_REPEAT = re.compile(
+    rb'<table:table-cell\b(?=[^>]*office:value-type)[^>]*number-columns-repeated="(\d+)"'
+)
+_ODS_ROW_REPEAT = re.compile(
+    rb'<table:table-row\b[^>]*number-rows-repeated="(\d+)"[^>]*>(.*?)</table:table-row>',
+    re.DOTALL,
+)
+_ERROR_CELL = re.compile(rb"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.DOTALL)
+_ATTR_R = re.compile(rb'\br="([A-Z]{1,3}\d+)"')
+_VALUE = re.compile(rb"<v>([^<]*)</v>")
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Bounds on one submission. The template is ~13 kB, two sheets, ~40 rows."""
+
+    max_file_bytes: int = 10 * 1024 * 1024
+    max_uncompressed_bytes: int = 50 * 1024 * 1024
+    max_ratio: float = 100.0  # declared uncompressed / file size ...
+    ratio_floor_bytes: int = 5 * 1024 * 1024  # ... checked once the declared total exceeds this
+    max_members: int = 500
+    max_rows: int = 10_000
+    max_cells: int = 2_000_000  # highest row x highest column of a sheet
+
+
+@dataclass(frozen=True)
+class Rejection:
+    code: str
+    detail: str
+    value: str = ""
+    limit: str = ""
+
+
+@dataclass
+class Container:
+    """What the safety pass learned and kept, for the loader."""
+
+    kind: str  # "xlsx" (also .xlsm), "ods" or "xls"
+    parts: dict[str, bytes] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class _Member:
+    name: str
+    method: int
+    flags: int
+    crc: int
+    compressed: int
+    size: int
+    start: int  # offset of the member's data
+
+
+class _Refused(Exception):
+    def __init__(self, rejection: Rejection) -> None:
+        self.rejection = rejection
+
+
+def _refuse(code: str, detail: str, **extra: str) -> _Refused:
+    return _Refused(Rejection(code, detail, **extra))
+
+
+def inspect(data: bytes, extension: str, limits: Limits) -> Container | Rejection:
+    """Classify and check a file's bytes. `extension` is lower case with the dot."""
+    if data.startswith(OLE_MAGIC):
+        if _ENCRYPTED_STREAM in data:
+            return Rejection("file_encrypted", "OLE container with an EncryptedPackage stream")
+        if extension == ".xls":
+            return Container("xls")
+        return Rejection("file_not_workbook", f"an OLE (legacy .xls) file named {extension}")
+    if not data.startswith(ZIP_MAGIC):
+        return Rejection("file_not_workbook", "neither a zip nor an OLE container")
+    if extension == ".xls":
+        return Rejection("file_not_workbook", "a zip file named .xls")
+    try:
+        return _inspect_zip(data, extension, limits)
+    except _Refused as refused:
+        return refused.rejection
+    except (struct.error, zlib.error, UnicodeDecodeError, ValueError, IndexError) as exc:
+        return Rejection("file_corrupt", f"zip: {exc}")
+
+
+def _central_directory(data: bytes, limits: Limits) -> list[_Member]:
+    eocd = data.rfind(b"PK\x05\x06", max(0, len(data) - 65_557))
+    if eocd < 0 or eocd + _EOCD.size > len(data):
+        raise _refuse("file_corrupt", "no zip central directory (truncated file)")
+    _, disk, cd_disk, _, count, cd_size, cd_offset, _ = _EOCD.unpack_from(data, eocd)
+    if count == 0xFFFF or cd_offset == 0xFFFFFFFF:
+        raise _refuse("file_not_workbook", "ZIP64 archive (not written by Office)")
+    if disk or cd_disk or cd_offset + cd_size > eocd:
+        raise _refuse("file_corrupt", "zip central directory out of place (truncated file)")
+    if count > limits.max_members:
+        raise _refuse("file_zip_bomb", f"{count} zip members")
+    members: list[_Member] = []
+    pos = cd_offset
+    central, local = _CENTRAL.unpack_from, _LOCAL.unpack_from
+    for _ in range(count):
+        sig, flags, method, crc, csize, usize, nlen, xlen, clen, offset = central(data, pos)
+        if sig != b"PK\x01\x02":
+            raise _refuse("file_corrupt", "damaged zip central directory")
+        pos += 46
+        name = data[pos : pos + nlen].decode("utf-8" if flags & 0x800 else "cp437")
+        pos += nlen + xlen + clen
+        if offset + 30 > cd_offset:
+            raise _refuse("file_corrupt", f"{name}: outside the file")
+        lsig, lnlen, lxlen = local(data, offset)
+        if lsig != b"PK\x03\x04":
+            raise _refuse("file_corrupt", f"{name}: damaged local header")
+        start = offset + 30 + lnlen + lxlen
+        if start + csize > cd_offset:
+            raise _refuse("file_corrupt", f"{name}: data beyond the end (truncated file)")
+        if flags & 0x1:
+            raise _refuse("file_encrypted", f"{name}: encrypted zip member")
+        if method not in (_STORED, _DEFLATED):
+            raise _refuse("file_not_workbook", f"{name}: zip compression method {method}")
+        members.append(_Member(name, method, flags, crc, csize, usize, start))
+    return members
+
+
+def _inflate(data: bytes, m: _Member, cap: int) -> bytes:
+    """The whole member, refusing more than `cap` bytes or more than it declares."""
+    raw = data[m.start : m.start + m.compressed]
+    if m.method == _STORED:
+        out = raw
+    else:
+        inflater = zlib.decompressobj(-15)
+        out = inflater.decompress(raw, cap + 1)
+        if len(out) > cap or inflater.unconsumed_tail:
+            raise _refuse("file_zip_bomb", f"{m.name} expands beyond the limit")
+    if len(out) != m.size:
+        code = "file_zip_bomb" if len(out) > m.size else "file_corrupt"
+        raise _refuse(code, f"{m.name}: {len(out)} bytes, declared {m.size}")
+    if zlib.crc32(out) != m.crc:
+        raise _refuse("file_corrupt", f"{m.name}: CRC mismatch")
+    return out
+
+
+def _head(data: bytes, m: _Member, n: int = 1024) -> bytes:
+    raw = data[m.start : m.start + min(m.compressed, 4 * n)]
+    if m.method == _STORED:
+        return raw[:n]
+    return zlib.decompressobj(-15).decompress(raw, n)
+
+
+def _inspect_zip(data: bytes, extension: str, limits: Limits) -> Container:
+    members = _central_directory(data, limits)
+    declared = sum(m.size for m in members)
+    if declared > limits.max_uncompressed_bytes:
+        raise _refuse("file_zip_bomb", f"declares {declared} bytes uncompressed")
+    if declared > limits.ratio_floor_bytes and declared > limits.max_ratio * len(data):
+        raise _refuse("file_zip_bomb", f"declares {declared} bytes from {len(data)}")
+    names = {m.name for m in members}
+    if extension == ".ods" or "mimetype" in names:
+        kind, required = "ods", "content.xml"
+    else:
+        kind, required = "xlsx", "xl/workbook.xml"
+    if required not in names:
+        raise _refuse("file_not_workbook", f"zip without {required}")
+    container = Container(kind)
+    # Below this size no member can expand past the limit, whatever it declares.
+    verify_all = len(data) * DEFLATE_MAX_RATIO > limits.max_uncompressed_bytes
+    budget = limits.max_uncompressed_bytes
+    for m in members:
+        if m.name.endswith("/"):
+            continue
+        keep = _kept(m.name, kind)
+        if keep or verify_all:
+            body = _inflate(data, m, budget)
+            budget -= len(body)
+            head = body[:1024]
+        else:
+            body, head = b"", _head(data, m)
+        if m.name.endswith((".xml", ".rels")) and _declares_entities(head):
+            raise _refuse("file_xml_entities", m.name)
+        if not keep:
+            continue
+        if _is_sheet(m.name, kind):
+            _check_sheet(m.name, body, kind, limits)
+        container.parts[m.name] = body
+    if kind == "ods" and not container.parts.get("mimetype", b"").startswith(ODS_MIMETYPE):
+        raise _refuse("file_not_workbook", "not an OpenDocument spreadsheet")
+    return container
+
+
+def _kept(name: str, kind: str) -> bool:
+    if kind == "ods":
+        return name in ("content.xml", "mimetype")
+    return name.startswith("xl/") and (
+        name in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels")
+        or name.startswith(("xl/worksheets/", "xl/tables/"))
+    )
+
+
+def _is_sheet(name: str, kind: str) -> bool:
+    if kind == "ods":
+        return name == "content.xml"
+    return name.startswith("xl/worksheets/") and name.count("/") == 2 and name.endswith(".xml")
+
+
+def _declares_entities(head: bytes) -> bool:
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        head = head.decode("utf-16", errors="replace").encode()
+    start = _ELEMENT_START.search(head)
+    prolog = head[: start.start()] if start else head
+    return b"<!DOCTYPE" in prolog or b"<!ENTITY" in prolog
+
+
+def _column_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n
+
+
+def _check_sheet(name: str, body: bytes, kind: str, limits: Limits) -> None:
+    rows = body.count(b"<table:table-row" if kind == "ods" else b"<row ")
+    if rows > limits.max_rows:
+        raise _too_many_rows(name, rows, limits)
+    if kind == "ods":
+        _check_ods_repeats(name, body, limits)
+        return
+    # Fast path: no cell or row beyond row 9999 or column Z, and no <dimension> saying so.
+    dimension = _DIMENSION.search(body, 0, 4096)
+    far = _FAR_REF.search(body) is not None
+    if far or (dimension and (len(dimension[1]) > 1 or len(dimension[2]) > 4)):
+        max_row, max_col = 0, 0
+        for letters, number in _ANY_REF.findall(body):
+            max_row = max(max_row, int(number))
+            if letters:
+                max_col = max(max_col, _column_number(letters))
+        if dimension:
+            max_row = max(max_row, int(dimension[2]))
+            max_col = max(max_col, _column_number(dimension[1]))
+        if max_row > limits.max_rows:
+            raise _too_many_rows(name, max_row, limits)
+        if max_row * max(max_col, 1) > limits.max_cells:
+            raise _refuse("file_zip_bomb", f"{name}: extent {max_row} rows x {max_col} columns")
+
+
+def _too_many_rows(name: str, rows: int, limits: Limits) -> _Refused:
+    return _refuse(
+        "file_too_many_rows",
+        f"{name}: {rows} rows",
+        value=str(rows),
+        limit=str(limits.max_rows),
+    )
+
+
+def _check_ods_repeats(name: str, body: bytes, limits: Limits) -> None:
+    """LibreOffice repeats empty cells and rows freely; a repeated *value* is expanded."""
+    for count in _ODS_VALUE_REPEAT.findall(body):
+        if int(count) > 1024:
+            raise _refuse("file_zip_bomb", f"{name}: a value repeated {int(count)} times")
+    for count, inner in _ODS_ROW_REPEAT.findall(body):
+        if int(count) > limits.max_rows and b"office:value-type" in inner:
+            raise _too_many_rows(name, int(count), limits)
+
+
+def error_cells(body: bytes) -> dict[str, str]:
+    """Cell ref -> Excel error text (`#DIV/0!`) of a worksheet's XML."""
+    if b't="e"' not in body:
+        return {}
+    found: dict[str, str] = {}
+    for attrs, inner in _ERROR_CELL.findall(body):
+        if b't="e"' not in attrs:
+            continue
+        ref = _ATTR_R.search(attrs)
+        value = _VALUE.search(inner) if inner else None
+        if ref:
+            found[ref[1].decode()] = value[1].decode("utf-8", "replace") if value else "#ERROR"
+    return found

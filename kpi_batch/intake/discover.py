@@ -1,0 +1,82 @@
+"""Walk the inbox: every file found gets a row in the register, even the ones we skip.
+
+Sub-folders are walked; symbolic links are listed but not followed (a link could point
+anywhere on the machine); hidden folders (`.git`, `.Trash`) are not walked. A file is
+- a candidate when its extension is one python-calamine reads (.xlsx, .xlsm, .xls, .ods);
+- rejected at once when it is a spreadsheet format we do not read (.xlsb, templates...), so
+  the unit is told to save it as .xlsx;
+- ignored otherwise: Office lock files (`~$...`), hidden files, other documents.
+The file name never identifies a submission (the defined names inside do).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+
+READ = frozenset({".xlsx", ".xlsm", ".xls", ".ods"})
+UNSUPPORTED = frozenset({".xlsb", ".xltx", ".xltm", ".xlt", ".ots", ".fods", ".numbers", ".et"})
+BANGKOK = dt.timezone(dt.timedelta(hours=7), "Asia/Bangkok")
+
+# reason code -> register text (Thai / English)
+IGNORED = {
+    "lock_file": "ไฟล์ล็อกชั่วคราวของ Office (~$) ไม่ใช่ไฟล์รายงาน / Office lock file",
+    "hidden": "ไฟล์ซ่อน ไม่ใช่ไฟล์รายงาน / hidden file",
+    "not_spreadsheet": "ไม่ใช่ไฟล์ตารางคำนวณ / not a spreadsheet",
+    "symlink": "ทางลัด (symbolic link) ไม่เปิดอ่าน / symbolic link, not followed",
+    "not_regular": "ไม่ใช่ไฟล์ปกติ / not a regular file",
+}
+
+
+@dataclass(frozen=True)
+class Found:
+    path: Path  # as found under the inbox
+    rel: str  # relative to the inbox, with `/`: the name used in reports and the manifest
+    size: int
+    mtime: float  # seconds since the epoch
+    extension: str  # lower case, with the dot
+    ignored: str = ""  # a key of IGNORED, or ""
+
+    @property
+    def modified(self) -> dt.datetime:
+        """Modification time in Thai time (UTC+7): the date an officer saw on screen."""
+        return dt.datetime.fromtimestamp(self.mtime, BANGKOK)
+
+
+def _reason(name: str, extension: str, st: os.stat_result) -> str:
+    if stat.S_ISLNK(st.st_mode):
+        return "symlink"
+    if not stat.S_ISREG(st.st_mode):
+        return "not_regular"
+    if name.startswith("~$"):
+        return "lock_file"
+    if name.startswith("."):
+        return "hidden"
+    if extension not in READ and extension not in UNSUPPORTED:
+        return "not_spreadsheet"
+    return ""
+
+
+def discover(inbox: Path) -> list[Found]:
+    """Every file under `inbox`, sorted by relative path (stable run to run)."""
+    found: list[Found] = []
+    for root, dirs, files in os.walk(inbox, followlinks=False):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in files:
+            path = Path(root, name)
+            st = path.lstat()
+            extension = path.suffix.lower()
+            rel = path.relative_to(inbox).as_posix()
+            reason = _reason(name, extension, st)
+            found.append(Found(path, rel, st.st_size, st.st_mtime, extension, reason))
+        # Links to folders show up in `dirs` but are not walked: list them too.
+        for name in [d for d in dirs if Path(root, d).is_symlink()]:
+            path = Path(root, name)
+            st = path.lstat()
+            rel = path.relative_to(inbox).as_posix()
+            found.append(Found(path, rel, st.st_size, st.st_mtime, "", "symlink"))
+    found.sort(key=lambda f: f.rel)
+    return found

@@ -1,0 +1,398 @@
+"""Read one checked workbook: its defined names and its `results` table, values as typed.
+
+python-calamine reads the values (one sheet read per file: the defined names and the table
+are on the same sheet in template v1). It does not expose defined names, and its table
+support costs a second pass over the sheet, so the structure — which cell each defined name
+points to, where the `results` table is and what its columns are — is read from the small
+XML parts the safety pass kept (xl/workbook.xml, the rels, xl/tables/*.xml). The Excel row
+and column of every value travel with it, so every issue can say `sheet!B14`.
+
+Formats:
+- .xlsx/.xlsm: defined names and the table as written (macros are never run; only values
+  are read);
+- .ods: named ranges and the `results` database range, as LibreOffice writes them;
+- .xls: python-calamine cannot give the names nor the table, so the contract cells of
+  template v1 (docs/template.md) are read, and the table is found by its header keys.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from html import unescape
+from io import BytesIO
+from posixpath import join, normpath
+
+import python_calamine as pc
+
+from kpi_batch.intake.container import Container, Rejection, error_cells
+from kpi_batch.issues import column_letter
+
+TABLE = "results"
+NAMES = (
+    "unit_id",
+    "fiscal_year",
+    "round_id",
+    "reporter",
+    "reporter_phone",
+    "submitted_on",
+    "template_version",
+    "framework_fingerprint",
+)
+IDENTITY_NAMES = ("unit_id", "round_id")
+# template v1's cells for its defined names, used where a format hides the names (.xls)
+CONTRACT_CELLS = {
+    "unit_id": "B5",
+    "fiscal_year": "B7",
+    "round_id": "B8",
+    "reporter": "F5",
+    "reporter_phone": "F6",
+    "submitted_on": "F7",
+    "template_version": "F10",
+    "framework_fingerprint": "B11",
+}
+
+_KEY = re.compile(r"\(([^()]*)\)\s*$")
+_CELL = re.compile(r"^\$?([A-Z]{1,3})\$?(\d+)$")
+_RANGE = re.compile(r"^\$?([A-Z]{1,3})\$?(\d+):\$?([A-Z]{1,3})\$?(\d+)$")
+_ATTR = re.compile(rb'([\w:]+)="([^"]*)"')
+_SHEET = re.compile(rb"<sheet\b([^>]*)>")
+_DEFINED_NAME = re.compile(rb"<definedName\b([^>]*)>([^<]*)</definedName>")
+_RELATIONSHIP = re.compile(rb"<Relationship\b([^>]*)>")
+_TABLE = re.compile(rb"<table\b([^>]*)>")
+_TABLE_COLUMN = re.compile(rb"<tableColumn\b([^>]*)>")
+_ODS_NAMED_RANGE = re.compile(rb"<table:named-range\b([^>]*)>")
+_ODS_DATABASE_RANGE = re.compile(rb"<table:database-range\b([^>]*)>")
+
+
+@dataclass
+class Workbook:
+    """One submission as read: raw values with their places."""
+
+    sheet: str  # the sheet holding the `results` table
+    names: dict[str, tuple[str, str, object]]  # name -> (sheet, cell, raw value)
+    keys: list[str]  # table column keys, in column order ("kpi_id", "value", ...)
+    columns: list[str]  # the column letter of each key
+    header_row: int  # Excel row of the table header
+    first_row: int  # Excel row of rows[0]
+    rows: list[list[object]]  # raw values, aligned with keys
+    errors: dict[str, str] = field(default_factory=dict)  # cell -> Excel error text
+    missing_names: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _TableSpot:
+    sheet: str
+    top: int  # 1-based header row
+    left: int  # 0-based column
+    bottom: int  # 1-based last data row
+    headers: list[str]
+
+
+def header_key(text: object) -> str:
+    """'ผลการดำเนินงาน (value)' -> 'value' (the text in the last parentheses)."""
+    if not isinstance(text, str):
+        return ""
+    m = _KEY.search(text.replace("_x000a_", " "))
+    return m[1].strip().lower() if m else ""
+
+
+def split_ref(ref: str) -> tuple[int, int] | None:
+    """'$B$5' -> (5, 1): 1-based row, 0-based column."""
+    m = _CELL.match(ref.strip())
+    if not m:
+        return None
+    col = 0
+    for ch in m[1]:
+        col = col * 26 + ord(ch) - 64
+    return int(m[2]), col - 1
+
+
+def load(data: bytes, container: Container) -> Workbook | Rejection:
+    try:
+        book = pc.CalamineWorkbook.from_filelike(BytesIO(data))
+    except pc.PasswordError:
+        return Rejection("file_encrypted", "password protected")
+    except Exception as exc:  # calamine's errors: the file is damaged
+        return Rejection("file_corrupt", f"{type(exc).__name__}: {exc}")
+    except BaseException as exc:  # a Rust panic surfaces as pyo3's PanicException
+        if isinstance(exc, KeyboardInterrupt | SystemExit):
+            raise
+        return Rejection("file_corrupt", f"reader failure: {exc}")
+    with book:
+        if not book.sheet_names:
+            return Rejection("file_empty_workbook", "no sheets")
+        try:
+            if container.kind == "xlsx":
+                return _load_xlsx(book, container)
+            if container.kind == "ods":
+                return _load_ods(book, container)
+            return _load_by_layout(book, {})
+        except pc.CalamineError as exc:
+            return Rejection("file_corrupt", f"{type(exc).__name__}: {exc}")
+
+
+# -- xlsx -----------------------------------------------------------------------------------
+
+
+def _attrs(raw: bytes) -> dict[str, str]:
+    return {k.decode(): unescape(v.decode("utf-8")) for k, v in _ATTR.findall(raw)}
+
+
+def _local(attrs: dict[str, str], name: str) -> str:
+    """An attribute whatever its namespace prefix (r:id, ns1:id)."""
+    for key, value in attrs.items():
+        if key == name or key.endswith(":" + name):
+            return value
+    return ""
+
+
+def _rels(parts: dict[str, bytes], rels_part: str, base: str) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for raw in _RELATIONSHIP.findall(parts.get(rels_part, b"")):
+        a = _attrs(raw)
+        target = a.get("Target", "")
+        if a.get("TargetMode") == "External" or not target:
+            continue
+        path = target.lstrip("/") if target.startswith("/") else normpath(join(base, target))
+        out[a.get("Id", "")] = path
+    return out
+
+
+def _xlsx_names(workbook_xml: bytes) -> dict[str, tuple[str, str]]:
+    names: dict[str, tuple[str, str]] = {}
+    for raw_attrs, raw_ref in _DEFINED_NAME.findall(workbook_xml):
+        a = _attrs(raw_attrs)
+        name = a.get("name", "")
+        if "localSheetId" in a or name not in NAMES:
+            continue
+        ref = unescape(raw_ref.decode("utf-8")).strip().lstrip("=")
+        sheet, _, cell = ref.rpartition("!")
+        if sheet.startswith("'") and sheet.endswith("'"):
+            sheet = sheet[1:-1].replace("''", "'")
+        if sheet and split_ref(cell):
+            names[name] = (sheet, cell.replace("$", ""))
+    return names
+
+
+def _xlsx_table(parts: dict[str, bytes], workbook_xml: bytes) -> _TableSpot | None:
+    sheet_paths = _rels(parts, "xl/_rels/workbook.xml.rels", "xl")
+    sheet_by_part: dict[str, str] = {}
+    for raw in _SHEET.findall(workbook_xml):
+        a = _attrs(raw)
+        part = sheet_paths.get(_local(a, "id"))
+        if part:
+            sheet_by_part[part] = a.get("name", "")
+    for part, sheet in sheet_by_part.items():
+        folder, file = part.rsplit("/", 1)
+        rels = _rels(parts, f"{folder}/_rels/{file}.rels", folder)
+        for target in rels.values():
+            xml = parts.get(target)
+            head = _TABLE.search(xml) if xml else None
+            if not head or xml is None:
+                continue
+            a = _attrs(head[1])
+            if TABLE not in (a.get("name", "").lower(), a.get("displayName", "").lower()):
+                continue
+            bounds = _RANGE.match(a.get("ref", ""))
+            if not bounds or a.get("headerRowCount", "1") == "0":
+                return None
+            top = split_ref(bounds[1] + bounds[2])
+            bottom = split_ref(bounds[3] + bounds[4])
+            if top is None or bottom is None:
+                return None
+            bottom_row = bottom[0] - int(a.get("totalsRowCount", "0") or 0)
+            headers = [_attrs(c).get("name", "") for c in _TABLE_COLUMN.findall(xml)]
+            return _TableSpot(sheet, top[0], top[1], bottom_row, headers)
+    return None
+
+
+def _load_xlsx(book: pc.CalamineWorkbook, container: Container) -> Workbook | Rejection:
+    workbook_xml = container.parts.get("xl/workbook.xml", b"")
+    names = _xlsx_names(workbook_xml)
+    spot = _xlsx_table(container.parts, workbook_xml)
+    if spot is None:
+        return _no_table(book, names)
+    wb = _read(book, spot, names)
+    if isinstance(wb, Rejection):
+        return wb
+    part = _sheet_part(container.parts, workbook_xml, spot.sheet)
+    if part and part in container.parts:
+        wb.errors = error_cells(container.parts[part])
+    return wb
+
+
+def _sheet_part(parts: dict[str, bytes], workbook_xml: bytes, sheet: str) -> str | None:
+    paths = _rels(parts, "xl/_rels/workbook.xml.rels", "xl")
+    for raw in _SHEET.findall(workbook_xml):
+        a = _attrs(raw)
+        if a.get("name") == sheet:
+            return paths.get(_local(a, "id"))
+    return None
+
+
+# -- ods ------------------------------------------------------------------------------------
+
+
+def _ods_address(address: str) -> tuple[str, str] | None:
+    """'$รายงานผล.$B$5' or "$'my sheet'.$B$5" -> (sheet, 'B5')."""
+    sheet, _, cell = address.partition(":")[0].rpartition(".")
+    sheet = sheet.lstrip("$")
+    if sheet.startswith("'") and sheet.endswith("'"):
+        sheet = sheet[1:-1].replace("''", "'")
+    return (sheet, cell.replace("$", "")) if sheet and split_ref(cell) else None
+
+
+def _load_ods(book: pc.CalamineWorkbook, container: Container) -> Workbook | Rejection:
+    content = container.parts.get("content.xml", b"")
+    names: dict[str, tuple[str, str]] = {}
+    for raw in _ODS_NAMED_RANGE.findall(content):
+        a = _attrs(raw)
+        if a.get("table:name") in NAMES:
+            place = _ods_address(a.get("table:cell-range-address", ""))
+            if place:
+                names[a["table:name"]] = place
+    for raw in _ODS_DATABASE_RANGE.findall(content):
+        a = _attrs(raw)
+        if a.get("table:name", "").lower() != TABLE:
+            continue
+        start, _, end = a.get("table:target-range-address", "").partition(":")
+        first, last = _ods_address(start), _ods_address(end)
+        if first and last:
+            top, bottom = split_ref(first[1]), split_ref(last[1])
+            if top and bottom:
+                spot = _TableSpot(first[0], top[0], top[1], bottom[0], [])
+                wb = _read(book, spot, names)
+                if not isinstance(wb, Rejection):
+                    wb.errors = _ods_errors(content, wb.sheet)
+                return wb
+    return _load_by_layout(book, names)
+
+
+_ODS_TOKEN = re.compile(
+    rb"<(/?)(table:table|table:table-row|table:table-cell|table:covered-table-cell)\b([^>]*?)(/?)>"
+)
+_ODS_ERROR_TEXT = re.compile(rb"<text:p>([^<]*)</text:p>")
+
+
+def _ods_errors(content: bytes, sheet: str) -> dict[str, str]:
+    """Cells LibreOffice marks `calcext:value-type="error"`, by Excel reference."""
+    if b'value-type="error"' not in content:
+        return {}
+    found: dict[str, str] = {}
+    current, row, col = "", 0, 0
+    for m in _ODS_TOKEN.finditer(content):
+        closing, tag, raw, empty = m[1], m[2], m[3], m[4]
+        if closing:
+            continue
+        a = _attrs(raw)
+        if tag == b"table:table":
+            current, row = a.get("table:name", ""), 0
+        elif tag == b"table:table-row":
+            row += int(a.get("table:number-rows-repeated", "1") or 1) if row else 1
+            col = 0
+            if a.get("table:number-rows-repeated") and row == 1:
+                row = int(a["table:number-rows-repeated"])
+        else:
+            if current == sheet and a.get("calcext:value-type") == "error" and not empty:
+                text = _ODS_ERROR_TEXT.search(content, m.end(), m.end() + 400)
+                found[f"{column_letter(col)}{row}"] = text[1].decode() if text else "#ERROR"
+            col += int(a.get("table:number-columns-repeated", "1") or 1)
+    return found
+
+
+# -- shared ---------------------------------------------------------------------------------
+
+
+def _read_sheet(book: pc.CalamineWorkbook, sheet: str, nrows: int | None = None) -> list[list]:
+    return book.get_sheet_by_name(sheet).to_python(skip_empty_area=False, nrows=nrows)
+
+
+def _cell(rows: list[list], row: int, col: int) -> object:
+    if 0 < row <= len(rows) and 0 <= col < len(rows[row - 1]):
+        return rows[row - 1][col]
+    return ""
+
+
+def _named_values(
+    book: pc.CalamineWorkbook,
+    names: dict[str, tuple[str, str]],
+    sheet: str,
+    rows: list[list],
+) -> dict[str, tuple[str, str, object]]:
+    out: dict[str, tuple[str, str, object]] = {}
+    others: dict[str, list[list]] = {sheet: rows}
+    for name, (where, cell) in names.items():
+        if where not in others:
+            if where not in book.sheet_names:
+                continue  # the name points at a deleted sheet
+            others[where] = _read_sheet(book, where)
+        place = split_ref(cell)
+        if place:
+            out[name] = (where, cell, _cell(others[where], *place))
+    return out
+
+
+def _read(
+    book: pc.CalamineWorkbook, spot: _TableSpot, names: dict[str, tuple[str, str]]
+) -> Workbook | Rejection:
+    if spot.sheet not in book.sheet_names:
+        return Rejection("results_table_missing", f"sheet {spot.sheet} not found")
+    rows = _read_sheet(book, spot.sheet)
+    headers = spot.headers or [str(v) for v in _row_values(rows, spot.top, spot.left, None)]
+    width = len(headers)
+    keys = [header_key(h) for h in headers]
+    data = [_row_values(rows, r, spot.left, width) for r in range(spot.top + 1, spot.bottom + 1)]
+    named = _named_values(book, names, spot.sheet, rows)
+    return Workbook(
+        sheet=spot.sheet,
+        names=named,
+        keys=keys,
+        columns=[column_letter(spot.left + i) for i in range(width)],
+        header_row=spot.top,
+        first_row=spot.top + 1,
+        rows=data,
+        missing_names=[n for n in IDENTITY_NAMES if n not in named],
+    )
+
+
+def _row_values(rows: list[list], row: int, left: int, width: int | None) -> list[object]:
+    if not 0 < row <= len(rows):
+        return [""] * (width or 0)
+    values = rows[row - 1][left:] if width is None else rows[row - 1][left : left + width]
+    if width is not None and len(values) < width:
+        values = [*values, *[""] * (width - len(values))]
+    return values
+
+
+def _no_table(book: pc.CalamineWorkbook, names: dict[str, tuple[str, str]]) -> Rejection:
+    if not any(book.get_sheet_by_name(s).height for s in book.sheet_names):
+        return Rejection("file_empty_workbook", "every sheet is empty")
+    if not names:
+        return Rejection("file_not_template", "no defined names, no results table")
+    return Rejection("results_table_missing", "no table named results")
+
+
+def _load_by_layout(
+    book: pc.CalamineWorkbook, names: dict[str, tuple[str, str]]
+) -> Workbook | Rejection:
+    """No table metadata (.xls, or an .ods without the database range): find the header."""
+    for sheet in book.sheet_names:
+        rows = _read_sheet(book, sheet)
+        for r, values in enumerate(rows, start=1):
+            left = next((c for c, v in enumerate(values) if header_key(v) == "kpi_id"), None)
+            if left is None:
+                continue
+            headers = [str(v) for v in values[left:]]
+            while headers and not header_key(headers[-1]):
+                headers.pop()
+            bottom = r
+            while bottom < len(rows) and any(
+                v not in ("", None) for v in rows[bottom][left : left + len(headers)]
+            ):
+                bottom += 1
+            spot = _TableSpot(sheet, r, left, bottom, headers)
+            if not names:
+                names = {name: (sheet, cell) for name, cell in CONTRACT_CELLS.items()}
+            return _read(book, spot, names)
+    return _no_table(book, names)

@@ -1,0 +1,183 @@
+"""`run_intake`: inbox folder -> register, clean results, submissions, issues.
+
+    discover -> read bytes, sha256 -> container.inspect (safety, before any parser)
+             -> load (calamine) -> frames.build (normalise) -> validate (pandera, all files
+             at once) -> register.settle (duplicates, lateness) -> IntakeResult
+
+Files are opened read-only, read once into memory (at most `Limits.max_file_bytes`; bigger
+files are hashed in chunks and refused), and never written, moved or re-saved. One broken
+file never stops the batch: whatever goes wrong with it becomes its status and reason.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from kpi_batch.intake import frames
+from kpi_batch.intake.codes import CHECKS
+from kpi_batch.intake.container import Limits, Rejection, inspect
+from kpi_batch.intake.discover import UNSUPPORTED, Found, discover
+from kpi_batch.intake.load import load
+from kpi_batch.intake.register import (
+    FileOutcome,
+    register_frame,
+    settle,
+    submissions_frame,
+    workbook_date,
+)
+from kpi_batch.intake.validate import validate
+from kpi_batch.issues import Issue
+from kpi_batch.model import Framework
+from kpi_batch.templates import criteria_key
+
+
+@dataclass
+class IntakeResult:
+    """What intake hands on.
+
+    - `register`: one row per file found (`register.REGISTER_COLUMNS`): path (relative to
+      `inbox`), sha256, size, modified, unit_id, round_id, status, errors, warnings, reasons,
+      submitted_on, submitted_on_source, superseded_by, issues (list of {code, severity,
+      where, kpi_id}). It goes into manifest.json as `inputs`.
+    - `results`: the clean results of accepted files (`schemas.submission.CleanResults`,
+      fits `schemas.scoring.Results`): unit_id, kpi_id, value, numerator, denominator,
+      level (float, NaN when empty or not applicable), note, file, sheet, excel_row.
+    - `submissions`: one row per unit of the framework that sent a file (fits
+      `schemas.scoring.Submissions`): unit_id, file, submitted_on (datetime64),
+      submitted_on_source (workbook / file_mtime), status (accepted / rejected).
+    - `issues`: every issue, in register order; `Issue.file` is the register's `path`.
+    """
+
+    inbox: Path
+    register: pd.DataFrame
+    results: pd.DataFrame
+    submissions: pd.DataFrame
+    issues: list[Issue] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        return {str(k): int(v) for k, v in self.register["status"].value_counts().items()}
+
+
+def _sha256_chunks(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        while chunk := f.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _reject(outcome: FileOutcome, rejection: Rejection) -> None:
+    check = CHECKS[rejection.code]
+    value = rejection.value or (outcome.found.extension if check.code.endswith("format") else "")
+    outcome.issues.append(
+        check.issue(
+            file=outcome.found.rel,
+            value=value,
+            limit=rejection.limit,
+            detail=rejection.detail,
+        )
+    )
+    outcome.rejected = True
+
+
+def _open(found: Found, outcome: FileOutcome, limits: Limits) -> frames.Loaded | None:
+    """Read, hash and check one file; None when it is refused (the outcome says why)."""
+    if found.extension in UNSUPPORTED:
+        outcome.sha256 = _sha256_chunks(found.path)
+        _reject(outcome, Rejection("file_unsupported_format", found.extension))
+        return None
+    if found.size > limits.max_file_bytes:
+        outcome.sha256 = _sha256_chunks(found.path)
+        _reject(
+            outcome,
+            Rejection(
+                "file_too_large", "size", value=str(found.size), limit=str(limits.max_file_bytes)
+            ),
+        )
+        return None
+    with found.path.open("rb") as f:  # read-only, once
+        data = f.read(limits.max_file_bytes + 1)
+    outcome.sha256 = hashlib.sha256(data).hexdigest()
+    if not data:
+        _reject(outcome, Rejection("file_empty", "0 bytes"))
+        return None
+    if len(data) > limits.max_file_bytes:  # grew since it was listed
+        _reject(outcome, Rejection("file_too_large", "size", value=str(len(data))))
+        return None
+    container = inspect(data, found.extension, limits)
+    if isinstance(container, Rejection):
+        _reject(outcome, container)
+        return None
+    book = load(data, container)
+    if isinstance(book, Rejection):
+        _reject(outcome, book)
+        return None
+    if book.missing_names:
+        _reject(
+            outcome, Rejection("file_not_template", "names", value=", ".join(book.missing_names))
+        )
+        return None
+    required = ("kpi_id", "value", "numerator", "denominator", "level")
+    absent = [k for k in required if k not in book.keys]
+    if absent:
+        _reject(outcome, Rejection("results_column_missing", "columns", value=", ".join(absent)))
+        return None
+    if not any(any(v not in ("", None) for v in row) for row in book.rows):
+        _reject(outcome, Rejection("results_table_empty", "no rows"))
+        return None
+    return frames.Loaded(found.rel, found.modified, book)
+
+
+def run_intake(
+    inbox: Path,
+    framework: Framework,
+    round_id: str,
+    as_of: dt.date,
+    limits: Limits | None = None,
+) -> IntakeResult:
+    limits = limits or Limits()
+    found = discover(inbox)
+    outcomes = [FileOutcome(f) for f in found]
+    loaded: list[frames.Loaded] = []
+    for outcome in outcomes:
+        if outcome.found.ignored:
+            continue
+        try:
+            item = _open(outcome.found, outcome, limits)
+        except OSError as exc:  # vanished or unreadable since it was listed
+            _reject(outcome, Rejection("file_corrupt", f"{type(exc).__name__}: {exc}"))
+            continue
+        if item is not None:
+            loaded.append(item)
+
+    criteria_keys = [criteria_key(p) for p in framework.settings.scale]
+    headers, rows, places = frames.build(loaded, criteria_keys)
+    checked = validate(headers, rows, places, framework, round_id, as_of, criteria_keys)
+
+    by_file = {o.found.rel: o for o in outcomes}
+    for issue in checked.issues:
+        by_file[issue.file].issues.append(issue)
+    for file, unit_id, round_id, submitted_on in checked.headers[
+        ["file", "unit_id", "round_id", "submitted_on"]
+    ].itertuples(index=False):
+        o = by_file[str(file)]
+        o.unit_id, o.round_id = str(unit_id), str(round_id)
+        o.rejected = o.found.rel in checked.rejected_files
+        o.workbook_date = workbook_date(submitted_on, o.issues)
+    settle(outcomes, round_id)
+
+    accepted = [o.found.rel for o in outcomes if o.status.startswith("accepted")]
+    results = checked.clean[checked.clean["file"].isin(accepted)].reset_index(drop=True)
+    known = {u.unit_id for u in framework.units}
+    return IntakeResult(
+        inbox=inbox,
+        register=register_frame(outcomes),
+        results=results,
+        submissions=submissions_frame(outcomes, known),
+        issues=[i for o in outcomes for i in o.issues],
+    )

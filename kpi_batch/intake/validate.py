@@ -1,0 +1,316 @@
+"""Raw submission frames + framework + round -> issues and the clean results. Pure.
+
+Two pandera validations per run, each lazy and over every file at once: the defined names
+(`SubmissionHeaders`, one row per file) and the table rows (`SubmissionRows`). Before each,
+the framework's expectations are merged in as context columns, vectorised: is the unit
+known, which KPIs did it sign, with which weight and criteria, is the KPI a percentage, a
+ratio, a milestone. Each failure case becomes an `Issue` whose code is the check's name and
+whose cell is the one the check is about (codes.py holds the messages).
+
+Then: a file with a file-scope error is rejected; a row with a KPI-scope error is dropped (the
+KPI is scored as missing); agreement KPIs with no row get `kpi_missing`. `clean` holds the
+surviving rows of every file not rejected (duplicates between files are settled later, in
+`register.py`), with the fields that do not apply to the KPI blanked.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import cast
+
+import numpy as np
+import pandas as pd
+import pandera.errors
+import pandera.pandas as pa
+
+from kpi_batch import TEMPLATE_VERSION
+from kpi_batch.intake.codes import CHECKS, Scope
+from kpi_batch.intake.frames import Place
+from kpi_batch.issues import Issue
+from kpi_batch.model import Formula, Framework, KpiType
+from kpi_batch.schemas.submission import INPUT_KEYS, SubmissionHeaders, SubmissionRows
+from kpi_batch.thai import format_date_th
+
+PERCENT_UNITS = ("ร้อยละ", "%", "เปอร์เซ็นต์", "percent")
+LEVEL_MAX = 5.0
+
+# the defined name a header check is about
+_HEADER_CELL = {
+    "unit_unknown": "unit_id",
+    "round_mismatch": "round_id",
+    "fiscal_year_mismatch": "fiscal_year",
+    "template_version_unsupported": "template_version",
+    "framework_fingerprint_differs": "framework_fingerprint",
+    "submitted_on_missing": "submitted_on",
+    "submitted_on_invalid": "submitted_on",
+    "submitted_on_implausible": "submitted_on",
+}
+_CELL_CHECKS = ("cell_excel_error", "cell_not_number")
+# the table column a row check is about (cell_* checks use the failing column)
+_ROW_KEY = {
+    "kpi_extra": "kpi_id",
+    "kpi_duplicate": "kpi_id",
+    "value_out_of_range": "value",
+    "value_looks_fraction": "value",
+    "level_out_of_range": "level",
+    "numerator_negative": "numerator",
+    "denominator_not_positive": "denominator",
+    "numerator_exceeds_denominator": "numerator",
+    "weight_changed": "weight",
+}
+
+
+@dataclass
+class Validation:
+    issues: list[Issue]
+    rejected_files: set[str]  # files with a file-scope error
+    headers: pd.DataFrame  # one row per file read, with the context columns
+    clean: (
+        pd.DataFrame
+    )  # surviving rows of files not rejected (schemas.submission.CleanResults + file)
+
+
+def agreement_frame(framework: Framework, round_id: str, criteria_keys: list[str]) -> pd.DataFrame:
+    """One row per (unit, signed KPI): what a correct table row holds, and its ranges."""
+    records = []
+    for unit_id, items in framework.agreements.items():
+        for item in items:
+            kpi = item.kpi
+            crit = framework.criteria.get((unit_id, kpi.kpi_id, round_id))
+            thresholds = (
+                [float(t) if t is not None else np.nan for t in crit.thresholds] if crit else []
+            )
+            defined = [t for t in thresholds if not np.isnan(t)]
+            is_ratio = kpi.formula is Formula.RATIO
+            unit_text = kpi.measure_unit.casefold()
+            records.append(
+                {
+                    "unit_id": unit_id,
+                    "kpi_id": kpi.kpi_id,
+                    "kpi_type": str(kpi.kpi_type or ""),
+                    "ratio": is_ratio,
+                    "expected_weight": float(item.weight),
+                    "pct": is_ratio or any(p in unit_text for p in PERCENT_UNITS),
+                    "allows_more": bool(defined) and max(defined) > 100,
+                    "min_threshold": min(defined) if defined else np.nan,
+                    "level_max": max([LEVEL_MAX, *defined]),
+                    **{
+                        f"expected_{k}": thresholds[i] if i < len(thresholds) else np.nan
+                        for i, k in enumerate(criteria_keys)
+                    },
+                }
+            )
+    columns = ["unit_id", "kpi_id", "kpi_type", "ratio", "expected_weight", "pct", "allows_more"]
+    columns += ["min_threshold", "level_max", *(f"expected_{k}" for k in criteria_keys)]
+    return pd.DataFrame(records, columns=columns)
+
+
+def _failures(model: type[pa.DataFrameModel], frame: pd.DataFrame) -> pd.DataFrame:
+    try:
+        model.validate(frame, lazy=True)
+    except pandera.errors.SchemaErrors as exc:
+        cases = exc.failure_cases
+        unknown = set(cases["check"].astype(str)) - set(CHECKS)
+        if unknown:  # a schema (dtype, column) failure: the frames are ours, so a bug
+            raise RuntimeError(f"intake frame broke its schema: {cases.head(10)}") from exc
+        cases = cases[["check", "column", "index"]].rename(columns={"index": "row"})
+        return cases.drop_duplicates(["check", "row", "column"])
+    return pd.DataFrame(columns=["check", "column", "row"])
+
+
+def validate(
+    headers: pd.DataFrame,
+    rows: pd.DataFrame,
+    places: dict[str, Place],
+    framework: Framework,
+    round_id: str,
+    as_of: dt.date,
+    criteria_keys: list[str],
+) -> Validation:
+    rnd = framework.round(round_id)
+    issues: list[Issue] = []
+    agreed_units = {u for u, items in framework.agreements.items() if items}
+    h = headers.copy()
+    h["unit_known"] = h["unit_id"].isin(agreed_units)
+    h["run_round"] = round_id
+    h["expected_year"] = str(framework.settings.fiscal_year)
+    h["expected_fingerprint"] = framework.fingerprint
+    h["earliest"] = rnd.period_start
+    h["as_of"] = as_of
+    for code, _, at in _failures(SubmissionHeaders, h).itertuples(index=False):
+        record = cast(pd.Series, h.loc[int(at)])
+        issues.append(_header_issue(str(code), record, places, round_id, as_of))
+    rejected = {i.file for i in issues if CHECKS[i.code].scope is Scope.FILE}
+    h["checked"] = ~h["file"].isin(rejected)
+
+    r = _row_context(rows, h, framework, round_id, criteria_keys)
+    cases = _failures(SubmissionRows, r)
+    # one issue per check and row; the cell checks, one per failing column
+    per_cell = cases["check"].isin(_CELL_CHECKS)
+    cases = pd.concat([cases[per_cell], cases[~per_cell].drop_duplicates(["check", "row"])])
+    cases = cases.sort_values("row", kind="stable")
+    rejected_rows: set[int] = set()
+    for code, column, at in cases.itertuples(index=False):
+        row = cast(pd.Series, r.loc[int(at)])
+        issue = _row_issue(str(code), str(column), row, places[str(row["file"])], criteria_keys)
+        issues.append(issue)
+        if CHECKS[issue.code].scope is Scope.KPI:
+            rejected_rows.add(int(at))
+    issues.extend(_missing_kpis(r, h, framework, places))
+
+    keep = r["in_agreement"] & ~r["file"].isin(rejected) & ~r.index.isin(list(rejected_rows))
+    clean = r.loc[keep, ["unit_id", "kpi_id", *INPUT_KEYS, "note", "file", "sheet", "excel_row"]]
+    for key in INPUT_KEYS:
+        clean[key] = clean[key].where(r.loc[keep, f"{key}_kind"] == "number")
+    return Validation(issues, rejected, h, clean.reset_index(drop=True))
+
+
+def _row_context(
+    rows: pd.DataFrame,
+    headers: pd.DataFrame,
+    framework: Framework,
+    round_id: str,
+    criteria_keys: list[str],
+) -> pd.DataFrame:
+    r = rows.merge(headers[["file", "unit_id", "checked"]], on="file", how="left")
+    agreement = agreement_frame(framework, round_id, criteria_keys)
+    r = r.merge(agreement, on=["unit_id", "kpi_id"], how="left", indicator="_match")
+    r.index = rows.index
+    r["in_agreement"] = r["checked"] & (r.pop("_match") == "both")
+    for col in ("ratio", "pct", "allows_more"):
+        r[col] = r[col].astype("boolean").fillna(False).astype(bool)
+    r["level_max"] = r["level_max"].fillna(LEVEL_MAX)
+    milestone = r["kpi_type"] == KpiType.MILESTONE.value
+    uses = {
+        "value": r["in_agreement"] & ~milestone & ~r["ratio"],
+        "numerator": r["in_agreement"] & r["ratio"],
+        "denominator": r["in_agreement"] & r["ratio"],
+        "level": r["in_agreement"] & milestone,
+    }
+    for key, used in uses.items():
+        r[f"{key}_kind"] = r[f"{key}_kind"].where(used, "unused")
+    r["duplicate"] = r["in_agreement"] & r.duplicated(["file", "kpi_id"], keep=False)
+    same = pd.Series(True, index=r.index)
+    for key in criteria_keys:
+        typed, expected = r[key], r[f"expected_{key}"]
+        both_empty = typed.isna() & expected.isna() & (r[f"{key}_kind"] != "text")
+        equal = np.isclose(typed, expected, rtol=0, atol=1e-9)
+        same &= (r[f"{key}_kind"] == "unused") | both_empty | pd.Series(equal, index=r.index)
+    r["criteria_same"] = same
+    r["unit_id"] = r["unit_id"].fillna("")
+    return r
+
+
+def _value(row: pd.Series, key: str) -> str:
+    return str(row.get(f"{key}_text", "") or "")
+
+
+def _header_issue(
+    code: str, h: pd.Series, places: dict[str, Place], round_id: str, as_of: dt.date
+) -> Issue:
+    name = _HEADER_CELL[code]
+    place = places[h["file"]]
+    sheet, cell = place.names.get(name, (place.sheet, ""))
+    modified = format_date_th(h["modified"].date())
+    fields: dict[str, str] = {"date": modified}
+    value = str(h[name]) if name != "submitted_on" else str(h["submitted_on_text"])
+    if code == "round_mismatch":
+        fields["expected"] = round_id
+    elif code == "fiscal_year_mismatch":
+        fields["expected"] = str(h["expected_year"])
+    elif code == "template_version_unsupported":
+        fields["expected"] = TEMPLATE_VERSION
+    elif code == "submitted_on_implausible":
+        day = h["submitted_on"]
+        value = format_date_th(day)
+        if day > as_of:
+            fields["detail"] = f"หลังวันที่ประมวลผล {format_date_th(as_of)} / after the run date"
+        else:
+            fields["detail"] = (
+                f"ก่อนเริ่มรอบ {format_date_th(h['earliest'])} / before the round's period"
+            )
+    return CHECKS[code].issue(
+        file=h["file"], sheet=sheet, cell=cell, value=value, unit_id=h["unit_id"], **fields
+    )
+
+
+def _row_issue(
+    code: str, column: str, row: pd.Series, place: Place, criteria_keys: list[str]
+) -> Issue:
+    excel_row = int(row["excel_row"])
+    fields: dict[str, str] = {}
+    if code in ("cell_excel_error", "cell_not_number"):
+        key = column.removesuffix("_kind")
+    elif code == "ratio_incomplete":
+        key = "numerator" if row["numerator_kind"] == "empty" else "denominator"
+    elif code == "result_empty":
+        key = next(k for k in INPUT_KEYS if row[f"{k}_kind"] != "unused")
+    elif code == "criteria_changed":
+        key = next(
+            (k for k in criteria_keys if not _same(row[k], row[f"expected_{k}"], row[f"{k}_kind"])),
+            criteria_keys[0] if criteria_keys else "kpi_id",
+        )
+        fields["expected"] = " / ".join(_num(row[f"expected_{k}"]) for k in criteria_keys)
+        typed = " / ".join(_value(row, k) or "-" for k in criteria_keys)
+        return CHECKS[code].issue(
+            file=row["file"], sheet=row["sheet"], cell=place.cell(key, excel_row), value=typed,
+            unit_id=row["unit_id"], kpi_id=row["kpi_id"], **fields,
+        )  # fmt: skip
+    else:
+        key = _ROW_KEY[code]
+    if code == "weight_changed":
+        fields["expected"] = _num(row["expected_weight"])
+    elif code == "numerator_exceeds_denominator":
+        fields["expected"] = _value(row, "denominator")
+    elif code == "value_out_of_range":
+        fields["detail"] = "0–100" if row["pct"] and not row["allows_more"] else "≥ 0"
+    elif code == "level_out_of_range":
+        fields["limit"] = _num(row["level_max"])
+    value = row["kpi_id_text"] if key == "kpi_id" else _value(row, key)
+    return CHECKS[code].issue(
+        file=row["file"],
+        sheet=row["sheet"],
+        cell=place.cell(key, excel_row),
+        value=value,
+        unit_id=row["unit_id"],
+        kpi_id=row["kpi_id"],
+        **fields,
+    )
+
+
+def _same(typed: float, expected: float, kind: str) -> bool:
+    if kind == "unused":
+        return True
+    if np.isnan(typed) and np.isnan(expected):
+        return kind != "text"
+    return bool(np.isclose(typed, expected, rtol=0, atol=1e-9))
+
+
+def _num(x: float) -> str:
+    if x is None or (isinstance(x, float) and np.isnan(x)):
+        return "-"
+    return f"{x:g}" if float(x) != int(x) else str(int(x))
+
+
+def _missing_kpis(
+    r: pd.DataFrame, h: pd.DataFrame, framework: Framework, places: dict[str, Place]
+) -> list[Issue]:
+    present = set(
+        zip(r.loc[r["in_agreement"], "file"], r.loc[r["in_agreement"], "kpi_id"], strict=True)
+    )
+    issues = []
+    for file, unit_id in h.loc[h["checked"], ["file", "unit_id"]].itertuples(index=False):
+        place = places[file]
+        for item in framework.agreements.get(unit_id, ()):
+            if (file, item.kpi.kpi_id) not in present:
+                issues.append(
+                    CHECKS["kpi_missing"].issue(
+                        file=file,
+                        sheet=place.sheet,
+                        cell=place.cell("kpi_id", place.header_row),
+                        unit_id=unit_id,
+                        kpi_id=item.kpi.kpi_id,
+                    )
+                )
+    return issues

@@ -1,0 +1,210 @@
+"""Contracts for unit submissions (DOMAIN.md §5) as intake validates them.
+
+Both models are validated once per run over every file concatenated (lazily, so every
+failure is collected), after normalisation and after the framework's expectations have been
+merged in as context columns (`unit_known`, `expected_weight`, `pct`, ...). Each custom check
+is named by the issue code it raises (kpi_batch/intake/codes.py), so `validate.py` turns
+pandera's failure cases into `Issue`s without a translation table. A check returns True
+where it does not apply.
+
+- `SubmissionHeaders`: one row per readable file: the defined names.
+- `SubmissionRows`: one row per row of a `results` table (blank rows dropped). For each input
+  key (`value`, `numerator`, `denominator`, `level`, `weight`) the normalised number, its
+  `<key>_kind` (empty / number / text / error / unused: the column does not apply to this
+  KPI) and `<key>_text` (as typed).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pandera.pandas as pa
+from pandera.typing import Series
+
+from kpi_batch import TEMPLATE_VERSION
+
+KINDS = ("empty", "number", "date", "text", "error", "unused")
+INPUT_KEYS = ("value", "numerator", "denominator", "level")
+NUMBER_KEYS = (*INPUT_KEYS, "weight")
+
+
+class SubmissionHeaders(pa.DataFrameModel):
+    file: Series[str] = pa.Field(unique=True)
+    unit_id: Series[str]
+    round_id: Series[str]
+    fiscal_year: Series[str]
+    template_version: Series[str]
+    framework_fingerprint: Series[str]
+    submitted_on: Series[object] = pa.Field(nullable=True)  # datetime.date (CE) or None
+    submitted_on_kind: Series[str] = pa.Field(isin=list(KINDS))
+    # context
+    unit_known: Series[bool]
+    run_round: Series[str]
+    expected_year: Series[str]
+    expected_fingerprint: Series[str]
+    earliest: Series[object]  # the round's period start
+    as_of: Series[object]
+
+    @pa.dataframe_check(name="unit_unknown")
+    def _unit_known(cls, df: pd.DataFrame) -> pd.Series:
+        return df["unit_known"]
+
+    @pa.dataframe_check(name="round_mismatch")
+    def _round(cls, df: pd.DataFrame) -> pd.Series:
+        return df["round_id"] == df["run_round"]
+
+    @pa.dataframe_check(name="fiscal_year_mismatch")
+    def _year(cls, df: pd.DataFrame) -> pd.Series:
+        return df["fiscal_year"] == df["expected_year"]
+
+    @pa.check("template_version", name="template_version_unsupported")
+    def _version(cls, s: pd.Series) -> pd.Series:
+        return s == TEMPLATE_VERSION
+
+    @pa.dataframe_check(name="framework_fingerprint_differs")
+    def _fingerprint(cls, df: pd.DataFrame) -> pd.Series:
+        return df["framework_fingerprint"] == df["expected_fingerprint"]
+
+    @pa.check("submitted_on_kind", name="submitted_on_missing")
+    def _date_given(cls, s: pd.Series) -> pd.Series:
+        return s != "empty"
+
+    @pa.check("submitted_on_kind", name="submitted_on_invalid")
+    def _date_valid(cls, s: pd.Series) -> pd.Series:
+        return ~s.isin(["text", "error"])
+
+    @pa.dataframe_check(name="submitted_on_implausible")
+    def _date_plausible(cls, df: pd.DataFrame) -> pd.Series:
+        dated = df["submitted_on_kind"] == "date"
+        day = df["submitted_on"].where(dated, df["as_of"])
+        return ~dated | ((day >= df["earliest"]) & (day <= df["as_of"]))
+
+    class Config:
+        strict = False
+
+
+def _used(df: pd.DataFrame, key: str) -> pd.Series:
+    return df[f"{key}_kind"] != "unused"
+
+
+class SubmissionRows(pa.DataFrameModel):
+    file: Series[str]
+    sheet: Series[str]
+    excel_row: Series[int] = pa.Field(ge=1)
+    unit_id: Series[str]
+    kpi_id: Series[str]
+    value: Series[float] = pa.Field(nullable=True)
+    numerator: Series[float] = pa.Field(nullable=True)
+    denominator: Series[float] = pa.Field(nullable=True)
+    level: Series[float] = pa.Field(nullable=True)
+    weight: Series[float] = pa.Field(nullable=True)
+    value_kind: Series[str] = pa.Field(isin=list(KINDS))
+    numerator_kind: Series[str] = pa.Field(isin=list(KINDS))
+    denominator_kind: Series[str] = pa.Field(isin=list(KINDS))
+    level_kind: Series[str] = pa.Field(isin=list(KINDS))
+    weight_kind: Series[str] = pa.Field(isin=list(KINDS))
+    # context from the framework (NaN / False where the row is not in the agreement)
+    checked: Series[bool]  # the file's unit and round are right: compare with the agreement
+    in_agreement: Series[bool]
+    duplicate: Series[bool]
+    expected_weight: Series[float] = pa.Field(nullable=True)
+    criteria_same: Series[bool]
+    pct: Series[bool]  # a percentage: 0-100 ...
+    allows_more: Series[bool]  # ... unless a threshold of this round is above 100
+    min_threshold: Series[float] = pa.Field(nullable=True)
+    level_max: Series[float]
+
+    @pa.dataframe_check(name="kpi_extra")
+    def _in_agreement(cls, df: pd.DataFrame) -> pd.Series:
+        return ~df["checked"] | df["in_agreement"]
+
+    @pa.dataframe_check(name="kpi_duplicate")
+    def _unique(cls, df: pd.DataFrame) -> pd.Series:
+        return ~df["duplicate"]
+
+    @pa.check(r"^(value|numerator|denominator|level)_kind$", regex=True, name="cell_excel_error")
+    def _no_error(cls, s: pd.Series) -> pd.Series:
+        return s != "error"
+
+    @pa.check(r"^(value|numerator|denominator|level)_kind$", regex=True, name="cell_not_number")
+    def _number(cls, s: pd.Series) -> pd.Series:
+        return s != "text"
+
+    @pa.dataframe_check(name="value_out_of_range")
+    def _value_range(cls, df: pd.DataFrame) -> pd.Series:
+        v = df["value"]
+        high = df["pct"] & ~df["allows_more"] & (v > 100)
+        return ~_used(df, "value") | v.isna() | ((v >= 0) & ~high)
+
+    @pa.dataframe_check(name="value_looks_fraction")
+    def _value_fraction(cls, df: pd.DataFrame) -> pd.Series:
+        v = df["value"]
+        odd = df["pct"] & (v > 0) & (v <= 1) & (df["min_threshold"] > 1)
+        return ~_used(df, "value") | ~odd.fillna(False)
+
+    @pa.dataframe_check(name="level_out_of_range")
+    def _level_range(cls, df: pd.DataFrame) -> pd.Series:
+        v = df["level"]
+        return ~_used(df, "level") | v.isna() | ((v >= 0) & (v <= df["level_max"]))
+
+    @pa.dataframe_check(name="numerator_negative")
+    def _numerator(cls, df: pd.DataFrame) -> pd.Series:
+        return ~_used(df, "numerator") | ~(df["numerator"] < 0)
+
+    @pa.dataframe_check(name="denominator_not_positive")
+    def _denominator(cls, df: pd.DataFrame) -> pd.Series:
+        return ~_used(df, "denominator") | ~(df["denominator"] <= 0)
+
+    @pa.dataframe_check(name="numerator_exceeds_denominator")
+    def _ratio(cls, df: pd.DataFrame) -> pd.Series:
+        over = (df["numerator"] > df["denominator"]) & (df["denominator"] > 0)
+        return ~_used(df, "numerator") | df["allows_more"] | ~over
+
+    @pa.dataframe_check(name="ratio_incomplete")
+    def _ratio_complete(cls, df: pd.DataFrame) -> pd.Series:
+        num, den = df["numerator_kind"] == "empty", df["denominator_kind"] == "empty"
+        return ~_used(df, "numerator") | (num == den)
+
+    @pa.dataframe_check(name="result_empty")
+    def _result_given(cls, df: pd.DataFrame) -> pd.Series:
+        empty = pd.Series(True, index=df.index)
+        any_used = pd.Series(False, index=df.index)
+        for key in ("value", "numerator", "denominator", "level"):
+            used = _used(df, key)
+            any_used |= used
+            empty &= ~used | (df[f"{key}_kind"] == "empty")
+        return ~df["in_agreement"] | df["duplicate"] | ~any_used | ~empty
+
+    @pa.dataframe_check(name="weight_changed")
+    def _weight(cls, df: pd.DataFrame) -> pd.Series:
+        same = np.isclose(df["weight"], df["expected_weight"], rtol=0, atol=1e-9)
+        skip = ~df["in_agreement"] | df["duplicate"] | (df["weight_kind"] == "unused")
+        return skip | pd.Series(same, df.index)
+
+    @pa.dataframe_check(name="criteria_changed")
+    def _criteria(cls, df: pd.DataFrame) -> pd.Series:
+        return ~df["in_agreement"] | df["duplicate"] | df["criteria_same"]
+
+    class Config:
+        strict = False
+
+
+class CleanResults(pa.DataFrameModel):
+    """Intake's hand-off to scoring (fits `schemas.scoring.Results`): one row per unit and
+    KPI of an accepted file whose result was not rejected; the fields that do not apply to
+    the KPI's type are NaN (a ratio's `value` is ignored, as the template says)."""
+
+    unit_id: Series[str]
+    kpi_id: Series[str]
+    value: Series[float] = pa.Field(nullable=True)
+    numerator: Series[float] = pa.Field(nullable=True)
+    denominator: Series[float] = pa.Field(nullable=True)
+    level: Series[float] = pa.Field(nullable=True)
+    note: Series[str]
+    file: Series[str]
+    sheet: Series[str]
+    excel_row: Series[int]
+
+    class Config:
+        strict = True
+        unique = ["unit_id", "kpi_id"]  # noqa: RUF012 (pandera reads it)
