@@ -24,13 +24,14 @@ from decimal import Decimal
 import pandas as pd
 from pandera.typing import DataFrame
 
-from kpi_batch.adjust import STAGES, Adjusted, apply_adjustments
+from kpi_batch.adjust import Adjusted, apply_adjustments
 from kpi_batch.deductions import deduct, late_items, unit_deductions
 from kpi_batch.errors import UsageError
 from kpi_batch.issues import Issue, warning
 from kpi_batch.model import Framework
 from kpi_batch.rank import assign_bands, band_limits, order_units, rank_units
 from kpi_batch.rounding import pad, to_units
+from kpi_batch.schemas.adjustments import STAGES, Adjustments
 from kpi_batch.schemas.scoring import (
     HR_COLUMNS,
     AppliedAdjustments,
@@ -99,7 +100,7 @@ def _run(
     plan: Plan,
     results: pd.DataFrame,
     submissions: pd.DataFrame,
-    adjustments: pd.DataFrame | None,
+    adjustments: DataFrame[Adjustments] | None,
     stages: Sequence[str],
 ) -> _Stage:
     adjusted = apply_adjustments(framework, results, submissions, adjustments, stages)
@@ -162,15 +163,20 @@ def score_round(
     round_id: str,
     results: pd.DataFrame,
     submissions: pd.DataFrame,
-    adjustments: pd.DataFrame | None = None,
+    adjustments: DataFrame[Adjustments] | None = None,
 ) -> ScoredRound:
-    """Score, deduct, rank and band one round (see the module docstring)."""
+    """Score, deduct, rank and band one round (see the module docstring).
+
+    `adjustments` is the frame `adjustments.load_adjustments` returns for this framework:
+    the rows it accepted, already judged and typed."""
     try:
         framework.round(round_id)
     except KeyError as exc:
         raise UsageError(f"unknown round {round_id!r}") from exc
     results = Results.validate(results)
     submissions = Submissions.validate(submissions)
+    if adjustments is not None:
+        adjustments = Adjustments.validate(adjustments)
     issues: list[Issue] = []
     known = {u.unit_id for u in framework.units}
     for u in sorted(set(submissions["unit_id"]) - known):

@@ -1,15 +1,24 @@
-"""A tiny in-memory framework and an adjustments-workbook writer for the adjustment tests."""
+"""A tiny in-memory framework, an adjustments-workbook writer, and the reader's frame.
+
+`reader_frame(framework, rows)` is how tests hand adjustments to scoring: the rows are
+written to a workbook and read back by `load_adjustments`, so the scoring core only ever
+sees the frame the reader produces (and a test cannot feed it a row the reader refuses).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
 from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 from types import MappingProxyType
 
+import pandas as pd
 import xlsxwriter
 
+from kpi_batch.adjustments import load_adjustments
+from kpi_batch.issues import Severity
 from kpi_batch.model import (
     AgreementItem,
     Cluster,
@@ -97,3 +106,14 @@ def write_adjustment_rows(
                 ws.write_string(r, c, str(value))
     wb.close()
     return path
+
+
+def reader_frame(framework: Framework, rows: Sequence[Sequence[object]]) -> pd.DataFrame:
+    """`load_adjustments`' frame for `rows` (the sheet's columns in HEADER order, Excel rows
+    2, 3, ...); fails the test if the reader refuses any of them."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = write_adjustment_rows(Path(tmp) / "adjustments.xlsx", rows)
+        frame, issues = load_adjustments(path, framework)
+    errors = [i.line() for i in issues if i.severity is Severity.ERROR]
+    assert not errors, errors
+    return frame

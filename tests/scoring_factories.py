@@ -15,6 +15,7 @@ from types import MappingProxyType
 
 import numpy as np
 import pandas as pd
+from adjustment_factories import reader_frame
 
 from kpi_batch.model import (
     AgreementItem,
@@ -209,14 +210,10 @@ def submissions(
     )
 
 
-def adjustments(*rows: tuple[str, str, str, str, object, str]) -> pd.DataFrame:
-    """(unit_id, kpi_id, stage, field, new_value, reason) rows, indexed by Excel row 2.."""
-    frame = pd.DataFrame(
-        [(*r, "ref") for r in rows],
-        columns=["unit_id", "kpi_id", "stage", "field", "new_value", "reason", "reference"],
-    )
-    frame.index = pd.RangeIndex(2, 2 + len(frame))
-    return frame
+def adjustments(fw: Framework, *rows: tuple[str, str, str, str, object, str]) -> pd.DataFrame:
+    """The adjustments reader's frame for (unit_id, kpi_id, stage, field, new_value, reason)
+    rows, at Excel rows 2.. with reference "ref" (see adjustment_factories.reader_frame)."""
+    return reader_frame(fw, [(*r, "ref") for r in rows])
 
 
 STD = [60, 65, 70, 75, 80]  # the manual's higher-is-better example

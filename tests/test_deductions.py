@@ -85,6 +85,7 @@ def test_business_day_setting_in_score_round() -> None:
 def test_extra_late_item_and_appeal_of_the_date() -> None:
     fw = _fw()
     adj = adjustments(
+        fw,
         ("u", "*", "review", "late_days", 2, "ส่งคู่มือคำรับรองล่าช้า"),
         ("u", "*", "appeal", "submitted_on", dt.date(2024, 10, 7), "ระบบล่ม วันที่ส่งจริง"),
     )

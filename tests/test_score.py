@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 from fractions import Fraction
+from pathlib import Path
 
 import pandas as pd
 import pytest
+from adjustment_factories import write_adjustment_rows
 from scoring_factories import (
     DUE,
     LOWER,
@@ -22,6 +23,7 @@ from scoring_factories import (
     submissions,
 )
 
+from kpi_batch.adjustments import load_adjustments
 from kpi_batch.interpolate import Rule, score_exact
 from kpi_batch.model import BelowLowest, Direction, Formula, KpiType, Method
 from kpi_batch.scoring import ScoredRound, score_round
@@ -207,7 +209,7 @@ def test_exempt_kpi_is_dropped_and_weights_renormalised() -> None:
         [kpi("1.1", STD), kpi("1.2.1", [1, 2, 3, 4, 5], kpi_type=KpiType.MILESTONE)],
         {"u": {"1.1": 75, "1.2.1": 25}},
     )
-    adj = adjustments(("u", "1.2.1", "review", "exempt", "1", "ไม่ได้รับมอบหมายประเด็นข่าว"))
+    adj = adjustments(fw, ("u", "1.2.1", "review", "exempt", "1", "ไม่ได้รับมอบหมายประเด็นข่าว"))
     out = run(fw, results({("u", "1.1"): 73}), adj=adj)
     row = out.kpi_scores.set_index("kpi_id").loc["1.2.1"]
     assert row["status"] == "exempt" and row["score"] is None and row["weighted_score"] is None
@@ -245,6 +247,7 @@ def test_subtotals_per_parent_and_component() -> None:
 def test_review_and_appeal_scores_both_kept() -> None:
     fw = framework([kpi("a", STD), kpi("b", STD)], {"u": {"a": 50, "b": 50}})
     adj = adjustments(
+        fw,
         ("u", "a", "review", "value", 75, "ตรวจหลักฐานแล้ว"),
         ("u", "b", "appeal", "value", 80, "อุทธรณ์ผ่าน"),
     )
@@ -269,42 +272,67 @@ def test_review_and_appeal_scores_both_kept() -> None:
 
 def test_score_set_directly() -> None:
     fw = framework([kpi("a", STD)], {"u": {"a": 100}})
-    adj = adjustments(("u", "a", "review", "score", Decimal("3.5"), "เจ้าภาพตัวชี้วัดพิจารณา"))
+    adj = adjustments(fw, ("u", "a", "review", "score", "3.5", "เจ้าภาพตัวชี้วัดพิจารณา"))
     row = run(fw, results({("u", "a"): 73}), adj=adj).kpi_scores.iloc[0]
     assert (s(row["score"]), row["status"], row["rule"]) == ("3.5000", "set", "set")
     assert "คะแนนกำหนดโดยการปรับปรุงผล = 3.5000" in row["explanation"]
 
 
-def test_adjustment_for_unknown_kpi_is_an_issue() -> None:
+def test_refused_rows_are_reported_once_by_the_reader(tmp_path: Path) -> None:
+    """The reader judges every row; scoring neither sees nor reports the refused ones."""
     fw = framework([kpi("a", STD)], {"u": {"a": 100}})
-    adj = adjustments(
-        ("u", "zz", "review", "value", 75, "x"), ("u", "a", "review", "value", "abc", "x")
+    path = write_adjustment_rows(
+        tmp_path / "adjustments.xlsx",
+        [
+            ("u", "zz", "review", "value", 75, "x", ""),
+            ("u", "a", "review", "value", "abc", "x", ""),
+            ("u", "*", "review", "score", 5, "ใช้ * กับคะแนนไม่ได้", ""),
+            ("u", "a", "appeal", "value", "", "ล้างค่า", ""),
+        ],
     )
+    adj, read_issues = load_adjustments(path, fw)
+    assert [(i.code, i.where) for i in read_issues] == [
+        ("adjustment_unknown_kpi", "adjustments!B2"),
+        ("adjustment_bad_number", "adjustments!E3"),
+        ("adjustment_whole_unit_not_allowed", "adjustments!B4"),
+        ("adjustment_value_missing", "adjustments!E5"),
+    ]
     out = run(fw, results({("u", "a"): 73}), adj=adj)
-    assert {i.code for i in out.issues} == {"adjustment_kpi", "adjustment_value"}
-    assert out.adjustments.empty
+    assert out.issues == () and out.adjustments.empty
     assert s(out.unit_scores.loc[0, "final_score"]) == "3.6000"
 
 
-def test_reader_frame_with_new_number_and_new_date() -> None:
-    """The adjustments reader's frame (schemas.adjustments.Adjustments) plugs in as is."""
-    fw = framework([kpi("a", STD)], {"u": {"a": 100}})
-    adj = pd.DataFrame(
-        {
-            "unit_id": ["u", "u"],
-            "kpi_id": ["a", "*"],
-            "stage": ["review", "review"],
-            "field": ["level", "submitted_on"],
-            "new_value": ["75", "2024-10-09"],
-            "reason": ["r", "r"],
-            "reference": ["", ""],
-            "excel_row": [2, 3],
-            "new_number": pd.Series([Decimal(75), None], dtype=object),
-            "new_date": pd.Series([None, dt.date(2024, 10, 9)], dtype=object),
-        },
-        index=[2, 3],
+def test_adjustment_for_a_unit_without_accepted_submission_is_a_warning_at_its_row() -> None:
+    fw = framework([kpi("a", STD)], {"u1": {"a": 1}, "u2": {"a": 1}, "u3": {"a": 1}})
+    adj = adjustments(
+        fw,
+        ("u1", "a", "review", "value", 75, "ตรวจหลักฐานแล้ว"),
+        ("u2", "a", "review", "value", 80, "ไฟล์ถูกปฏิเสธ"),
+        ("u3", "*", "appeal", "submitted_on", "7/10/2567", "ไม่ได้ส่ง"),
     )
-    adj["field"] = ["value", "submitted_on"]
+    subs = pd.DataFrame(
+        {"unit_id": ["u1", "u2"], "status": ["accepted", "rejected"], "submitted_on": [DUE, DUE]}
+    )
+    out = run(fw, results({("u1", "a"): 73, ("u2", "a"): 70}), subs, adj)
+    assert [(i.code, i.severity, i.where, i.unit_id) for i in out.issues] == [
+        ("adjustment_unit_not_scored", "warning", "adjustments!3:3", "u2"),
+        ("adjustment_unit_not_scored", "warning", "adjustments!4:4", "u3"),
+    ]
+    assert "ในแถว 3" in out.issues[0].message_th
+    assert out.adjustments[["unit_id", "row"]].values.tolist() == [["u1", 2]]
+    units = out.unit_scores.set_index("unit_id")
+    assert s(units.loc["u1", "final_score"]) == "4.0000"
+    assert units["status"].to_dict() == {"u1": "scored", "u2": "rejected", "u3": "missing"}
+    assert set(out.kpi_scores["unit_id"]) == {"u1"}
+
+
+def test_review_sets_value_and_submission_date() -> None:
+    fw = framework([kpi("a", STD)], {"u": {"a": 100}})
+    adj = adjustments(
+        fw,
+        ("u", "a", "review", "value", 75, "r"),
+        ("u", "*", "review", "submitted_on", "9 ต.ค. 2567", "r"),
+    )
     out = run(fw, results({("u", "a"): 73}), adj=adj)
     unit = out.unit_scores.iloc[0]
     assert (s(unit["final_score"]), s(unit["deduction"]), unit["days_late"]) == (
@@ -312,6 +340,18 @@ def test_reader_frame_with_new_number_and_new_date() -> None:
         "0.1000",
         2,
     )
+    assert out.adjustments[["field", "old_value", "new_value"]].values.tolist() == [
+        ["value", "73", "75"],
+        ["submitted_on", "2024-10-07", "2024-10-09"],
+    ]
+
+
+def test_a_frame_not_read_against_the_framework_is_refused() -> None:
+    fw = framework([kpi("a", STD)], {"u": {"a": 100}})
+    other = framework([kpi("a", STD), kpi("b", STD)], {"u": {"a": 50, "b": 50}})
+    adj = adjustments(other, ("u", "b", "review", "value", 75, "r"))
+    with pytest.raises(ValueError, match="not in the agreement"):
+        run(fw, results({("u", "a"): 73}), adj=adj)
 
 
 # --- units without submissions, rows outside the agreement ---------------------------------
@@ -359,13 +399,17 @@ def test_score_exact_examples() -> None:
 def test_appeal_takes_back_a_review_exemption() -> None:
     fw = framework([kpi("a", STD), kpi("b", STD)], {"u": {"a": 50, "b": 50}})
     adj = adjustments(
+        fw,
         ("u", "b", "review", "exempt", "1", "ไม่มีประเด็น"),
         ("u", "b", "appeal", "exempt", "0", "มีประเด็นจริง"),
-        ("u", "*", "review", "score", 5, "ใช้ * กับคะแนนไม่ได้"),
     )
     out = run(fw, results({("u", "a"): 73, ("u", "b"): 80}), adj=adj)
     unit = out.unit_scores.iloc[0]
     assert (s(unit["pre_appeal_score"]), s(unit["final_score"])) == ("3.6000", "4.3000")
     kpis = out.kpi_scores.set_index("kpi_id")
     assert kpis.loc["b", "pre_appeal_score"] is None and s(kpis.loc["b", "score"]) == "5.0000"
-    assert [i.code for i in out.issues] == ["adjustment_kpi"]
+    assert out.issues == ()
+    assert out.adjustments[["stage", "old_value", "new_value"]].values.tolist() == [
+        ["review", "0", "1"],
+        ["appeal", "1", "0"],
+    ]

@@ -25,6 +25,7 @@ others are appended with their key as heading, so the report keeps up with intak
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -364,8 +365,9 @@ def _issue_order(issue: Issue, unit_of_file: Mapping[str, str]) -> tuple[Any, ..
 
 
 def _cell_position(cell: str) -> tuple[int, int]:
-    letters = "".join(ch for ch in cell if ch.isalpha())
-    digits = "".join(ch for ch in cell if ch.isdigit())
+    """Cell "B7" -> (7, 2); a whole row "7:7" -> (7, 0)."""
+    m = re.match(r"([A-Za-z]*)(\d*)", cell)
+    letters, digits = (m[1], m[2]) if m else ("", "")
     col = 0
     for ch in letters.upper():
         col = col * 26 + ord(ch) - 64
