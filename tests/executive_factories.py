@@ -22,6 +22,7 @@ import pandas as pd
 from kpi_batch.model import Cluster, Direction, Framework, KpiType
 from kpi_batch.reports.context import ReportContext
 from kpi_batch.scoring import score_round
+from tests.adjustment_factories import reader_frame
 from tests.scoring_factories import DUE, LOWER, ROUND, STD, UnitSpec, framework, kpi, results
 
 FORMULA_NAME = '=HYPERLINK("http://x","y")'
@@ -88,17 +89,14 @@ def sample_submissions() -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["unit_id", "status", "submitted_on"])
 
 
-def sample_adjustments(appeals: bool = True) -> pd.DataFrame:
+def sample_adjustments(fw: Framework, appeals: bool = True) -> pd.DataFrame:
+    """The adjustments reader's frame (as the pipeline hands it to scoring)."""
     rows = [("U04", "1.2", "review", "exempt", "1", "ไม่มีงานบริการที่ต้องวัดในปีนี้",
              "บันทึก กพร. ที่ 12/2567")]  # fmt: skip
     if appeals:
         rows.append(("U01", "1.1", "appeal", "value", "75",
                      "ส่งหลักฐานผลสำรวจเพิ่มเติม", "หนังสือ สธ 0901/456"))  # fmt: skip
-    frame = pd.DataFrame(
-        rows, columns=["unit_id", "kpi_id", "stage", "field", "new_value", "reason", "reference"]
-    )
-    frame.index = pd.RangeIndex(2, 2 + len(frame))
-    return frame
+    return reader_frame(fw, rows)
 
 
 def sample_register() -> pd.DataFrame:
@@ -135,7 +133,7 @@ def sample_history() -> pd.DataFrame:
 
 def sample_context(history: bool = True, appeals: bool = True) -> ReportContext:
     fw = sample_framework()
-    adjustments: Any = sample_adjustments(appeals)  # DOMAIN §6 text columns are enough
+    adjustments: Any = sample_adjustments(fw, appeals)
     scored = score_round(fw, ROUND, sample_results(), sample_submissions(), adjustments)
     return ReportContext(
         framework=fw,
