@@ -1,9 +1,11 @@
 """The blank adjustments workbook planning staff hand to KPI owners and the appeal committee.
 
 `input_templates/adjustments_template.xlsx` is this function's output, committed and checked
-byte for byte by the tests. After changing the text here, regenerate it with
+byte for byte by the tests. After changing the text here, regenerate input_templates/ with
 
-    .venv/bin/python -m kpi_batch.adjustments_template input_templates/adjustments_template.xlsx
+    .venv/bin/python -m kpi_batch.input_templates
+
+(`python -m kpi_batch.adjustments_template PATH` still writes this one file to PATH.)
 
 The sheet `adjustments` has the keys in row 1 (the reader's contract) and nothing else;
 everything written for people (Thai instructions, examples) is on the second sheet and in

@@ -40,12 +40,11 @@ from kpi_batch.model import (
     Rounding,
     Settings,
 )
+from kpi_batch.reports.layout import workbook_options
 
 Rows = Mapping[str, Sequence[Mapping[str, Any]]]
 
 DEFAULT_SCALE = ("1", "2", "3", "4", "5")
-FONT_NAME = "TH Sarabun New"
-FONT_SIZE = 14
 
 # Pinned so the same rows give the same bytes (golden files, checksums).
 _EPOCH = dt.datetime(2024, 1, 1)
@@ -165,16 +164,8 @@ def write_framework(
     `instructions`, a คำอธิบาย sheet comes first.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    workbook = xlsxwriter.Workbook(
-        str(path),
-        {
-            "strings_to_formulas": False,
-            "strings_to_numbers": False,
-            "strings_to_urls": False,
-            "default_format_properties": {"font_name": FONT_NAME, "font_size": FONT_SIZE},
-            "default_row_height": 28,  # pixels: 21 pt, what Excel uses for this font size
-        },
-    )
+    # TH Sarabun New 14 not marked as the theme's (Calibri) font; text never a formula.
+    workbook = xlsxwriter.Workbook(str(path), workbook_options())
     workbook.set_properties({"title": title, "author": _AUTHOR, "created": _EPOCH})
     formats = _Formats(workbook)
     if instructions:
@@ -342,7 +333,7 @@ def _add_setting_dropdowns(ws: Worksheet, rows: Sequence[Mapping[str, Any]]) -> 
 # Instructions sheet: four columns; notes span them, so their row heights are set by hand
 # (spreadsheet programs do not grow merged rows to fit wrapped text).
 _HELP_WIDTHS = (13, 22, 80, 46)
-_LINE_HEIGHT = 21  # points per wrapped line at FONT_SIZE
+_LINE_HEIGHT = 21  # points per wrapped line at the house font size (reports.layout)
 
 
 def _write_instructions(ws: Worksheet, formats: _Formats) -> None:

@@ -1,4 +1,5 @@
-"""Generate the committed `input_templates/`: the blank framework template and the example.
+"""Generate the committed `input_templates/`: the blank framework template, the example
+framework and the blank adjustments workbook.
 
     python -m kpi_batch.input_templates [DIR]      (default: input_templates/)
 
@@ -12,17 +13,19 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from kpi_batch.adjustments_template import write_adjustments_template
 from kpi_batch.example import example_framework_rows
 from kpi_batch.framework_writer import write_framework, write_framework_template
 
 TEMPLATE_NAME = "framework_template.xlsx"
 EXAMPLE_NAME = "framework_example.xlsx"
+ADJUSTMENTS_NAME = "adjustments_template.xlsx"
 DEFAULT_DIR = Path("input_templates")
 REGENERATE_COMMAND = "python -m kpi_batch.input_templates"
 
 
 def generate_input_templates(out_dir: Path = DEFAULT_DIR) -> list[Path]:
-    """Write framework_template.xlsx and framework_example.xlsx into `out_dir`."""
+    """Write every file of input_templates/ into `out_dir`."""
     out_dir.mkdir(parents=True, exist_ok=True)
     return [
         write_framework_template(out_dir / TEMPLATE_NAME),
@@ -32,6 +35,7 @@ def generate_input_templates(out_dir: Path = DEFAULT_DIR) -> list[Path]:
             instructions=True,
             title="ตัวอย่างกรอบการประเมินผลการปฏิบัติราชการ ปีงบประมาณ พ.ศ. 2567",
         ),
+        write_adjustments_template(out_dir / ADJUSTMENTS_NAME),
     ]
 
 

@@ -25,13 +25,13 @@ from xlsxwriter.worksheet import Worksheet
 from kpi_batch import TEMPLATE_VERSION
 from kpi_batch.errors import UsageError
 from kpi_batch.model import AgreementItem, Formula, Framework, KpiType, Round, Unit
+from kpi_batch.reports.layout import FONT, FONT_SIZE, workbook_options
 from kpi_batch.template_text import instructions
 from kpi_batch.thai import BE_OFFSET, format_date_th
 
 REPORT_SHEET = "รายงานผล"
 INSTRUCTIONS_SHEET = "คำชี้แจง"
 TABLE_NAME = "results"
-FONT = "TH Sarabun New"
 
 # Defined name -> cell on the report sheet (workbook scope). Contract: docs/template.md.
 NAMED_CELLS: dict[str, str] = {
@@ -126,16 +126,9 @@ def write_unit_template(framework: Framework, unit_id: str, round_id: str, path:
         raise UsageError(
             f"หน่วยงาน '{unit_id}' ไม่มีตัวชี้วัดตามคำรับรอง (unit '{unit_id}' has no agreement)"
         )
-    workbook = xlsxwriter.Workbook(
-        str(path),
-        {
-            "in_memory": True,
-            "strings_to_formulas": False,
-            "strings_to_urls": False,
-            "default_format_properties": {"font_name": FONT, "font_size": 14},
-            "default_row_height": 28,
-        },
-    )
+    # The house options (TH Sarabun New not marked as the theme's Calibri, text never a
+    # formula, number or link), written in memory and saved at close.
+    workbook = xlsxwriter.Workbook(str(path), {**workbook_options(), "in_memory": True})
     workbook.set_properties(
         {
             "title": f"แบบรายงานผล {unit.name} {rnd.name}",
@@ -179,7 +172,9 @@ class _Formats:
 
     def __init__(self, wb: xlsxwriter.Workbook) -> None:
         def fmt(**props: Any) -> Format:
-            return wb.add_format({"font_name": FONT, "font_size": 14, "valign": "top", **props})
+            return wb.add_format(
+                {"font_name": FONT, "font_size": FONT_SIZE, "valign": "top", **props}
+            )
 
         grid = {"border": 1, "border_color": "#808080", "valign": "vcenter"}
         grey = {**grid, "bg_color": "#D9D9D9"}

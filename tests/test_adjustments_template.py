@@ -25,10 +25,7 @@ def test_committed_template_matches_the_code(tmp_path: Path) -> None:
     committed = _parts(COMMITTED)
     assert sorted(fresh) == sorted(committed)
     changed = [name for name in fresh if fresh[name] != committed[name]]
-    assert changed == [], (
-        f"{changed} differ: regenerate with "
-        "python -m kpi_batch.adjustments_template input_templates/adjustments_template.xlsx"
-    )
+    assert changed == [], f"{changed} differ: regenerate with python -m kpi_batch.input_templates"
 
 
 def test_fonts_are_not_theme_fonts() -> None:

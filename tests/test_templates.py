@@ -231,6 +231,13 @@ def test_font_and_print_setup(u01: openpyxl.Workbook) -> None:
     assert "5 เมษายน 2567" in text and "ห้ามเปลี่ยนชื่อแผ่นงาน" in text and "85.5" in text
 
 
+def test_fonts_are_not_theme_fonts(r1: list[Path]) -> None:
+    """A font marked with the theme's scheme shows as the theme's Calibri in Excel."""
+    with zipfile.ZipFile(r1[0]) as z:
+        styles = z.read("xl/styles.xml")
+    assert b"TH Sarabun New" in styles and b"<scheme" not in styles
+
+
 def test_three_point_scale_keys(tmp_path: Path) -> None:
     fw = small_framework(scale=("50", "75", "100"))
     path = write_unit_template(fw, "U01", "R2", tmp_path / "t.xlsx")
