@@ -63,7 +63,7 @@ LEAGUE_COLUMNS = (
     Col("rank", "ลำดับ", 8, "count"),
     Col("unit_id", "รหัสหน่วยงาน", 13),
     Col("unit_name", "หน่วยงาน", 40, "wrap"),
-    Col("cluster", "กลุ่มหน่วยงาน", 26, "wrap"),
+    Col("cluster", "กลุ่มหน่วยงาน", 32, "wrap"),
     Col("cluster_rank", "ลำดับในกลุ่ม", 14, "count"),
     Col("final_score", "คะแนนสุดท้าย", 14, "score"),
     Col("band", "กลุ่มคะแนน", 18),
@@ -143,10 +143,13 @@ def _summary_sheet(
     fw, rnd = ctx.framework, ctx.round
     target = f"{s.target:.{fw.settings.decimals}f}"
     period = f"{format_date_th(rnd.period_start)} – {format_date_th(rnd.period_end)}"
+    # A round name often carries its period already ("รอบ 6 เดือน (1 ต.ค. 2566 – ...)").
+    named = format_date_th(rnd.period_end) in rnd.name
+    round_text = rnd.name if named else f"{rnd.name} ({period})"
     lines = (
         (TITLE, styles.title, 40),
         (f"{fw.settings.organisation}  ·  ปีงบประมาณ พ.ศ. {fw.settings.fiscal_year}  ·  "
-         f"{rnd.name} ({period})", styles.subtitle, 27),
+         f"{round_text}", styles.subtitle, 27),
         (f"ข้อมูล ณ วันที่ {format_date_th(ctx.as_of, full_month=True)}  ·  "
          f"รหัสการประมวลผล {ctx.run_id}", styles.subtitle, 27),
     )  # fmt: skip

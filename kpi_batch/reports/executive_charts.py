@@ -91,8 +91,10 @@ def unit_chart(
     if named:
         chart.set_x_axis(axis)  # a bar chart's value axis is x
         # Rank 1 at the top; crossing at max keeps the value axis at the bottom.
-        chart.set_y_axis({"reverse": True, "crossing": "max", "num_font": _font(11)})
-        height = max(360, 22 * count + 110)
+        # Every unit named (interval 1): left alone, a renderer may skip every other name.
+        chart.set_y_axis({"reverse": True, "crossing": "max", "num_font": _font(11),
+                          "interval_unit": 1})  # fmt: skip
+        height = max(360, 30 * count + 110)  # room for a Thai name per bar
     else:
         chart.set_y_axis(axis)
         chart.set_x_axis({"name": "หน่วยงาน เรียงตามคะแนน (ชื่อดูในแผ่นงานอันดับรวม)",

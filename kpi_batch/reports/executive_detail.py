@@ -155,7 +155,7 @@ def _kpi_legend(
 
 # --- appeals ---------------------------------------------------------------------------
 
-_APPEAL_WIDTHS = (13, 34, 16, 16, 14, 14, 40, 22)
+_APPEAL_WIDTHS = (13, 34, 19, 16, 14, 14, 40, 22)
 
 
 def appeals_sheet(wb: xlsxwriter.Workbook, styles: Styles, ctx: ReportContext) -> None:
@@ -174,7 +174,7 @@ def appeals_sheet(wb: xlsxwriter.Workbook, styles: Styles, ctx: ReportContext) -
     columns = (
         Col("unit_id", "รหัสหน่วยงาน", 13),
         Col("unit_name", "หน่วยงาน", 34, "wrap"),
-        Col("pre_appeal_score", "ก่อนอุทธรณ์", 16, "score"),
+        Col("pre_appeal_score", "ก่อนอุทธรณ์", 19, "score"),
         Col("final_score", "หลังอุทธรณ์", 16, "score"),
         Col("change", "เปลี่ยนไป", 14, "change"),
         Col("rank", "ลำดับรวม", 14, "count"),
@@ -188,7 +188,7 @@ def appeals_sheet(wb: xlsxwriter.Workbook, styles: Styles, ctx: ReportContext) -
     row_columns = (
         Col("unit_id", "รหัสหน่วยงาน", 13),
         Col("unit_name", "หน่วยงาน", 34, "wrap"),
-        Col("kpi_id", "ตัวชี้วัด", 16),
+        Col("kpi_id", "ตัวชี้วัด", 19),
         Col("field", "รายการ", 16, "wrap"),
         Col("old_value", "ค่าเดิม", 14, "wrap"),
         Col("new_value", "ค่าใหม่", 14, "wrap"),
