@@ -42,6 +42,7 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 import python_calamine
+from pandera.typing import DataFrame
 
 from kpi_batch.adjustments_template import write_adjustments_template
 from kpi_batch.issues import Issue, Severity, cell_ref, error, warning
@@ -66,7 +67,9 @@ _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 _FIELDS_TH = "value, numerator, denominator, level, score, exempt, submitted_on, late_days"
 
 
-def load_adjustments(path: Path | str, framework: Framework) -> tuple[pd.DataFrame, list[Issue]]:
+def load_adjustments(
+    path: Path | str, framework: Framework
+) -> tuple[DataFrame[Adjustments], list[Issue]]:
     """Read and check an adjustments workbook against the framework. Never raises on content."""
     file = str(path)
     rows, cols, issues = _read_sheet(Path(path), file)
@@ -90,7 +93,7 @@ def load_adjustments(path: Path | str, framework: Framework) -> tuple[pd.DataFra
     return frame, issues + row_issues
 
 
-def empty_adjustments() -> pd.DataFrame:
+def empty_adjustments() -> DataFrame[Adjustments]:
     """An `Adjustments` frame with no rows (no workbook, or nothing usable in it)."""
     frame = pd.DataFrame(
         {

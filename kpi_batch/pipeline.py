@@ -1,0 +1,147 @@
+"""`run()`: framework -> intake -> adjustments -> score -> reports, in one run folder.
+
+Each stage is a function of its own module; this one only orders them, times them and hands
+the results on. The clock is read by the caller (the CLI passes `as_of`), so a run is a
+function of its inputs and as-of date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pandera.typing import DataFrame
+
+from kpi_batch import __version__
+from kpi_batch.adjustments import load_adjustments
+from kpi_batch.errors import UsageError
+from kpi_batch.framework import load_framework
+from kpi_batch.intake import IntakeResult, run_intake
+from kpi_batch.issues import Issue
+from kpi_batch.manifest import write_manifest
+from kpi_batch.model import Framework, Round
+from kpi_batch.reports.context import ReportContext
+from kpi_batch.reports.writeall import write_reports
+from kpi_batch.runfolder import RunFolder
+from kpi_batch.schemas.adjustments import Adjustments
+from kpi_batch.scoring import ScoredRound, score_round
+
+# Called as stages start and finish, e.g. by the CLI's progress display:
+# progress(stage, done, total). Stages report what they know; total may be None.
+Progress = Callable[[str, int, int | None], None]
+
+
+@dataclass(frozen=True)
+class RunRequest:
+    framework: Path
+    inbox: Path
+    out: Path
+    as_of: dt.date
+    round_id: str | None = None
+    adjustments: Path | None = None
+
+
+@dataclass
+class RunResult:
+    run_dir: Path
+    run_id: str
+    round: Round
+    intake: IntakeResult
+    scored: ScoredRound
+    adjustment_issues: tuple[Issue, ...]
+    outputs: list[Path]
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def exit_code(self) -> int:
+        """0 when every file was accepted and every unit scored; 1 when the run finished
+        but something needs a person (rejected files, missing units, bad adjustments)."""
+        statuses = set(self.intake.register["status"])
+        units = set(self.scored.unit_scores["status"])
+        if statuses & {"rejected"} or units - {"scored"} or self.adjustment_issues:
+            return 1
+        return 0
+
+
+def choose_round(framework: Framework, round_id: str | None, as_of: dt.date) -> Round:
+    if round_id:
+        try:
+            return framework.round(round_id)
+        except KeyError:
+            known = ", ".join(r.round_id for r in framework.rounds)
+            raise UsageError(
+                f"ไม่พบรอบ {round_id} ในกรอบการประเมิน (มี {known}) / unknown round {round_id!r}"
+            ) from None
+    found = framework.round_for_date(as_of)
+    if found is None:
+        raise UsageError(
+            f"วันที่ {as_of.isoformat()} ไม่อยู่ในรอบใดของกรอบการประเมิน ให้ระบุ --round / "
+            f"as-of {as_of.isoformat()} falls in no round; pass --round"
+        )
+    return found
+
+
+def run(request: RunRequest, progress: Progress | None = None) -> RunResult:
+    timings: dict[str, float] = {}
+    report = progress or (lambda stage, done, total: None)
+
+    @contextmanager
+    def stage(name: str) -> Iterator[None]:
+        report(name, 0, None)
+        start = time.perf_counter()
+        yield
+        timings[name] = round(time.perf_counter() - start, 3)
+
+    with stage("framework"):
+        framework = load_framework(request.framework)
+        rnd = choose_round(framework, request.round_id, request.as_of)
+    if not request.inbox.is_dir():
+        raise UsageError(f"ไม่พบโฟลเดอร์ไฟล์รายงานผล {request.inbox} / inbox not found")
+    with stage("intake"):
+        intake = run_intake(request.inbox, framework, rnd.round_id, request.as_of)
+    with stage("adjustments"):
+        adjustments: DataFrame[Adjustments] | None = None
+        adjustment_issues: list[Issue] = []
+        if request.adjustments is not None:
+            adjustments, adjustment_issues = load_adjustments(request.adjustments, framework)
+    with stage("score"):
+        scored = score_round(
+            framework, rnd.round_id, intake.results, intake.submissions, adjustments
+        )
+    with RunFolder(
+        request.out, framework.settings.fiscal_year, rnd.round_id, request.as_of
+    ) as folder:
+        ctx = ReportContext(
+            framework=framework,
+            round=rnd,
+            as_of=request.as_of,
+            run_id=folder.run_id,
+            scored=scored,
+            inputs=intake.register,
+            input_issues=tuple(intake.issues) + tuple(adjustment_issues),
+            package_version=__version__,
+        )
+        with stage("reports"):
+            outputs = write_reports(ctx, folder.path, intake, progress=report)
+        write_manifest(
+            folder.path / "manifest.json",
+            ctx,
+            request=request,
+            adjustments_path=request.adjustments,
+            timings=timings,
+        )
+        final = folder.commit()
+    return RunResult(
+        run_dir=final,
+        run_id=folder.run_id,
+        round=rnd,
+        intake=intake,
+        scored=scored,
+        adjustment_issues=tuple(adjustment_issues),
+        outputs=[final / p.relative_to(folder.path) for p in outputs],
+        timings=timings,
+    )
