@@ -124,7 +124,7 @@ class Styles:
         self.section = wb.add_format(fmt(bold=True, font_size=16, font_color="#1F4E78"))
         self.label = wb.add_format(fmt(bold=True, num_format="@", text_wrap=True))
         self.note = wb.add_format(
-            fmt(num_format="@", text_wrap=True, font_color="#404040", indent=1)
+            fmt(num_format="@", text_wrap=True, font_color="#404040", align="left", indent=1)
         )
         self.confidential = wb.add_format(
             fmt(bold=True, font_size=20, font_color=CONFIDENTIAL_RED, align="center")
@@ -143,10 +143,12 @@ class Styles:
         if found is not None:
             return found
         props: dict[str, Any] = {}
+        # an indent keeps text off a right-aligned number in the next column; it only
+        # takes effect with an explicit left alignment
         if kind in ("text", "status", "kpi_status"):
-            props.update(num_format="@", indent=1)
+            props.update(num_format="@", align="left", indent=1)
         elif kind == "wrap":
-            props.update(num_format="@", text_wrap=True, indent=1)
+            props.update(num_format="@", text_wrap=True, align="left", indent=1)
         elif kind == "centre":
             props.update(num_format="@", text_wrap=True, align="center")
         elif kind == "score":
@@ -166,8 +168,8 @@ class Styles:
         if band is not None:
             bg, fg = BAND_PALETTE[band % len(BAND_PALETTE)]
             props.update(bg_color=bg, font_color=fg, bold=True)
-            if kind != "score":
-                props["indent"] = 1
+            if kind not in ("score", "score_left"):
+                props.update(align="left", indent=1)
         made = self.wb.add_format(fmt(**props))
         self._cache[key] = made
         return made
