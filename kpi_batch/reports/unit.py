@@ -110,17 +110,19 @@ def write_unit_workbooks(
         for u in ctx.framework.units
         if include_unscored or index.units.get(u.unit_id, {}).get("status") == "scored"
     ]
-    jobs = [(info, index.data(u), out_dir / unit_workbook_name(ctx, u)) for u in unit_ids]
+    paths = [out_dir / unit_workbook_name(ctx, u) for u in unit_ids]
+    # a generator: the serial path builds each unit's slice as it writes it
+    jobs = ((info, index.data(u), p) for u, p in zip(unit_ids, paths, strict=True))
     if workers is None:
-        workers = min(2, _cpus()) if len(jobs) >= POOL_MIN_UNITS else 1
+        workers = min(2, _cpus()) if len(paths) >= POOL_MIN_UNITS else 1
     if workers <= 1:
         for job in jobs:
             write_from_data(*job)
     else:
-        chunk = max(1, len(jobs) // (workers * 8))
+        chunk = max(1, len(paths) // (workers * 8))
         with ProcessPoolExecutor(max_workers=workers) as pool:
             list(pool.map(_write_job, jobs, chunksize=chunk))
-    return [job[2] for job in jobs]
+    return paths
 
 
 def _cpus() -> int:
