@@ -70,7 +70,10 @@ def print_setup(ws: Worksheet, title: str = "", repeat_header: bool = True) -> N
     if repeat_header:
         ws.repeat_rows(0)
     if title:
-        ws.set_header(f'&L&"{FONT},Bold"&14{_escape(title)}', {"margin": 0.3})
+        # A title starting with a digit would be read as part of the font size code (&14).
+        text = _escape(title)
+        gap = " " if text[:1].isdigit() else ""
+        ws.set_header(f'&L&"{FONT},Bold"&14{gap}{text}', {"margin": 0.3})
     ws.set_footer(f'&C&"{FONT}"&12หน้า &P / &N')
 
 
