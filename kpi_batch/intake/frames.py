@@ -1,39 +1,55 @@
-"""Loaded workbooks -> two frames over all files, normalised, with the original text kept.
+"""Loaded workbooks -> two frames over all files, normalised; the typed text stays findable.
 
-`headers`: one row per file (the defined names); `rows`: one row per non-blank row of every
-`results` table, in file order, with the Excel row number. For each number column the
-normalised float, its kind (empty / number / text / error) and the text as typed (see
-`normalise.py`). `Place` remembers where each file keeps what, so an issue can name its cell
-without carrying a cell reference for every value through the frames.
+`headers`: one row per file (the defined names, normalised). `rows`: one row per non-blank
+row of every `results` table, in file order, with `excel_row`. For each number column the
+normalised float (NaN when empty or not a number) and `<key>_kind`, a small int code
+(`schemas.submission.KIND`: empty, number, text, error, ...). The text as typed is not copied
+into the frames: `Place.typed` reads it back from the loaded workbook when an issue needs it,
+and `Place.cell` gives the cell, so nothing per cell is carried that only issues use.
 
-This is the only per-cell Python loop of intake; floats and empty cells (nearly all of them)
-take a fast path.
+This is intake's only per-cell Python loop; floats and empty cells (nearly all cells) take
+the fast path.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from kpi_batch.intake import normalise as norm
 from kpi_batch.intake.load import NAMES, Workbook
-from kpi_batch.schemas.submission import NUMBER_KEYS
+from kpi_batch.schemas.submission import KIND, NUMBER_KEYS
 from kpi_batch.thai import arabic_digits
+
+_NAN = math.nan
+_NUMBER, _EMPTY, _UNUSED = KIND["number"], KIND["empty"], KIND["unused"]
 
 
 @dataclass(frozen=True)
 class Place:
+    """Where one file keeps what: cells for issues, the typed values for their text."""
+
     sheet: str  # the sheet of the results table
     names: dict[str, tuple[str, str]]  # defined name -> (sheet, cell)
     letters: dict[str, str]  # table key -> column letter
     header_row: int
+    book: Workbook
 
     def cell(self, key: str, row: int) -> str:
         letter = self.letters.get(key) or self.letters.get("kpi_id", "")
         return f"{letter}{row}" if letter else ""
+
+    def typed(self, key: str, row: int) -> str:
+        """The cell as the unit typed it ('๘๕ %', '#DIV/0!', '12')."""
+        book = self.book
+        if key not in book.keys or not 0 <= row - book.first_row < len(book.rows):
+            return ""
+        return norm.original_text(book.rows[row - book.first_row][book.keys.index(key)])
 
 
 @dataclass(frozen=True)
@@ -43,102 +59,89 @@ class Loaded:
     book: Workbook
 
 
-_EMPTY = norm.Cell(None, "", norm.Kind.EMPTY)
+def _numbers(raw: list[object]) -> tuple[np.ndarray, np.ndarray]:
+    values: list[float] = []
+    kinds: list[int] = []
+    put_value, put_kind = values.append, kinds.append
+    for v in raw:
+        if type(v) is float:
+            put_value(v)
+            put_kind(_NUMBER)
+        elif v == "" or v is None:
+            put_value(_NAN)
+            put_kind(_EMPTY)
+        elif v is _ABSENT:
+            put_value(_NAN)
+            put_kind(_UNUSED)
+        else:
+            cell = norm.number(v)
+            put_value(_NAN if cell.value is None else cell.value)  # type: ignore[arg-type]
+            put_kind(KIND[cell.kind.value])
+    return np.array(values, dtype=np.float64), np.array(kinds, dtype=np.int8)
 
 
-def _number(raw: object) -> norm.Cell:
-    if type(raw) is float:
-        return norm.Cell(raw, "", norm.Kind.NUMBER)  # original filled in lazily
-    if raw == "":
-        return _EMPTY
-    return norm.number(raw)
+_ABSENT = object()  # the table has no such column
 
 
 def build(
     loaded: Sequence[Loaded], criteria_keys: Sequence[str]
 ) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, Place]]:
     places: dict[str, Place] = {}
-    header_records: list[dict[str, object]] = []
-    cols: dict[str, list[object]] = {
-        k: [] for k in ("file", "sheet", "excel_row", "kpi_id", "kpi_id_text", "note")
-    }
     numbers = (*NUMBER_KEYS, *criteria_keys)
-    for key in numbers:
-        cols[key], cols[f"{key}_kind"], cols[f"{key}_text"] = [], [], []
+    raw: dict[str, list[object]] = {k: [] for k in numbers}
+    files: list[str] = []
+    sheets: list[str] = []
+    excel_rows: list[int] = []
+    kpi_ids: list[str] = []
+    notes: list[str] = []
     for item in loaded:
         wb = item.book
-        letters = dict(zip(wb.keys, wb.columns, strict=True))
         places[item.file] = Place(
-            wb.sheet, {n: (s, c) for n, (s, c, _) in wb.names.items()}, letters, wb.header_row
+            wb.sheet,
+            {n: (s, c) for n, (s, c, _) in wb.names.items()},
+            dict(zip(wb.keys, wb.columns, strict=True)),
+            wb.header_row,
+            wb,
         )
-        header_records.append(_header(item))
         index = {k: i for i, k in enumerate(wb.keys) if k}
-        errors = wb.errors
-        for offset, raw_row in enumerate(wb.rows):
-            if all(v == "" or v is None for v in raw_row):
+        at = [index.get(k) for k in numbers]
+        kpi_at, note_at = index["kpi_id"], index.get("note")
+        for offset, row in enumerate(wb.rows):
+            if all(v == "" or v is None for v in row):
                 continue
-            excel_row = wb.first_row + offset
-            if errors:
-                raw_row = [
-                    errors.get(f"{letter}{excel_row}", v) if v == "" else v
-                    for letter, v in zip(wb.columns, raw_row, strict=True)
-                ]
-            cols["file"].append(item.file)
-            cols["sheet"].append(wb.sheet)
-            cols["excel_row"].append(excel_row)
-            kpi_raw = raw_row[index["kpi_id"]]
-            cols["kpi_id"].append(
-                norm.text(arabic_digits(kpi_raw) if isinstance(kpi_raw, str) else kpi_raw)
-            )
-            cols["kpi_id_text"].append(norm.original_text(kpi_raw))
-            note = raw_row[index["note"]] if "note" in index else ""
-            cols["note"].append(norm.text(note))
-            for key in numbers:
-                i = index.get(key)
-                if i is None:
-                    cols[key].append(None)
-                    cols[f"{key}_kind"].append("unused")
-                    cols[f"{key}_text"].append("")
-                    continue
-                raw = raw_row[i]
-                cell = _number(raw)
-                cols[key].append(cell.value)
-                cols[f"{key}_kind"].append(cell.kind.value)
-                cols[f"{key}_text"].append(cell.original or norm.original_text(raw))
-    rows = pd.DataFrame(cols)
+            files.append(item.file)
+            sheets.append(wb.sheet)
+            excel_rows.append(wb.first_row + offset)
+            kpi = row[kpi_at]
+            kpi_ids.append(norm.text(arabic_digits(kpi) if isinstance(kpi, str) else kpi))
+            notes.append(norm.text(row[note_at]) if note_at is not None else "")
+            for key, i in zip(numbers, at, strict=True):
+                raw[key].append(_ABSENT if i is None else row[i])
+    columns: dict[str, object] = {
+        "file": files,
+        "sheet": sheets,
+        "excel_row": np.array(excel_rows, dtype=np.int64),
+        "kpi_id": kpi_ids,
+        "note": notes,
+    }
     for key in numbers:
-        rows[key] = pd.to_numeric(rows[key], errors="coerce").astype("float64")
-    rows["excel_row"] = rows["excel_row"].astype("int64")
-    headers = pd.DataFrame(header_records, columns=_HEADER_COLUMNS)
+        columns[key], columns[f"{key}_kind"] = _numbers(raw[key])
+    rows = pd.DataFrame(columns)
+    headers = pd.DataFrame([_header(item) for item in loaded], columns=_HEADER_COLUMNS)
     return headers, rows, places
 
 
-_HEADER_COLUMNS = [
-    "file",
-    "sheet",
-    "modified",
-    *NAMES,
-    "submitted_on_kind",
-    "submitted_on_text",
-]
+_HEADER_COLUMNS = ["file", "sheet", "modified", *NAMES, "submitted_on_kind", "submitted_on_text"]
 
 
 def _header(item: Loaded) -> dict[str, object]:
     wb = item.book
-    raw: dict[str, object] = {}
-    for name in NAMES:
-        sheet, cell, value = wb.names.get(name, ("", "", ""))
-        if value == "" and sheet == wb.sheet:
-            value = wb.errors.get(cell, "")  # an Excel error, read by calamine as ""
-        raw[name] = value
-    when = norm.date(raw["submitted_on"])
     record: dict[str, object] = {"file": item.file, "sheet": wb.sheet, "modified": item.modified}
     for name in NAMES:
-        value = raw[name]
+        value = wb.names[name][2] if name in wb.names else ""
         text = norm.text(value)
-        if name in ("fiscal_year", "template_version"):
-            text = arabic_digits(text)
-        record[name] = text
+        record[name] = arabic_digits(text) if name in ("fiscal_year", "template_version") else text
+    when = norm.date(wb.names["submitted_on"][2] if "submitted_on" in wb.names else "")
     record["submitted_on"] = when.value
     record["submitted_on_kind"] = when.kind.value
     record["submitted_on_text"] = when.original

@@ -19,13 +19,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from html import unescape
 from io import BytesIO
 from posixpath import join, normpath
+from typing import Any
 
 import python_calamine as pc
 
-from kpi_batch.intake.container import Container, Rejection, error_cells
+from kpi_batch.intake.container import Container, Rejection, error_cells, worksheet
 from kpi_batch.issues import column_letter
 
 TABLE = "results"
@@ -75,8 +77,7 @@ class Workbook:
     columns: list[str]  # the column letter of each key
     header_row: int  # Excel row of the table header
     first_row: int  # Excel row of rows[0]
-    rows: list[list[object]]  # raw values, aligned with keys
-    errors: dict[str, str] = field(default_factory=dict)  # cell -> Excel error text
+    rows: list[list[object]]  # raw values, aligned with keys (Excel errors as their text)
     missing_names: list[str] = field(default_factory=list)
 
 
@@ -89,6 +90,7 @@ class _TableSpot:
     headers: list[str]
 
 
+@lru_cache(maxsize=4096)
 def header_key(text: object) -> str:
     """'ผลการดำเนินงาน (value)' -> 'value' (the text in the last parentheses)."""
     if not isinstance(text, str):
@@ -97,6 +99,7 @@ def header_key(text: object) -> str:
     return m[1].strip().lower() if m else ""
 
 
+@lru_cache(maxsize=4096)
 def split_ref(ref: str) -> tuple[int, int] | None:
     """'$B$5' -> (5, 1): 1-based row, 0-based column."""
     m = _CELL.match(ref.strip())
@@ -122,21 +125,54 @@ def load(data: bytes, container: Container) -> Workbook | Rejection:
     with book:
         if not book.sheet_names:
             return Rejection("file_empty_workbook", "no sheets")
+        sheets = _Sheets(book, container)
         try:
             if container.kind == "xlsx":
-                return _load_xlsx(book, container)
+                return _load_xlsx(sheets, container)
             if container.kind == "ods":
-                return _load_ods(book, container)
-            return _load_by_layout(book, {})
+                return _load_ods(sheets, container)
+            return _load_by_layout(sheets, {})
+        except _Refused as refused:
+            return refused.rejection
         except pc.CalamineError as exc:
             return Rejection("file_corrupt", f"{type(exc).__name__}: {exc}")
+
+
+class _Refused(Exception):
+    def __init__(self, rejection: Rejection) -> None:
+        self.rejection = rejection
+
+
+class _Sheets:
+    """calamine sheet reads, each allowed only after the sheet's XML passed the checks."""
+
+    def __init__(self, book: pc.CalamineWorkbook, container: Container) -> None:
+        self.book = book
+        self.container = container
+        self.names = book.sheet_names
+        self.parts: dict[str, str] = {}  # sheet name -> worksheet part (xlsx)
+        self.errors: dict[str, dict[str, str]] = {}  # sheet name -> cell -> Excel error
+
+    def rows(self, sheet: str, nrows: int | None = None) -> list[list[Any]]:
+        if self.container.kind == "xlsx":
+            part = self.parts.get(sheet)
+            if part is None:
+                raise _Refused(Rejection("file_corrupt", f"sheet {sheet} has no part"))
+            body = worksheet(self.container, part)
+            if isinstance(body, Rejection):
+                raise _Refused(body)
+            self.errors[sheet] = error_cells(body)
+        return self.book.get_sheet_by_name(sheet).to_python(skip_empty_area=False, nrows=nrows)
 
 
 # -- xlsx -----------------------------------------------------------------------------------
 
 
 def _attrs(raw: bytes) -> dict[str, str]:
-    return {k.decode(): unescape(v.decode("utf-8")) for k, v in _ATTR.findall(raw)}
+    return {
+        k.decode(): unescape(v.decode("utf-8")) if b"&" in v else v.decode("utf-8")
+        for k, v in _ATTR.findall(raw)
+    }
 
 
 def _local(attrs: dict[str, str], name: str) -> str:
@@ -147,9 +183,9 @@ def _local(attrs: dict[str, str], name: str) -> str:
     return ""
 
 
-def _rels(parts: dict[str, bytes], rels_part: str, base: str) -> dict[str, str]:
+def _rels(rels_xml: bytes, base: str) -> dict[str, str]:
     out: dict[str, str] = {}
-    for raw in _RELATIONSHIP.findall(parts.get(rels_part, b"")):
+    for raw in _RELATIONSHIP.findall(rels_xml):
         a = _attrs(raw)
         target = a.get("Target", "")
         if a.get("TargetMode") == "External" or not target:
@@ -159,7 +195,34 @@ def _rels(parts: dict[str, bytes], rels_part: str, base: str) -> dict[str, str]:
     return out
 
 
-def _xlsx_names(workbook_xml: bytes) -> dict[str, tuple[str, str]]:
+@dataclass(frozen=True)
+class _Layout:
+    names: dict[str, tuple[str, str]]  # defined name -> (sheet, cell)
+    sheet_parts: dict[str, str]  # sheet name -> worksheet part
+    spot: _TableSpot | None
+
+
+def _layout_key(parts: dict[str, bytes]) -> tuple[tuple[str, bytes], ...]:
+    return tuple(
+        (name, body)
+        for name, body in parts.items()
+        if name.startswith(("xl/workbook.xml", "xl/_rels/", "xl/worksheets/_rels/", "xl/tables/"))
+    )
+
+
+@lru_cache(maxsize=32)
+def _xlsx_layout(key: tuple[tuple[str, bytes], ...]) -> _Layout:
+    """Where the names and the table are. Cached on the structure parts' bytes: files made
+    from the same template share them, so thousands of files parse them once."""
+    parts = dict(key)
+    workbook_xml = parts.get("xl/workbook.xml", b"")
+    sheet_paths = _rels(parts.get("xl/_rels/workbook.xml.rels", b""), "xl")
+    sheet_parts: dict[str, str] = {}
+    for raw in _SHEET.findall(workbook_xml):
+        a = _attrs(raw)
+        part = sheet_paths.get(_local(a, "id"))
+        if part:
+            sheet_parts[a.get("name", "")] = part
     names: dict[str, tuple[str, str]] = {}
     for raw_attrs, raw_ref in _DEFINED_NAME.findall(workbook_xml):
         a = _attrs(raw_attrs)
@@ -172,20 +235,13 @@ def _xlsx_names(workbook_xml: bytes) -> dict[str, tuple[str, str]]:
             sheet = sheet[1:-1].replace("''", "'")
         if sheet and split_ref(cell):
             names[name] = (sheet, cell.replace("$", ""))
-    return names
+    return _Layout(names, sheet_parts, _xlsx_table(parts, sheet_parts))
 
 
-def _xlsx_table(parts: dict[str, bytes], workbook_xml: bytes) -> _TableSpot | None:
-    sheet_paths = _rels(parts, "xl/_rels/workbook.xml.rels", "xl")
-    sheet_by_part: dict[str, str] = {}
-    for raw in _SHEET.findall(workbook_xml):
-        a = _attrs(raw)
-        part = sheet_paths.get(_local(a, "id"))
-        if part:
-            sheet_by_part[part] = a.get("name", "")
-    for part, sheet in sheet_by_part.items():
+def _xlsx_table(parts: dict[str, bytes], sheet_parts: dict[str, str]) -> _TableSpot | None:
+    for sheet, part in sheet_parts.items():
         folder, file = part.rsplit("/", 1)
-        rels = _rels(parts, f"{folder}/_rels/{file}.rels", folder)
+        rels = _rels(parts.get(f"{folder}/_rels/{file}.rels", b""), folder)
         for target in rels.values():
             xml = parts.get(target)
             head = _TABLE.search(xml) if xml else None
@@ -207,28 +263,12 @@ def _xlsx_table(parts: dict[str, bytes], workbook_xml: bytes) -> _TableSpot | No
     return None
 
 
-def _load_xlsx(book: pc.CalamineWorkbook, container: Container) -> Workbook | Rejection:
-    workbook_xml = container.parts.get("xl/workbook.xml", b"")
-    names = _xlsx_names(workbook_xml)
-    spot = _xlsx_table(container.parts, workbook_xml)
-    if spot is None:
-        return _no_table(book, names)
-    wb = _read(book, spot, names)
-    if isinstance(wb, Rejection):
-        return wb
-    part = _sheet_part(container.parts, workbook_xml, spot.sheet)
-    if part and part in container.parts:
-        wb.errors = error_cells(container.parts[part])
-    return wb
-
-
-def _sheet_part(parts: dict[str, bytes], workbook_xml: bytes, sheet: str) -> str | None:
-    paths = _rels(parts, "xl/_rels/workbook.xml.rels", "xl")
-    for raw in _SHEET.findall(workbook_xml):
-        a = _attrs(raw)
-        if a.get("name") == sheet:
-            return paths.get(_local(a, "id"))
-    return None
+def _load_xlsx(sheets: _Sheets, container: Container) -> Workbook | Rejection:
+    layout = _xlsx_layout(_layout_key(container.parts))
+    sheets.parts = layout.sheet_parts
+    if layout.spot is None:
+        return _no_table(sheets, layout.names)
+    return _read(sheets, layout.spot, layout.names)
 
 
 # -- ods ------------------------------------------------------------------------------------
@@ -243,7 +283,7 @@ def _ods_address(address: str) -> tuple[str, str] | None:
     return (sheet, cell.replace("$", "")) if sheet and split_ref(cell) else None
 
 
-def _load_ods(book: pc.CalamineWorkbook, container: Container) -> Workbook | Rejection:
+def _load_ods(sheets: _Sheets, container: Container) -> Workbook | Rejection:
     content = container.parts.get("content.xml", b"")
     names: dict[str, tuple[str, str]] = {}
     for raw in _ODS_NAMED_RANGE.findall(content):
@@ -262,15 +302,14 @@ def _load_ods(book: pc.CalamineWorkbook, container: Container) -> Workbook | Rej
             top, bottom = split_ref(first[1]), split_ref(last[1])
             if top and bottom:
                 spot = _TableSpot(first[0], top[0], top[1], bottom[0], [])
-                wb = _read(book, spot, names)
-                if not isinstance(wb, Rejection):
-                    wb.errors = _ods_errors(content, wb.sheet)
-                return wb
-    return _load_by_layout(book, names)
+                sheets.errors[spot.sheet] = _ods_errors(content, spot.sheet)
+                return _read(sheets, spot, names)
+    return _load_by_layout(sheets, names)
 
 
 _ODS_TOKEN = re.compile(
-    rb"<(/?)(table:table|table:table-row|table:table-cell|table:covered-table-cell)\b([^>]*?)(/?)>"
+    rb"<(table:table|table:table-row|table:table-cell|table:covered-table-cell)(?=[\s/>])"
+    rb"([^>]*?)(/?)>"
 )
 _ODS_ERROR_TEXT = re.compile(rb"<text:p>([^<]*)</text:p>")
 
@@ -280,19 +319,16 @@ def _ods_errors(content: bytes, sheet: str) -> dict[str, str]:
     if b'value-type="error"' not in content:
         return {}
     found: dict[str, str] = {}
-    current, row, col = "", 0, 0
+    current, rows, row, col = "", 0, 0, 0
     for m in _ODS_TOKEN.finditer(content):
-        closing, tag, raw, empty = m[1], m[2], m[3], m[4]
-        if closing:
-            continue
+        tag, raw, empty = m[1], m[2], m[3]
         a = _attrs(raw)
         if tag == b"table:table":
-            current, row = a.get("table:name", ""), 0
+            current, rows = a.get("table:name", ""), 0
         elif tag == b"table:table-row":
-            row += int(a.get("table:number-rows-repeated", "1") or 1) if row else 1
+            row = rows + 1
+            rows += int(a.get("table:number-rows-repeated", "1") or 1)
             col = 0
-            if a.get("table:number-rows-repeated") and row == 1:
-                row = int(a["table:number-rows-repeated"])
         else:
             if current == sheet and a.get("calcext:value-type") == "error" and not empty:
                 text = _ODS_ERROR_TEXT.search(content, m.end(), m.end() + 400)
@@ -304,51 +340,51 @@ def _ods_errors(content: bytes, sheet: str) -> dict[str, str]:
 # -- shared ---------------------------------------------------------------------------------
 
 
-def _read_sheet(book: pc.CalamineWorkbook, sheet: str, nrows: int | None = None) -> list[list]:
-    return book.get_sheet_by_name(sheet).to_python(skip_empty_area=False, nrows=nrows)
-
-
-def _cell(rows: list[list], row: int, col: int) -> object:
+def _cell(rows: list[list[Any]], row: int, col: int) -> object:
     if 0 < row <= len(rows) and 0 <= col < len(rows[row - 1]):
         return rows[row - 1][col]
     return ""
 
 
-def _named_values(
-    book: pc.CalamineWorkbook,
-    names: dict[str, tuple[str, str]],
-    sheet: str,
-    rows: list[list],
-) -> dict[str, tuple[str, str, object]]:
-    out: dict[str, tuple[str, str, object]] = {}
-    others: dict[str, list[list]] = {sheet: rows}
-    for name, (where, cell) in names.items():
-        if where not in others:
-            if where not in book.sheet_names:
-                continue  # the name points at a deleted sheet
-            others[where] = _read_sheet(book, where)
-        place = split_ref(cell)
-        if place:
-            out[name] = (where, cell, _cell(others[where], *place))
-    return out
-
-
 def _read(
-    book: pc.CalamineWorkbook, spot: _TableSpot, names: dict[str, tuple[str, str]]
+    sheets: _Sheets, spot: _TableSpot, names: dict[str, tuple[str, str]]
 ) -> Workbook | Rejection:
-    if spot.sheet not in book.sheet_names:
+    if spot.sheet not in sheets.names:
         return Rejection("results_table_missing", f"sheet {spot.sheet} not found")
-    rows = _read_sheet(book, spot.sheet)
+    places = [split_ref(cell) for where, cell in names.values() if where == spot.sheet]
+    needed = max([spot.bottom, *(p[0] for p in places if p)])
+    rows = sheets.rows(spot.sheet, nrows=needed)
+    errors = sheets.errors.get(spot.sheet, {})
     headers = spot.headers or [str(v) for v in _row_values(rows, spot.top, spot.left, None)]
     width = len(headers)
-    keys = [header_key(h) for h in headers]
-    data = [_row_values(rows, r, spot.left, width) for r in range(spot.top + 1, spot.bottom + 1)]
-    named = _named_values(book, names, spot.sheet, rows)
+    columns = _letters(spot.left, width)
+    data = []
+    for r in range(spot.top + 1, spot.bottom + 1):
+        values = _row_values(rows, r, spot.left, width)
+        if errors:  # calamine reads an Excel error as ""
+            values = [
+                errors.get(f"{c}{r}", v) if v == "" else v
+                for c, v in zip(columns, values, strict=True)
+            ]
+        data.append(values)
+    named: dict[str, tuple[str, str, object]] = {}
+    others: dict[str, list[list[Any]]] = {spot.sheet: rows}
+    for name, (where, cell) in names.items():
+        if where not in others:
+            if where not in sheets.names:
+                continue  # the name points at a deleted sheet
+            others[where] = sheets.rows(where)
+        place = split_ref(cell)
+        if place:
+            value = _cell(others[where], *place)
+            if value == "":
+                value = sheets.errors.get(where, {}).get(cell, "")
+            named[name] = (where, cell, value)
     return Workbook(
         sheet=spot.sheet,
         names=named,
-        keys=keys,
-        columns=[column_letter(spot.left + i) for i in range(width)],
+        keys=[header_key(h) for h in headers],  # cached: every file has the same headers
+        columns=columns,
         header_row=spot.top,
         first_row=spot.top + 1,
         rows=data,
@@ -356,7 +392,16 @@ def _read(
     )
 
 
-def _row_values(rows: list[list], row: int, left: int, width: int | None) -> list[object]:
+@lru_cache(maxsize=256)
+def _letters_cached(left: int, width: int) -> tuple[str, ...]:
+    return tuple(column_letter(left + i) for i in range(width))
+
+
+def _letters(left: int, width: int) -> list[str]:
+    return list(_letters_cached(left, width))
+
+
+def _row_values(rows: list[list[Any]], row: int, left: int, width: int | None) -> list[object]:
     if not 0 < row <= len(rows):
         return [""] * (width or 0)
     values = rows[row - 1][left:] if width is None else rows[row - 1][left : left + width]
@@ -365,20 +410,18 @@ def _row_values(rows: list[list], row: int, left: int, width: int | None) -> lis
     return values
 
 
-def _no_table(book: pc.CalamineWorkbook, names: dict[str, tuple[str, str]]) -> Rejection:
-    if not any(book.get_sheet_by_name(s).height for s in book.sheet_names):
+def _no_table(sheets: _Sheets, names: dict[str, tuple[str, str]]) -> Rejection:
+    if not any(sheets.rows(s, nrows=1) for s in sheets.names):
         return Rejection("file_empty_workbook", "every sheet is empty")
     if not names:
         return Rejection("file_not_template", "no defined names, no results table")
     return Rejection("results_table_missing", "no table named results")
 
 
-def _load_by_layout(
-    book: pc.CalamineWorkbook, names: dict[str, tuple[str, str]]
-) -> Workbook | Rejection:
+def _load_by_layout(sheets: _Sheets, names: dict[str, tuple[str, str]]) -> Workbook | Rejection:
     """No table metadata (.xls, or an .ods without the database range): find the header."""
-    for sheet in book.sheet_names:
-        rows = _read_sheet(book, sheet)
+    for sheet in sheets.names:
+        rows = sheets.rows(sheet)
         for r, values in enumerate(rows, start=1):
             left = next((c for c, v in enumerate(values) if header_key(v) == "kpi_id"), None)
             if left is None:
@@ -394,5 +437,5 @@ def _load_by_layout(
             spot = _TableSpot(sheet, r, left, bottom, headers)
             if not names:
                 names = {name: (sheet, cell) for name, cell in CONTRACT_CELLS.items()}
-            return _read(book, spot, names)
-    return _no_table(book, names)
+            return _read(sheets, spot, names)
+    return _no_table(sheets, names)

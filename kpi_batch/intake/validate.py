@@ -16,8 +16,11 @@ surviving rows of every file not rejected (duplicates between files are settled 
 from __future__ import annotations
 
 import datetime as dt
+import math
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import cast
+from decimal import Decimal
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -28,11 +31,13 @@ from kpi_batch import TEMPLATE_VERSION
 from kpi_batch.intake.codes import CHECKS, Scope
 from kpi_batch.intake.frames import Place
 from kpi_batch.issues import Issue
-from kpi_batch.model import Formula, Framework, KpiType
-from kpi_batch.schemas.submission import INPUT_KEYS, SubmissionHeaders, SubmissionRows
+from kpi_batch.model import Formula, Framework, Kpi, KpiType
+from kpi_batch.schemas.submission import INPUT_KEYS, KIND, SubmissionHeaders, SubmissionRows
 from kpi_batch.thai import format_date_th
 
 PERCENT_UNITS = ("ร้อยละ", "%", "เปอร์เซ็นต์", "percent")
+_NUMBER, _TEXT, _EMPTY, _UNUSED = KIND["number"], KIND["text"], KIND["empty"], KIND["unused"]
+_ROW_COLUMNS = list(SubmissionRows.to_schema().columns)
 LEVEL_MAX = 5.0
 
 # the defined name a header check is about
@@ -71,39 +76,56 @@ class Validation:
     )  # surviving rows of files not rejected (schemas.submission.CleanResults + file)
 
 
-def agreement_frame(framework: Framework, round_id: str, criteria_keys: list[str]) -> pd.DataFrame:
-    """One row per (unit, signed KPI): what a correct table row holds, and its ranges."""
-    records = []
-    for unit_id, items in framework.agreements.items():
-        for item in items:
+_CONTEXT = ("kpi_type", "ratio", "pct", "allows_more", "min_threshold", "level_max")
+
+
+def _derive(kpi: Kpi, thresholds: tuple[Decimal | None, ...], width: int) -> tuple[object, ...]:
+    """What a KPI's criteria imply for its row: type, ranges, the thresholds as floats."""
+    values = [float(t) if t is not None else math.nan for t in thresholds]
+    values += [math.nan] * (width - len(values))
+    defined = [t for t in values if not math.isnan(t)]
+    ratio = kpi.formula is Formula.RATIO
+    unit_text = kpi.measure_unit.casefold()
+    return (
+        str(kpi.kpi_type or ""),
+        ratio,
+        ratio or any(p in unit_text for p in PERCENT_UNITS),
+        bool(defined) and max(defined) > 100,
+        min(defined) if defined else math.nan,
+        max([LEVEL_MAX, *defined]),
+        *values[:width],
+    )
+
+
+def agreement_frame(
+    framework: Framework, round_id: str, criteria_keys: list[str], units: list[str]
+) -> pd.DataFrame:
+    """One row per (unit, signed KPI) of `units`: the weight, the KPI's type and ranges, and
+    the criteria a correct table row shows."""
+    unit_ids: list[str] = []
+    kpi_ids: list[str] = []
+    weights: list[float] = []
+    derived: list[tuple[object, ...]] = []
+    memo: dict[tuple[int, tuple[Decimal | None, ...]], tuple[object, ...]] = {}
+    width = len(criteria_keys)
+    for unit_id in units:
+        for item in framework.agreements.get(unit_id, ()):
             kpi = item.kpi
             crit = framework.criteria.get((unit_id, kpi.kpi_id, round_id))
-            thresholds = (
-                [float(t) if t is not None else np.nan for t in crit.thresholds] if crit else []
-            )
-            defined = [t for t in thresholds if not np.isnan(t)]
-            is_ratio = kpi.formula is Formula.RATIO
-            unit_text = kpi.measure_unit.casefold()
-            records.append(
-                {
-                    "unit_id": unit_id,
-                    "kpi_id": kpi.kpi_id,
-                    "kpi_type": str(kpi.kpi_type or ""),
-                    "ratio": is_ratio,
-                    "expected_weight": float(item.weight),
-                    "pct": is_ratio or any(p in unit_text for p in PERCENT_UNITS),
-                    "allows_more": bool(defined) and max(defined) > 100,
-                    "min_threshold": min(defined) if defined else np.nan,
-                    "level_max": max([LEVEL_MAX, *defined]),
-                    **{
-                        f"expected_{k}": thresholds[i] if i < len(thresholds) else np.nan
-                        for i, k in enumerate(criteria_keys)
-                    },
-                }
-            )
-    columns = ["unit_id", "kpi_id", "kpi_type", "ratio", "expected_weight", "pct", "allows_more"]
-    columns += ["min_threshold", "level_max", *(f"expected_{k}" for k in criteria_keys)]
-    return pd.DataFrame(records, columns=columns)
+            key = (id(kpi), crit.thresholds if crit else ())
+            row = memo.get(key)
+            if row is None:
+                row = memo[key] = _derive(kpi, key[1], width)
+            unit_ids.append(unit_id)
+            kpi_ids.append(kpi.kpi_id)
+            weights.append(float(item.weight))
+            derived.append(row)
+    columns = [*_CONTEXT, *(f"expected_{k}" for k in criteria_keys)]
+    frame = pd.DataFrame.from_records(derived, columns=columns) if derived else None
+    out = pd.DataFrame({"unit_id": unit_ids, "kpi_id": kpi_ids, "expected_weight": weights})
+    if frame is None:
+        return out.assign(**{c: pd.Series(dtype=object) for c in columns})
+    return pd.concat([out, frame], axis=1)
 
 
 def _failures(model: type[pa.DataFrameModel], frame: pd.DataFrame) -> pd.DataFrame:
@@ -144,37 +166,36 @@ def validate(
     rejected = {i.file for i in issues if CHECKS[i.code].scope is Scope.FILE}
     h["checked"] = ~h["file"].isin(rejected)
 
-    r = _row_context(rows, h, framework, round_id, criteria_keys)
-    cases = _failures(SubmissionRows, r)
+    units = sorted(set(h.loc[h["checked"], "unit_id"].tolist()))
+    agreement = agreement_frame(framework, round_id, criteria_keys, units)
+    r = _row_context(rows, h, agreement, criteria_keys)
+    cases = _failures(SubmissionRows, r[_ROW_COLUMNS])
     # one issue per check and row; the cell checks, one per failing column
     per_cell = cases["check"].isin(_CELL_CHECKS)
     cases = pd.concat([cases[per_cell], cases[~per_cell].drop_duplicates(["check", "row"])])
     cases = cases.sort_values("row", kind="stable")
     rejected_rows: set[int] = set()
+    failing = sorted(set(cases["row"].astype(int).tolist()))
+    records = r.loc[failing].to_dict("index")  # one lookup, not one per issue
     for code, column, at in cases.itertuples(index=False):
-        row = cast(pd.Series, r.loc[int(at)])
+        row = records[int(at)]
         issue = _row_issue(str(code), str(column), row, places[str(row["file"])], criteria_keys)
         issues.append(issue)
         if CHECKS[issue.code].scope is Scope.KPI:
             rejected_rows.add(int(at))
-    issues.extend(_missing_kpis(r, h, framework, places))
+    issues.extend(_missing_kpis(r, h, agreement, places))
 
     keep = r["in_agreement"] & ~r["file"].isin(rejected) & ~r.index.isin(list(rejected_rows))
     clean = r.loc[keep, ["unit_id", "kpi_id", *INPUT_KEYS, "note", "file", "sheet", "excel_row"]]
     for key in INPUT_KEYS:
-        clean[key] = clean[key].where(r.loc[keep, f"{key}_kind"] == "number")
+        clean[key] = clean[key].where(r.loc[keep, f"{key}_kind"] == _NUMBER)
     return Validation(issues, rejected, h, clean.reset_index(drop=True))
 
 
 def _row_context(
-    rows: pd.DataFrame,
-    headers: pd.DataFrame,
-    framework: Framework,
-    round_id: str,
-    criteria_keys: list[str],
+    rows: pd.DataFrame, headers: pd.DataFrame, agreement: pd.DataFrame, criteria_keys: list[str]
 ) -> pd.DataFrame:
     r = rows.merge(headers[["file", "unit_id", "checked"]], on="file", how="left")
-    agreement = agreement_frame(framework, round_id, criteria_keys)
     r = r.merge(agreement, on=["unit_id", "kpi_id"], how="left", indicator="_match")
     r.index = rows.index
     r["in_agreement"] = r["checked"] & (r.pop("_match") == "both")
@@ -189,21 +210,17 @@ def _row_context(
         "level": r["in_agreement"] & milestone,
     }
     for key, used in uses.items():
-        r[f"{key}_kind"] = r[f"{key}_kind"].where(used, "unused")
+        r[f"{key}_kind"] = r[f"{key}_kind"].where(used, _UNUSED).astype(np.int8)
     r["duplicate"] = r["in_agreement"] & r.duplicated(["file", "kpi_id"], keep=False)
     same = pd.Series(True, index=r.index)
     for key in criteria_keys:
         typed, expected = r[key], r[f"expected_{key}"]
-        both_empty = typed.isna() & expected.isna() & (r[f"{key}_kind"] != "text")
+        both_empty = typed.isna() & expected.isna() & (r[f"{key}_kind"] != _TEXT)
         equal = np.isclose(typed, expected, rtol=0, atol=1e-9)
-        same &= (r[f"{key}_kind"] == "unused") | both_empty | pd.Series(equal, index=r.index)
+        same &= (r[f"{key}_kind"] == _UNUSED) | both_empty | pd.Series(equal, index=r.index)
     r["criteria_same"] = same
     r["unit_id"] = r["unit_id"].fillna("")
     return r
-
-
-def _value(row: pd.Series, key: str) -> str:
-    return str(row.get(f"{key}_text", "") or "")
 
 
 def _header_issue(
@@ -236,23 +253,23 @@ def _header_issue(
 
 
 def _row_issue(
-    code: str, column: str, row: pd.Series, place: Place, criteria_keys: list[str]
+    code: str, column: str, row: Mapping[Any, Any], place: Place, criteria_keys: list[str]
 ) -> Issue:
     excel_row = int(row["excel_row"])
     fields: dict[str, str] = {}
     if code in ("cell_excel_error", "cell_not_number"):
         key = column.removesuffix("_kind")
     elif code == "ratio_incomplete":
-        key = "numerator" if row["numerator_kind"] == "empty" else "denominator"
+        key = "numerator" if row["numerator_kind"] == _EMPTY else "denominator"
     elif code == "result_empty":
-        key = next(k for k in INPUT_KEYS if row[f"{k}_kind"] != "unused")
+        key = next(k for k in INPUT_KEYS if row[f"{k}_kind"] != _UNUSED)
     elif code == "criteria_changed":
         key = next(
             (k for k in criteria_keys if not _same(row[k], row[f"expected_{k}"], row[f"{k}_kind"])),
             criteria_keys[0] if criteria_keys else "kpi_id",
         )
         fields["expected"] = " / ".join(_num(row[f"expected_{k}"]) for k in criteria_keys)
-        typed = " / ".join(_value(row, k) or "-" for k in criteria_keys)
+        typed = " / ".join(place.typed(k, excel_row) or "-" for k in criteria_keys)
         return CHECKS[code].issue(
             file=row["file"], sheet=row["sheet"], cell=place.cell(key, excel_row), value=typed,
             unit_id=row["unit_id"], kpi_id=row["kpi_id"], **fields,
@@ -262,12 +279,12 @@ def _row_issue(
     if code == "weight_changed":
         fields["expected"] = _num(row["expected_weight"])
     elif code == "numerator_exceeds_denominator":
-        fields["expected"] = _value(row, "denominator")
+        fields["expected"] = place.typed("denominator", excel_row)
     elif code == "value_out_of_range":
         fields["detail"] = "0–100" if row["pct"] and not row["allows_more"] else "≥ 0"
     elif code == "level_out_of_range":
         fields["limit"] = _num(row["level_max"])
-    value = row["kpi_id_text"] if key == "kpi_id" else _value(row, key)
+    value = place.typed(key, excel_row)
     return CHECKS[code].issue(
         file=row["file"],
         sheet=row["sheet"],
@@ -279,11 +296,11 @@ def _row_issue(
     )
 
 
-def _same(typed: float, expected: float, kind: str) -> bool:
-    if kind == "unused":
+def _same(typed: float, expected: float, kind: int) -> bool:
+    if kind == _UNUSED:
         return True
     if np.isnan(typed) and np.isnan(expected):
-        return kind != "text"
+        return kind != _TEXT
     return bool(np.isclose(typed, expected, rtol=0, atol=1e-9))
 
 
@@ -294,23 +311,25 @@ def _num(x: float) -> str:
 
 
 def _missing_kpis(
-    r: pd.DataFrame, h: pd.DataFrame, framework: Framework, places: dict[str, Place]
+    r: pd.DataFrame, h: pd.DataFrame, agreement: pd.DataFrame, places: dict[str, Place]
 ) -> list[Issue]:
-    present = set(
-        zip(r.loc[r["in_agreement"], "file"], r.loc[r["in_agreement"], "kpi_id"], strict=True)
+    """Agreement KPIs of a checked file with no row in its table (an anti-join)."""
+    expected = h.loc[h["checked"], ["file", "unit_id"]].merge(
+        agreement[["unit_id", "kpi_id"]], on="unit_id"
     )
+    present = r.loc[r["in_agreement"], ["file", "kpi_id"]].drop_duplicates()
+    found = expected.merge(present, on=["file", "kpi_id"], how="left", indicator=True)
+    missing = found[found["_merge"] == "left_only"]
     issues = []
-    for file, unit_id in h.loc[h["checked"], ["file", "unit_id"]].itertuples(index=False):
-        place = places[file]
-        for item in framework.agreements.get(unit_id, ()):
-            if (file, item.kpi.kpi_id) not in present:
-                issues.append(
-                    CHECKS["kpi_missing"].issue(
-                        file=file,
-                        sheet=place.sheet,
-                        cell=place.cell("kpi_id", place.header_row),
-                        unit_id=unit_id,
-                        kpi_id=item.kpi.kpi_id,
-                    )
-                )
+    for file, unit_id, kpi_id in missing[["file", "unit_id", "kpi_id"]].itertuples(index=False):
+        place = places[str(file)]
+        issues.append(
+            CHECKS["kpi_missing"].issue(
+                file=str(file),
+                sheet=place.sheet,
+                cell=place.cell("kpi_id", place.header_row),
+                unit_id=str(unit_id),
+                kpi_id=str(kpi_id),
+            )
+        )
     return issues

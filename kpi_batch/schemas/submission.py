@@ -9,9 +9,9 @@ where it does not apply.
 
 - `SubmissionHeaders`: one row per readable file: the defined names.
 - `SubmissionRows`: one row per row of a `results` table (blank rows dropped). For each input
-  key (`value`, `numerator`, `denominator`, `level`, `weight`) the normalised number, its
-  `<key>_kind` (empty / number / text / error / unused: the column does not apply to this
-  KPI) and `<key>_text` (as typed).
+  key (`value`, `numerator`, `denominator`, `level`, `weight`) the normalised number and its
+  `<key>_kind` (`KIND` code: empty / number / text / error / unused: the column does not
+  apply to this KPI).
 """
 
 from __future__ import annotations
@@ -24,6 +24,9 @@ from pandera.typing import Series
 from kpi_batch import TEMPLATE_VERSION
 
 KINDS = ("empty", "number", "date", "text", "error", "unused")
+# A table cell's kind as a small int in the row frame (comparisons on strings cost more).
+KIND = {kind: code for code, kind in enumerate(KINDS)}
+_TEXT, _ERROR, _EMPTY, _UNUSED = KIND["text"], KIND["error"], KIND["empty"], KIND["unused"]
 INPUT_KEYS = ("value", "numerator", "denominator", "level")
 NUMBER_KEYS = (*INPUT_KEYS, "weight")
 
@@ -84,25 +87,21 @@ class SubmissionHeaders(pa.DataFrameModel):
 
 
 def _used(df: pd.DataFrame, key: str) -> pd.Series:
-    return df[f"{key}_kind"] != "unused"
+    return df[f"{key}_kind"] != _UNUSED
 
 
 class SubmissionRows(pa.DataFrameModel):
-    file: Series[str]
-    sheet: Series[str]
     excel_row: Series[int] = pa.Field(ge=1)
-    unit_id: Series[str]
-    kpi_id: Series[str]
     value: Series[float] = pa.Field(nullable=True)
     numerator: Series[float] = pa.Field(nullable=True)
     denominator: Series[float] = pa.Field(nullable=True)
     level: Series[float] = pa.Field(nullable=True)
     weight: Series[float] = pa.Field(nullable=True)
-    value_kind: Series[str] = pa.Field(isin=list(KINDS))
-    numerator_kind: Series[str] = pa.Field(isin=list(KINDS))
-    denominator_kind: Series[str] = pa.Field(isin=list(KINDS))
-    level_kind: Series[str] = pa.Field(isin=list(KINDS))
-    weight_kind: Series[str] = pa.Field(isin=list(KINDS))
+    value_kind: Series[np.int8] = pa.Field(isin=list(KIND.values()))
+    numerator_kind: Series[np.int8] = pa.Field(isin=list(KIND.values()))
+    denominator_kind: Series[np.int8] = pa.Field(isin=list(KIND.values()))
+    level_kind: Series[np.int8] = pa.Field(isin=list(KIND.values()))
+    weight_kind: Series[np.int8] = pa.Field(isin=list(KIND.values()))
     # context from the framework (NaN / False where the row is not in the agreement)
     checked: Series[bool]  # the file's unit and round are right: compare with the agreement
     in_agreement: Series[bool]
@@ -124,11 +123,11 @@ class SubmissionRows(pa.DataFrameModel):
 
     @pa.check(r"^(value|numerator|denominator|level)_kind$", regex=True, name="cell_excel_error")
     def _no_error(cls, s: pd.Series) -> pd.Series:
-        return s != "error"
+        return s != _ERROR
 
     @pa.check(r"^(value|numerator|denominator|level)_kind$", regex=True, name="cell_not_number")
     def _number(cls, s: pd.Series) -> pd.Series:
-        return s != "text"
+        return s != _TEXT
 
     @pa.dataframe_check(name="value_out_of_range")
     def _value_range(cls, df: pd.DataFrame) -> pd.Series:
@@ -162,7 +161,7 @@ class SubmissionRows(pa.DataFrameModel):
 
     @pa.dataframe_check(name="ratio_incomplete")
     def _ratio_complete(cls, df: pd.DataFrame) -> pd.Series:
-        num, den = df["numerator_kind"] == "empty", df["denominator_kind"] == "empty"
+        num, den = df["numerator_kind"] == _EMPTY, df["denominator_kind"] == _EMPTY
         return ~_used(df, "numerator") | (num == den)
 
     @pa.dataframe_check(name="result_empty")
@@ -172,13 +171,13 @@ class SubmissionRows(pa.DataFrameModel):
         for key in ("value", "numerator", "denominator", "level"):
             used = _used(df, key)
             any_used |= used
-            empty &= ~used | (df[f"{key}_kind"] == "empty")
+            empty &= ~used | (df[f"{key}_kind"] == _EMPTY)
         return ~df["in_agreement"] | df["duplicate"] | ~any_used | ~empty
 
     @pa.dataframe_check(name="weight_changed")
     def _weight(cls, df: pd.DataFrame) -> pd.Series:
         same = np.isclose(df["weight"], df["expected_weight"], rtol=0, atol=1e-9)
-        skip = ~df["in_agreement"] | df["duplicate"] | (df["weight_kind"] == "unused")
+        skip = ~df["in_agreement"] | df["duplicate"] | (df["weight_kind"] == _UNUSED)
         return skip | pd.Series(same, df.index)
 
     @pa.dataframe_check(name="criteria_changed")
