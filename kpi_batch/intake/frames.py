@@ -126,9 +126,10 @@ def build(
     }
     for key in numbers:
         columns[key], columns[f"{key}_kind"] = _numbers(raw[key])
-    rows = pd.DataFrame(columns)
+    rows = pd.DataFrame(columns).astype({"file": str, "sheet": str, "kpi_id": str, "note": str})
     headers = pd.DataFrame([_header(item) for item in loaded], columns=_HEADER_COLUMNS)
-    return headers, rows, places
+    text = [c for c in _HEADER_COLUMNS if c not in ("modified", "submitted_on")]
+    return headers.astype(dict.fromkeys(text, str)), rows, places
 
 
 _HEADER_COLUMNS = ["file", "sheet", "modified", *NAMES, "submitted_on_kind", "submitted_on_text"]

@@ -57,7 +57,7 @@ CONTRACT_CELLS = {
 _KEY = re.compile(r"\(([^()]*)\)\s*$")
 _CELL = re.compile(r"^\$?([A-Z]{1,3})\$?(\d+)$")
 _RANGE = re.compile(r"^\$?([A-Z]{1,3})\$?(\d+):\$?([A-Z]{1,3})\$?(\d+)$")
-_ATTR = re.compile(rb'([\w:]+)="([^"]*)"')
+_ATTR = re.compile(rb'([\w:.-]+)="([^"]*)"')
 _SHEET = re.compile(rb"<sheet\b([^>]*)>")
 _DEFINED_NAME = re.compile(rb"<definedName\b([^>]*)>([^<]*)</definedName>")
 _RELATIONSHIP = re.compile(rb"<Relationship\b([^>]*)>")

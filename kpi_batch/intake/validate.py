@@ -52,6 +52,7 @@ _HEADER_CELL = {
     "submitted_on_implausible": "submitted_on",
 }
 _CELL_CHECKS = ("cell_excel_error", "cell_not_number")
+_CLEAN_COLUMNS = ["unit_id", "kpi_id", *INPUT_KEYS, "note", "file", "sheet", "excel_row"]
 # the table column a row check is about (cell_* checks use the failing column)
 _ROW_KEY = {
     "kpi_extra": "kpi_id",
@@ -152,6 +153,11 @@ def validate(
 ) -> Validation:
     rnd = framework.round(round_id)
     issues: list[Issue] = []
+    if headers.empty:  # nothing readable in the inbox
+        clean = pd.DataFrame(columns=_CLEAN_COLUMNS).astype(
+            {k: float for k in INPUT_KEYS} | {"excel_row": "int64"}
+        )
+        return Validation(issues, set(), headers.assign(checked=True), clean)
     agreed_units = {u for u, items in framework.agreements.items() if items}
     h = headers.copy()
     h["unit_known"] = h["unit_id"].isin(agreed_units)
@@ -186,7 +192,7 @@ def validate(
     issues.extend(_missing_kpis(r, h, agreement, places))
 
     keep = r["in_agreement"] & ~r["file"].isin(rejected) & ~r.index.isin(list(rejected_rows))
-    clean = r.loc[keep, ["unit_id", "kpi_id", *INPUT_KEYS, "note", "file", "sheet", "excel_row"]]
+    clean = r.loc[keep, _CLEAN_COLUMNS]
     for key in INPUT_KEYS:
         clean[key] = clean[key].where(r.loc[keep, f"{key}_kind"] == _NUMBER)
     return Validation(issues, rejected, h, clean.reset_index(drop=True))
