@@ -164,10 +164,16 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> tuple[IntakeResult, Path, d
 def test_every_file_has_its_status_and_issues(run: tuple[IntakeResult, Path, dict]) -> None:
     result, _, _ = run
     got = {
-        row.path: (row.status, {(i["code"], i["where"].partition("!")[2]) for i in row.issues})
+        row.path: (
+            row.status,
+            sorted((i["code"], i["where"].partition("!")[2]) for i in row.issues),
+        )
         for row in result.register.itertuples()
     }
-    assert got == EXPECTED
+    expected = {path: (status, sorted(issues)) for path, (status, issues) in EXPECTED.items()}
+    twice = [("kpi_missing", "B13")]  # U09 misses 1.2 and 2.2: two issues on one cell
+    expected["U09.xlsx"] = ("accepted_with_warnings", sorted([*EXPECTED["U09.xlsx"][1], *twice]))
+    assert got == expected
 
 
 def test_counts_add_up(run: tuple[IntakeResult, Path, dict]) -> None:

@@ -166,7 +166,8 @@ def validate(
     h["expected_fingerprint"] = framework.fingerprint
     h["earliest"] = rnd.period_start
     h["as_of"] = as_of
-    for code, _, at in _failures(SubmissionHeaders, h).itertuples(index=False):
+    header_cases = _failures(SubmissionHeaders, h).drop_duplicates(["check", "row"])
+    for code, _, at in header_cases.itertuples(index=False):
         record = cast(pd.Series, h.loc[int(at)])
         issues.append(_header_issue(str(code), record, places, round_id, as_of))
     rejected = {i.file for i in issues if CHECKS[i.code].scope is Scope.FILE}
