@@ -17,6 +17,7 @@ import datetime as dt
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 
 import numpy as np
 import pandas as pd
@@ -59,7 +60,13 @@ class Loaded:
     book: Workbook
 
 
-def _numbers(raw: list[object]) -> tuple[np.ndarray, np.ndarray]:
+def _identifier(raw: object) -> str:
+    if type(raw) is str and raw.isascii() and raw == raw.strip() and " " not in raw:
+        return raw  # "1.1", as the template writes it
+    return norm.text(arabic_digits(raw) if isinstance(raw, str) else raw)
+
+
+def _numbers(raw: Sequence[object]) -> tuple[np.ndarray, np.ndarray]:
     values: list[float] = []
     kinds: list[int] = []
     put_value, put_kind = values.append, kinds.append
@@ -88,7 +95,7 @@ def build(
 ) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, Place]]:
     places: dict[str, Place] = {}
     numbers = (*NUMBER_KEYS, *criteria_keys)
-    raw: dict[str, list[object]] = {k: [] for k in numbers}
+    picked: list[tuple[object, ...]] = []
     files: list[str] = []
     sheets: list[str] = []
     excel_rows: list[int] = []
@@ -104,7 +111,8 @@ def build(
             wb,
         )
         index = {k: i for i, k in enumerate(wb.keys) if k}
-        at = [index.get(k) for k in numbers]
+        width = len(wb.keys)  # a missing column reads the _ABSENT put after the row
+        pick = itemgetter(*[index.get(k, width) for k in numbers])
         kpi_at, note_at = index["kpi_id"], index.get("note")
         for offset, row in enumerate(wb.rows):
             if all(v == "" or v is None for v in row):
@@ -112,11 +120,10 @@ def build(
             files.append(item.file)
             sheets.append(wb.sheet)
             excel_rows.append(wb.first_row + offset)
-            kpi = row[kpi_at]
-            kpi_ids.append(norm.text(arabic_digits(kpi) if isinstance(kpi, str) else kpi))
-            notes.append(norm.text(row[note_at]) if note_at is not None else "")
-            for key, i in zip(numbers, at, strict=True):
-                raw[key].append(_ABSENT if i is None else row[i])
+            kpi_ids.append(_identifier(row[kpi_at]))
+            note = row[note_at] if note_at is not None else ""
+            notes.append(note if note == "" else norm.text(note))
+            picked.append(pick([*row, _ABSENT]))
     columns: dict[str, object] = {
         "file": files,
         "sheet": sheets,
@@ -124,8 +131,9 @@ def build(
         "kpi_id": kpi_ids,
         "note": notes,
     }
-    for key in numbers:
-        columns[key], columns[f"{key}_kind"] = _numbers(raw[key])
+    by_key = list(zip(*picked, strict=True)) if picked else [() for _ in numbers]
+    for key, raw in zip(numbers, by_key, strict=True):
+        columns[key], columns[f"{key}_kind"] = _numbers(raw)
     rows = pd.DataFrame(columns).astype({"file": str, "sheet": str, "kpi_id": str, "note": str})
     headers = pd.DataFrame([_header(item) for item in loaded], columns=_HEADER_COLUMNS)
     text = [c for c in _HEADER_COLUMNS if c not in ("modified", "submitted_on")]

@@ -52,6 +52,10 @@ _HEADER_CELL = {
     "submitted_on_implausible": "submitted_on",
 }
 _CELL_CHECKS = ("cell_excel_error", "cell_not_number")
+_ISSUE_COLUMNS = [
+    "file", "sheet", "excel_row", "unit_id", "kpi_id", "pct", "allows_more", "level_max",
+    "expected_weight", *(f"{k}_kind" for k in ("value", "numerator", "denominator", "level")),
+]  # fmt: skip
 _CLEAN_COLUMNS = ["unit_id", "kpi_id", *INPUT_KEYS, "note", "file", "sheet", "excel_row"]
 # the table column a row check is about (cell_* checks use the failing column)
 _ROW_KEY = {
@@ -183,7 +187,8 @@ def validate(
     cases = cases.sort_values("row", kind="stable")
     rejected_rows: set[int] = set()
     failing = sorted(set(cases["row"].astype(int).tolist()))
-    records = r.loc[failing].to_dict("index")  # one lookup, not one per issue
+    wanted = _ISSUE_COLUMNS + [c for k in criteria_keys for c in (k, f"expected_{k}", f"{k}_kind")]
+    records = r.loc[failing, wanted].to_dict("index")  # one lookup, not one per issue
     for code, column, at in cases.itertuples(index=False):
         row = records[int(at)]
         issue = _row_issue(str(code), str(column), row, places[str(row["file"])], criteria_keys)
