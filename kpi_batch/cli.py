@@ -136,6 +136,10 @@ def demo(
             print_run_summary(result)
     except KpiBatchError as exc:
         raise _fail(exc) from exc
+    typer.echo(
+        f"ดูประวัติและความเปลี่ยนแปลงระหว่างสองเดือน / next: kpi-batch history --out "
+        f"{folder.output}  ·  kpi-batch diff previous latest --out {folder.output}"
+    )
 
 
 def _as_of(text: str | None) -> dt.date:
@@ -147,6 +151,57 @@ def _as_of(text: str | None) -> dt.date:
         raise typer.BadParameter(
             f"--as-of ต้องเป็น YYYY-MM-DD / must be YYYY-MM-DD: {text!r}"
         ) from None
+
+
+@app.command("history")
+def history_command(
+    out: Annotated[Path, typer.Option("--out", help="โฟลเดอร์ผลลัพธ์ / output folder")],
+    round_id: Annotated[
+        str | None, typer.Option("--round", help="เฉพาะรอบนี้ / only this round")
+    ] = None,
+) -> None:
+    """รายการการประมวลผลที่บันทึกไว้ / list the runs recorded in history.sqlite."""
+    from kpi_batch.console import print_history
+    from kpi_batch.history import History
+
+    try:
+        history = History.read(out)
+        if history is None:
+            typer.echo(f"ยังไม่มีประวัติการประมวลผลใน {out} / no history yet in {out}")
+            return
+        with history:
+            runs = history.runs(round_id)
+    except KpiBatchError as exc:
+        raise _fail(exc) from exc
+    print_history(runs, history.path)
+
+
+@app.command("diff")
+def diff_command(
+    run_a: Annotated[
+        str, typer.Argument(help="ครั้งก่อน เช่น 2567/R1/2024-02-20_1 หรือ previous / earlier run")
+    ] = "previous",
+    run_b: Annotated[
+        str, typer.Argument(help="ครั้งหลัง เช่น 2567/R1/2024-03-15_1 หรือ latest / later run")
+    ] = "latest",
+    *,
+    out: Annotated[Path, typer.Option("--out", help="โฟลเดอร์ผลลัพธ์ / output folder")],
+) -> None:
+    """เปรียบเทียบสองครั้ง รายหน่วยงาน พร้อมเหตุผล / per-unit differences between two runs."""
+    from kpi_batch.console import print_diff
+    from kpi_batch.diff import diff_runs
+    from kpi_batch.errors import UsageError
+    from kpi_batch.history import History
+
+    try:
+        history = History.read(out)
+        if history is None:
+            raise UsageError(f"ยังไม่มีประวัติการประมวลผลใน {out} / no history in {out}")
+        with history:
+            result = diff_runs(history.load(run_a), history.load(run_b))
+    except KpiBatchError as exc:
+        raise _fail(exc) from exc
+    print_diff(result)
 
 
 def main() -> None:

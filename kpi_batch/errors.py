@@ -34,3 +34,9 @@ class RunLockedError(KpiBatchError):
     """Another run holds the output folder."""
 
     exit_code = 2
+
+
+class HistoryError(KpiBatchError):
+    """The history database (`history.sqlite`) cannot be opened, read or written."""
+
+    exit_code = 3

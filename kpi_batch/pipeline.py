@@ -1,4 +1,4 @@
-"""`run()`: framework -> intake -> adjustments -> score -> reports, in one run folder.
+"""`run()`: framework -> intake -> adjustments -> score -> reports -> history, in one run folder.
 
 Each stage is a function of its own module; this one only orders them, times them and hands
 the results on. The clock is read by the caller (the CLI passes `as_of`), so a run is a
@@ -20,6 +20,7 @@ from kpi_batch import __version__
 from kpi_batch.adjustments import load_adjustments
 from kpi_batch.errors import UsageError
 from kpi_batch.framework import load_framework
+from kpi_batch.history import History
 from kpi_batch.intake import IntakeResult, run_intake
 from kpi_batch.issues import Issue
 from kpi_batch.manifest import write_manifest
@@ -55,6 +56,9 @@ class RunResult:
     adjustment_issues: tuple[Issue, ...]
     outputs: list[Path]
     timings: dict[str, float] = field(default_factory=dict)
+    # The earlier run whose inputs and scores this one repeats exactly: history keeps that
+    # run's scores once (docs/history.md). None for a new result.
+    same_as: str | None = None
 
     @property
     def exit_code(self) -> int:
@@ -112,9 +116,11 @@ def run(request: RunRequest, progress: Progress | None = None) -> RunResult:
         scored = score_round(
             framework, rnd.round_id, intake.results, intake.submissions, adjustments
         )
-    with RunFolder(
-        request.out, framework.settings.fiscal_year, rnd.round_id, request.as_of
-    ) as folder:
+    fiscal_year = framework.settings.fiscal_year
+    with (
+        RunFolder(request.out, fiscal_year, rnd.round_id, request.as_of) as folder,
+        History.open(request.out) as history,  # under the run lock: settles staged runs
+    ):
         ctx = ReportContext(
             framework=framework,
             round=rnd,
@@ -123,6 +129,7 @@ def run(request: RunRequest, progress: Progress | None = None) -> RunResult:
             scored=scored,
             inputs=intake.register,
             input_issues=tuple(intake.issues) + tuple(adjustment_issues),
+            history=history.trend(fiscal_year, rnd.round_id, request.as_of),
             package_version=__version__,
         )
         with stage("reports"):
@@ -134,7 +141,9 @@ def run(request: RunRequest, progress: Progress | None = None) -> RunResult:
             adjustments_path=request.adjustments,
             timings=timings,
         )
-        final = folder.commit()
+        manifest = folder.path / "manifest.json"
+        with history.recording(ctx, adjustments=request.adjustments, manifest=manifest) as same_as:
+            final = folder.commit()
     return RunResult(
         run_dir=final,
         run_id=folder.run_id,
@@ -144,4 +153,5 @@ def run(request: RunRequest, progress: Progress | None = None) -> RunResult:
         adjustment_issues=tuple(adjustment_issues),
         outputs=[final / p.relative_to(folder.path) for p in outputs],
         timings=timings,
+        same_as=same_as,
     )

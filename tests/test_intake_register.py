@@ -75,7 +75,7 @@ def test_reasons_and_sources_in_the_register() -> None:
     assert reg.loc["b", "superseded_by"] == "a"
     assert "a" in reg.loc["b", "reasons"]
     assert reg.loc["c", "status"] == "accepted_with_warnings"
-    assert reg.loc["c", "reasons"] == "result_empty ×2"
+    assert reg.loc["c", "reasons"] == "result_empty ×2 (1.1)"
     assert reg.loc["c", ["errors", "warnings"]].tolist() == [0, 2]
     assert reg.loc["~$a", "status"] == "ignored"
     assert reg.loc["a", "submitted_on_source"] == "workbook"

@@ -110,8 +110,7 @@ def settle(outcomes: list[FileOutcome], round_id: str) -> None:
             for i in winner.issues
         ):
             winner.status = "accepted_with_warnings"
-            counts = Counter(i.code for i in winner.issues)
-            winner.reasons = "; ".join(f"{c} ×{n}" if n > 1 else c for c, n in counts.items())
+            winner.reasons = _summary(winner.issues)
         for o in files[1:]:
             o.status, o.superseded_by = "superseded", winner.found.rel
             when = winner.submitted_on
@@ -120,6 +119,21 @@ def settle(outcomes: list[FileOutcome], round_id: str) -> None:
                 f"มีไฟล์ที่ส่งภายหลังของหน่วยงาน {o.unit_id} รอบ {round_id}: {winner.found.rel} "
                 f"(วันที่ส่ง {shown}) ระบบใช้ไฟล์นั้นแทน / superseded by {winner.found.rel}"
             )
+
+
+def _summary(issues: Sequence[Issue]) -> str:
+    """'cell_not_number (1.1.1); result_empty ×2 (1.2, 2.1); submitted_on_missing'."""
+    counts = Counter(i.code for i in issues)
+    kpis: dict[str, list[str]] = {}
+    for i in issues:
+        ids = kpis.setdefault(i.code, [])
+        if i.kpi_id and i.kpi_id not in ids:
+            ids.append(i.kpi_id)
+    parts = []
+    for code, n in counts.items():
+        text = f"{code} ×{n}" if n > 1 else code
+        parts.append(f"{text} ({', '.join(kpis[code])})" if kpis[code] else text)
+    return "; ".join(parts)
 
 
 def register_frame(outcomes: Sequence[FileOutcome]) -> pd.DataFrame:
