@@ -21,13 +21,13 @@ scores. Two-phase recording, with the run folder as the judge: the rows are comm
 `staged` before the folder is moved into place and settled right after (folder there ->
 `committed`, not there -> deleted); a crash in between is settled by the next run. Readers
 see committed runs only. See docs/history.md.
+
+The schema, the stored columns and the digests are in `history_schema.py` (pure).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -40,125 +40,23 @@ import pandas as pd
 
 from kpi_batch.diff import RunScores
 from kpi_batch.errors import HistoryError, UsageError
+from kpi_batch.history_schema import (
+    MIGRATIONS,
+    NUMBERED,
+    SCHEMA_VERSION,
+    TABLES,
+    Columns,
+    from_sql,
+    inputs_digest,
+    scores_digest,
+    table_rows,
+)
 from kpi_batch.manifest import sha256_file
 from kpi_batch.reports.context import ReportContext
-from kpi_batch.scoring import ScoredRound
 
 DB_NAME = "history.sqlite"
-SCHEMA_VERSION = 1
-DIGEST_VERSION = 1
 STAGED, COMMITTED = "staged", "committed"
 
-# Each migration takes the schema from the version before it to its own; never edit one
-# that has shipped, add the next.
-MIGRATIONS: dict[int, str] = {
-    1: """
-CREATE TABLE runs (
-    run_id TEXT PRIMARY KEY,
-    seq INTEGER NOT NULL UNIQUE,
-    fiscal_year INTEGER NOT NULL,
-    round_id TEXT NOT NULL,
-    as_of TEXT NOT NULL,
-    inputs_digest TEXT NOT NULL,
-    scores_digest TEXT NOT NULL,
-    framework_fingerprint TEXT NOT NULL,
-    manifest_sha256 TEXT NOT NULL,
-    package_version TEXT NOT NULL,
-    same_as TEXT REFERENCES runs (run_id) ON DELETE CASCADE,
-    state TEXT NOT NULL CHECK (state IN ('staged', 'committed'))
-);
-CREATE INDEX runs_by_round ON runs (fiscal_year, round_id, as_of);
-CREATE TABLE unit_scores (
-    run_id TEXT NOT NULL REFERENCES runs (run_id) ON DELETE CASCADE,
-    unit_id TEXT NOT NULL,
-    unit_name TEXT NOT NULL,
-    cluster_id TEXT NOT NULL,
-    pre_appeal_score TEXT,
-    deduction TEXT,
-    final_score TEXT,
-    band TEXT,
-    band_name TEXT,
-    rank INTEGER,
-    cluster_rank INTEGER,
-    days_late INTEGER,
-    status TEXT NOT NULL,
-    pre_appeal_total TEXT,
-    final_total TEXT,
-    n_kpis INTEGER,
-    n_missing INTEGER,
-    n_exempt INTEGER,
-    PRIMARY KEY (run_id, unit_id)
-);
-CREATE TABLE kpi_scores (
-    run_id TEXT NOT NULL REFERENCES runs (run_id) ON DELETE CASCADE,
-    unit_id TEXT NOT NULL,
-    kpi_id TEXT NOT NULL,
-    value TEXT,
-    score TEXT,
-    weight TEXT NOT NULL,
-    weighted_score TEXT,
-    status TEXT NOT NULL,
-    pre_appeal_score TEXT,
-    PRIMARY KEY (run_id, unit_id, kpi_id)
-);
-CREATE TABLE late_items (
-    run_id TEXT NOT NULL REFERENCES runs (run_id) ON DELETE CASCADE,
-    line INTEGER NOT NULL,
-    unit_id TEXT NOT NULL,
-    item TEXT NOT NULL,
-    days INTEGER NOT NULL,
-    penalty TEXT NOT NULL,
-    stage TEXT NOT NULL,
-    reason TEXT NOT NULL,
-    reference TEXT NOT NULL,
-    PRIMARY KEY (run_id, line)
-);
-CREATE TABLE adjustments (
-    run_id TEXT NOT NULL REFERENCES runs (run_id) ON DELETE CASCADE,
-    line INTEGER NOT NULL,
-    stage TEXT NOT NULL,
-    unit_id TEXT NOT NULL,
-    kpi_id TEXT NOT NULL,
-    field TEXT NOT NULL,
-    old_value TEXT NOT NULL,
-    new_value TEXT NOT NULL,
-    reason TEXT NOT NULL,
-    reference TEXT NOT NULL,
-    PRIMARY KEY (run_id, line)
-);
-""",
-}
-
-# Stored columns of each score table and how their values are kept: Decimal -> TEXT,
-# int -> INTEGER, str -> TEXT. Must match MIGRATIONS (a round-trip test reads every one).
-Columns = tuple[tuple[str, type], ...]
-UNIT_COLUMNS: Columns = (
-    ("unit_id", str), ("unit_name", str), ("cluster_id", str),
-    ("pre_appeal_score", Decimal), ("deduction", Decimal), ("final_score", Decimal),
-    ("band", str), ("band_name", str), ("rank", int), ("cluster_rank", int),
-    ("days_late", int), ("status", str), ("pre_appeal_total", Decimal),
-    ("final_total", Decimal), ("n_kpis", int), ("n_missing", int), ("n_exempt", int),
-)  # fmt: skip
-KPI_COLUMNS: Columns = (
-    ("unit_id", str), ("kpi_id", str), ("value", Decimal),
-    ("score", Decimal), ("weight", Decimal), ("weighted_score", Decimal), ("status", str),
-    ("pre_appeal_score", Decimal),
-)  # fmt: skip
-LATE_COLUMNS: Columns = (
-    ("unit_id", str), ("item", str), ("days", int), ("penalty", Decimal), ("stage", str),
-    ("reason", str), ("reference", str),
-)  # fmt: skip
-ADJUSTMENT_COLUMNS: Columns = (
-    ("stage", str), ("unit_id", str), ("kpi_id", str), ("field", str), ("old_value", str),
-    ("new_value", str), ("reason", str), ("reference", str),
-)  # fmt: skip
-TABLES = {
-    "unit_scores": UNIT_COLUMNS,
-    "kpi_scores": KPI_COLUMNS,
-    "late_items": LATE_COLUMNS,  # numbered by `line`, in the run's order
-    "adjustments": ADJUSTMENT_COLUMNS,  # numbered by `line`, in the order applied
-}
-NUMBERED = ("late_items", "adjustments")
 TREND_COLUMNS = ["run_id", "as_of", "round_id", "unit_id", "final_score", "rank"]
 RUN_LIST_COLUMNS = [
     "run_id", "fiscal_year", "round_id", "as_of", "units_scored", "units_unscored",
@@ -179,88 +77,6 @@ class RunRecord:
     framework_fingerprint: str
     manifest_sha256: str
     package_version: str
-
-
-# --- digests (pure) --------------------------------------------------------------------
-
-
-def inputs_digest(
-    register: pd.DataFrame,
-    framework_fingerprint: str,
-    adjustments_sha256: str | None,
-    round_id: str,
-    as_of: dt.date,
-) -> str:
-    """sha256 over what decides a run's scores: the sorted sha256 of every input file the
-    intake looked at (ignored files such as a covering note are left out), the framework's
-    fingerprint, the adjustments file's sha256, the round and the as-of date. File names
-    and folders do not count: moving the inbox keeps the digest."""
-    files = sorted(
-        str(sha)
-        for sha, status in zip(register["sha256"], register["status"], strict=True)
-        if status != "ignored" and isinstance(sha, str) and sha
-    )
-    payload = {
-        "digest_version": DIGEST_VERSION,
-        "inputs": files,
-        "framework": framework_fingerprint,
-        "adjustments": adjustments_sha256 or "",
-        "round_id": round_id,
-        "as_of": as_of.isoformat(),
-    }
-    return _sha256_json(payload)
-
-
-def table_rows(scored: ScoredRound) -> dict[str, list[tuple[Any, ...]]]:
-    """The rows this run adds to each score table, as SQL values (Decimals as text)."""
-    frames: dict[str, pd.DataFrame] = {
-        "unit_scores": scored.unit_scores,
-        "kpi_scores": scored.kpi_scores,
-        "late_items": scored.late_items,
-        "adjustments": scored.adjustments,
-    }
-    return {table: _sql_rows(frames[table], columns) for table, columns in TABLES.items()}
-
-
-def scores_digest(rows: dict[str, list[tuple[Any, ...]]]) -> str:
-    """sha256 over everything stored for a run: equal digests, equal history rows."""
-    return _sha256_json({k: rows[k] for k in sorted(rows)})
-
-
-def _sha256_json(payload: object) -> str:
-    text = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def _sql_rows(frame: pd.DataFrame, columns: Columns) -> list[tuple[Any, ...]]:
-    names = [name for name, _ in columns]
-    kinds = [kind for _, kind in columns]
-    return [
-        tuple(_to_sql(v, kind, name) for v, kind, name in zip(row, kinds, names, strict=True))
-        for row in frame[names].itertuples(index=False, name=None)
-    ]
-
-
-def _to_sql(value: Any, kind: type, name: str) -> str | int | None:
-    if value is None or value is pd.NA or value is pd.NaT:
-        return None
-    if isinstance(value, float) and value != value:
-        return None
-    if kind is Decimal:
-        if not isinstance(value, Decimal):  # a float here would lose the exact score
-            raise TypeError(f"history: {name} must be a Decimal, got {type(value).__name__}")
-        return str(value)
-    if kind is int:
-        return int(value)
-    return str(value)
-
-
-def _from_sql(value: Any, kind: type) -> Any:
-    if value is None:
-        return None
-    if kind is Decimal:
-        return Decimal(value)
-    return kind(value)
 
 
 # --- the store -------------------------------------------------------------------------
@@ -475,7 +291,7 @@ class History:
             ):
                 rows.append(
                     (run["run_id"], run["as_of"], run["round_id"], unit_id,
-                     _from_sql(score, Decimal), rank)
+                     from_sql(score, Decimal), rank)
                 )  # fmt: skip
         if not rows:
             return None
@@ -554,7 +370,7 @@ class History:
             (run_id,),
         )
         rows = [
-            [_from_sql(v, kind) for v, (_, kind) in zip(row, columns, strict=True)]
+            [from_sql(v, kind) for v, (_, kind) in zip(row, columns, strict=True)]
             for row in cursor.fetchall()
         ]
         frame = pd.DataFrame(rows, columns=names)

@@ -15,12 +15,10 @@ import pandas as pd
 import pytest
 
 from kpi_batch.errors import HistoryError, UsageError
-from kpi_batch.history import (
-    DB_NAME,
+from kpi_batch.history import DB_NAME, History, RunRecord
+from kpi_batch.history_schema import (
     SCHEMA_VERSION,
     TABLES,
-    History,
-    RunRecord,
     inputs_digest,
     scores_digest,
     table_rows,
