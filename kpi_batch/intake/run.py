@@ -15,7 +15,7 @@ import datetime as dt
 import gc
 import hashlib
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -168,18 +168,28 @@ def run_intake(
     round_id: str,
     as_of: dt.date,
     limits: Limits | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> IntakeResult:
+    """`progress(files read, files found)`, if given, is called as the files are read
+    (the CLI's progress bar)."""
     with _gc_paused():
-        return _run(inbox, framework, round_id, as_of, limits or Limits())
+        return _run(inbox, framework, round_id, as_of, limits or Limits(), progress)
 
 
 def _run(
-    inbox: Path, framework: Framework, round_id: str, as_of: dt.date, limits: Limits
+    inbox: Path,
+    framework: Framework,
+    round_id: str,
+    as_of: dt.date,
+    limits: Limits,
+    progress: Callable[[int, int], None] | None = None,
 ) -> IntakeResult:
     found = discover(inbox)
     outcomes = [FileOutcome(f) for f in found]
     loaded: list[frames.Loaded] = []
-    for outcome in outcomes:
+    for done, outcome in enumerate(outcomes):
+        if progress is not None:
+            progress(done, len(outcomes))
         if outcome.found.ignored:
             continue
         try:
@@ -189,6 +199,8 @@ def _run(
             continue
         if item is not None:
             loaded.append(item)
+    if progress is not None:
+        progress(len(outcomes), len(outcomes))
 
     criteria_keys = [criteria_key(p) for p in framework.settings.scale]
     headers, rows, places = frames.build(loaded, criteria_keys)
