@@ -13,6 +13,7 @@ from kpi_batch.errors import FrameworkError, KpiBatchError
 app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
+    pretty_exceptions_show_locals=False,  # a crash must not print the SMTP password
     help="kpi-batch: ประมวลผลคะแนนคำรับรองการปฏิบัติราชการ / score performance agreements",
 )
 
@@ -202,6 +203,92 @@ def diff_command(
     except KpiBatchError as exc:
         raise _fail(exc) from exc
     print_diff(result)
+
+
+@app.command("email")
+def email_command(
+    run: Annotated[Path, typer.Option("--run", help="โฟลเดอร์ผลการประมวลผล / run folder")],
+    send: Annotated[
+        bool, typer.Option("--send", help="ส่งจริง (ค่าเริ่มต้น: ทดลองส่งลง outbox/) / really send")
+    ] = False,
+    resend: Annotated[
+        bool, typer.Option("--resend", help="ส่งทุกฉบับอีกครั้ง แม้ส่งแล้ว / send all again")
+    ] = False,
+    smtp_host: Annotated[str | None, typer.Option("--smtp-host", help="smtp_host")] = None,
+    smtp_port: Annotated[int | None, typer.Option("--smtp-port", help="smtp_port")] = None,
+    smtp_tls: Annotated[
+        str | None, typer.Option("--smtp-tls", help="starttls | ssl | none (smtp_tls)")
+    ] = None,
+    sender: Annotated[
+        str | None, typer.Option("--from", help="ผู้ส่ง เช่น 'กพร. <kpr@x.go.th>' (smtp_from)")
+    ] = None,
+    framework: Annotated[
+        Path | None,
+        typer.Option("--framework", help="กรอบตัวชี้วัด ถ้าย้ายที่จาก manifest / framework"),
+    ] = None,
+    templates_dir: Annotated[
+        Path | None, typer.Option("--templates", help="โฟลเดอร์ข้อความอีเมล / text overrides")
+    ] = None,
+    appeal_deadline: Annotated[
+        str | None, typer.Option("--appeal-deadline", help="วันสิ้นสุดการอุทธรณ์ (appeal_deadline)")
+    ] = None,
+    allow_old_run: Annotated[
+        bool, typer.Option("--allow-old-run", help="ยอมส่งผลที่ไม่ใช่ครั้งล่าสุดของรอบ")
+    ] = False,
+    retries: Annotated[int, typer.Option("--retries", min=1, help="ครั้งต่อฉบับ / attempts")] = 4,
+    backoff: Annotated[
+        float, typer.Option("--backoff", min=0, help="วินาทีรอก่อนลองใหม่ (เพิ่มเท่าตัว)")
+    ] = 2.0,
+) -> None:
+    """ส่งผลทางอีเมล: ทดลอง (outbox/) หรือส่งจริง (--send) / e-mail a run's results."""
+    import datetime as dt_
+    import os
+    import uuid
+
+    from rich.console import Console
+
+    from kpi_batch.deliver.batch import EmailRequest, prepare, write_dry_run
+    from kpi_batch.deliver.batch import send as send_batch
+    from kpi_batch.deliver.outbox import OUTBOX
+    from kpi_batch.deliver.report import dry_run_summary, plan_renderables, send_renderables
+    from kpi_batch.deliver.smtp import SmtpConfig
+
+    if resend and not send:
+        raise typer.BadParameter("--resend ใช้คู่กับ --send / --resend needs --send")
+    console = Console(soft_wrap=True, highlight=False)
+    request = EmailRequest(run, framework, templates_dir, sender, appeal_deadline)
+    try:
+        now = dt_.datetime.now().astimezone()  # the clock, read here as for --as-of
+        prepared = prepare(request, now=now, token=uuid.uuid4().hex[:16])
+        for renderable in plan_renderables(prepared):
+            console.print(renderable)
+        if not send:
+            written = write_dry_run(prepared)
+            console.print(dry_run_summary(prepared, written, str(run / OUTBOX)), markup=False)
+            raise typer.Exit(1 if prepared.plan.has_problems else 0)
+        config = SmtpConfig.resolve(
+            host=smtp_host,
+            port=smtp_port,
+            tls=smtp_tls,
+            settings=prepared.source.framework.settings.extra,
+            environ=os.environ,
+            attempts=retries,
+            backoff=backoff,
+        )
+        outcome = send_batch(
+            prepared,
+            config,
+            resend=resend,
+            allow_old_run=allow_old_run,
+            clock=lambda: dt_.datetime.now().astimezone(),
+        )
+    except KpiBatchError as exc:
+        raise _fail(exc) from exc
+    for renderable in send_renderables(outcome, config):
+        console.print(renderable)
+    if outcome.history_note:
+        console.print(outcome.history_note, markup=False)
+    raise typer.Exit(0 if outcome.ok else 1)
 
 
 def main() -> None:

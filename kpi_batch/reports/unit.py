@@ -75,7 +75,12 @@ LEVEL_TH = {"parent": "ตัวชี้วัดหลัก (parent)", "compo
 
 def unit_workbook_name(ctx: ReportContext, unit_id: str) -> str:
     """`result_<fiscal_year>_<round_id>_<unit_id>.xlsx`, safe as a file name."""
-    return f"result_{ctx.fiscal_year}_{_safe(ctx.round.round_id)}_{_safe(unit_id)}.xlsx"
+    return result_workbook_name(ctx.fiscal_year, ctx.round.round_id, unit_id)
+
+
+def result_workbook_name(fiscal_year: int, round_id: str, unit_id: str) -> str:
+    """The same name without a report context (e-mail finds a unit's file in a run folder)."""
+    return f"result_{fiscal_year}_{_safe(round_id)}_{_safe(unit_id)}.xlsx"
 
 
 def _safe(text: str) -> str:

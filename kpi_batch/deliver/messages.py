@@ -1,0 +1,451 @@
+"""Which messages a run sends, to whom, with what: `build_plan(...) -> Plan`. Pure.
+
+Every unit of the framework gets one message, chosen by its status in scores.csv:
+
+- `scored`   (`unit_scored`): scores, band, rank, how and by when to appeal; its result
+  workbook, plus the marked-up copy of any file of its that intake flagged;
+- `rejected` (`unit_rejected`): not scored, the reasons, the marked-up copy of the rejected
+  file to correct and send again;
+- `missing`  (`unit_missing`): a reminder that nothing was received, with the due date.
+
+Then one message to the framework's `hr` recipients with the HR workbook, and one to the
+`executive` recipients with the executive workbook. Addresses come only from the framework;
+a unit or role without one gets a `Planned` with a `no_address` problem, never nothing.
+Attachments are chosen by the run's own naming, then checked by content in `checks.py`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from email import policy
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import format_datetime
+from pathlib import Path
+
+from kpi_batch.deliver.source import RunFile, RunSource, UnitRow
+from kpi_batch.deliver.texts import Text
+from kpi_batch.framework_cells import decimal_text, parse_date
+from kpi_batch.reports.returned import returned_name
+from kpi_batch.reports.unit import result_workbook_name
+from kpi_batch.reports.writeall import RETURNABLE
+from kpi_batch.templates import template_filename
+from kpi_batch.thai import format_date_th
+
+# RFC 5322 with CRLF and 7-bit headers: Thai subjects and names become RFC 2047 words and
+# Thai file names RFC 2231 parameters, which every mail server and client accepts.
+POLICY = policy.SMTP
+XLSX = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+XLSM = ("application", "vnd.ms-excel.sheet.macroEnabled.12")
+RUN_HEADER = "X-KPI-Batch-Run"
+KEY_HEADER = "X-KPI-Batch-Message"
+NO_DEADLINE = "[ยังไม่ได้กำหนดวันสิ้นสุดการอุทธรณ์ / appeal_deadline not set]"
+MAX_REASONS = 10
+
+KIND_TH = {
+    "unit_scored": "ผลคะแนน (result)",
+    "unit_rejected": "ขอให้แก้ไข (rejected)",
+    "unit_missing": "ติดตามรายงาน (missing)",
+    "hr": "ผลคะแนนลับ (hr)",
+    "executive": "สรุปผู้บริหาร (executive)",
+}
+ROLE_TH = {"hr": "กองการเจ้าหน้าที่ (hr)", "executive": "ผู้บริหาร (executive)"}
+
+
+@dataclass(frozen=True)
+class Sender:
+    address: str
+    name: str = ""
+    reply_to: str = ""
+
+    @property
+    def domain(self) -> str:
+        return self.address.rsplit("@", 1)[-1]
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str  # as the recipient sees it
+    file: RunFile
+    role: str  # result / returned / hr / executive: what the plan means it to be
+    description: str
+
+    @property
+    def sha256(self) -> str:
+        return self.file.sha256
+
+
+@dataclass(frozen=True)
+class Problem:
+    code: str
+    message: str  # Thai / English
+    # A confidentiality problem: the run folder cannot be trusted, so nothing is sent.
+    blocks_all: bool = False
+
+
+@dataclass
+class Planned:
+    number: int
+    key: str  # unit:U01, hr, executive: stable across invocations, used by the delivery log
+    audience: str  # unit / hr / executive
+    template: str
+    label: str  # who, for people: unit name (id) or role
+    unit_id: str = ""
+    to: tuple[str, ...] = ()
+    subject: str = ""
+    attachments: tuple[Attachment, ...] = ()
+    message: EmailMessage | None = None
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ready(self) -> bool:
+        return self.message is not None and not self.problems
+
+    @property
+    def message_id(self) -> str:
+        return str(self.message["Message-ID"]) if self.message is not None else ""
+
+
+@dataclass
+class Plan:
+    run_id: str
+    messages: list[Planned]
+    problems: list[Problem] = field(default_factory=list)  # not tied to one message
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def blocked(self) -> bool:
+        """True when any confidentiality check failed: nothing may be sent."""
+        found = [p for m in self.messages for p in m.problems] + self.problems
+        return any(p.blocks_all for p in found)
+
+    @property
+    def has_problems(self) -> bool:
+        return bool(self.problems) or any(m.problems for m in self.messages)
+
+
+def build_plan(
+    source: RunSource,
+    texts: Mapping[str, Text],
+    sender: Sender,
+    *,
+    date: dt.datetime,
+    message_id: Callable[[str], str],
+    appeal_deadline: str | None = None,
+) -> Plan:
+    """Every message of the run. `message_id(key)` gives each its Message-ID; `date` is its
+    Date header (the caller reads the clock)."""
+    fw = source.framework
+    plan = Plan(source.run_id, [])
+    common = _common_values(source, sender)
+    rows = {row.unit_id: row for row in source.scores}
+    returned = _returned_files(source, plan)
+    deadline = _date_text(appeal_deadline) if appeal_deadline else ""
+
+    def add(planned: Planned, values: dict[str, str]) -> None:
+        planned.number = len(plan.messages) + 1
+        plan.messages.append(planned)
+        values["attachments"] = _attachment_lines(planned.attachments)
+        planned.subject, body = texts[planned.template].render(values)
+        if not planned.to:
+            return
+        try:
+            to = [Address(addr_spec=a) for a in planned.to]
+        except (ValueError, IndexError) as exc:
+            planned.problems.append(
+                Problem("bad_address", f"ที่อยู่อีเมลไม่ถูกต้อง / invalid address: {exc}")
+            )
+            return
+        headers = {RUN_HEADER: source.run_id, KEY_HEADER: planned.key}
+        planned.message = compose(
+            sender, to, planned.subject, body, planned.attachments,
+            message_id=message_id(planned.key), date=date, headers=headers,
+        )  # fmt: skip
+
+    for unit in fw.units:
+        key = f"unit:{unit.unit_id}"
+        label = f"{unit.name} ({unit.unit_id})"
+        row = rows.get(unit.unit_id)
+        if row is None:
+            planned = Planned(0, key, "unit", "unit_missing", label, unit.unit_id)
+            planned.problems.append(
+                Problem("not_in_scores", f"{label}: ไม่มีใน scores.csv / not in scores.csv")
+            )
+            plan.messages.append(planned)
+            planned.number = len(plan.messages)
+            continue
+        template = {"scored": "unit_scored", "rejected": "unit_rejected"}.get(
+            row.status, "unit_missing"
+        )
+        planned = Planned(0, key, "unit", template, label, unit.unit_id, to=_unique(unit.emails))
+        attachments: list[Attachment] = []
+        if row.status == "scored":
+            name = result_workbook_name(source.fiscal_year, source.round.round_id, unit.unit_id)
+            rel = f"units/{name}"
+            if rel in source.files:
+                attachments.append(
+                    Attachment(
+                        source.files[rel].name, source.files[rel], "result",
+                        "ผลการประเมินของหน่วยงาน (result workbook)",
+                    )
+                )  # fmt: skip
+            else:
+                planned.problems.append(
+                    Problem(
+                        "file_missing",
+                        f"{label}: ไม่พบไฟล์ผลการประเมิน {rel} ในโฟลเดอร์การประมวลผล / "
+                        "result workbook missing",
+                    )
+                )
+        attachments += returned.get(unit.unit_id, [])
+        planned.attachments = tuple(attachments)
+        values = {
+            **common,
+            **_unit_values(source, row),
+            "appeal_deadline": deadline or NO_DEADLINE,
+            "problems": _reasons(source, unit.unit_id),
+            "template_file": template_filename(fw, source.round.round_id, unit.unit_id),
+        }
+        if not unit.emails:
+            planned.problems.append(
+                Problem(
+                    "no_address",
+                    f"{label}: ไม่มีอีเมลในกรอบการประเมิน (แผ่นงาน units คอลัมน์ email) "
+                    "ต้องแจ้งผลด้วยวิธีอื่น / no e-mail address in the framework",
+                )
+            )
+        add(planned, values)
+
+    counts = _counts(source.scores)
+    for role, name in (("hr", source.hr_name()), ("executive", source.executive_name())):
+        people = fw.recipients_for(role)
+        addresses = _unique([a.strip() for p in people for a in p.email.split(";")])
+        planned = Planned(0, role, role, role, ROLE_TH[role], to=addresses)
+        file = source.files.get(name)
+        if file is None:
+            planned.problems.append(
+                Problem("file_missing", f"ไม่พบ {name} ในโฟลเดอร์การประมวลผล / missing")
+            )
+        else:
+            planned.attachments = (Attachment(file.name, file, role, KIND_TH[role].split(" (")[0]),)
+        if not addresses:
+            planned.problems.append(
+                Problem(
+                    "no_address",
+                    f"ไม่มีผู้รับบทบาท {role} ในแผ่นงาน recipients ของกรอบการประเมิน / "
+                    f"no {role} recipient in the framework",
+                )
+            )
+        values = {
+            **common,
+            **counts,
+            "recipient_names": ", ".join(dict.fromkeys(p.name for p in people)) or "-",
+        }
+        add(planned, values)
+
+    if deadline == "" and any(m.template == "unit_scored" and m.to for m in plan.messages):
+        plan.warnings.append(
+            "ยังไม่ได้กำหนดวันสิ้นสุดการอุทธรณ์ (appeal_deadline ในแผ่นงาน settings หรือ "
+            "--appeal-deadline) อีเมลผลคะแนนจะยังส่งไม่ได้ / appeal deadline not set: "
+            "result messages cannot be sent"
+        )
+    plan.warnings += _shared_addresses(source)
+    roles = {r.role for r in fw.recipients} - {"hr", "executive"}
+    if roles:
+        plan.warnings.append(
+            f"ผู้รับบทบาท {', '.join(sorted(roles))} ไม่ได้รับอีเมล (ใช้ได้เฉพาะ hr, executive) / "
+            "recipients with other roles get nothing"
+        )
+    return plan
+
+
+def compose(
+    sender: Sender,
+    to: Sequence[Address],
+    subject: str,
+    body: str,
+    attachments: Sequence[Attachment],
+    *,
+    message_id: str,
+    date: dt.datetime,
+    headers: Mapping[str, str] | None = None,
+) -> EmailMessage:
+    msg = EmailMessage(policy=POLICY)
+    msg["From"] = Address(sender.name, addr_spec=sender.address)
+    # Bare addresses: Python 3.11 folds a list of Thai display names wrongly (an address
+    # can end up inside the next name's encoded word). The greeting names the unit.
+    msg["To"] = list(to)
+    if sender.reply_to:
+        msg["Reply-To"] = sender.reply_to
+    msg["Subject"] = subject
+    msg["Date"] = format_datetime(date)
+    msg["Message-ID"] = message_id
+    for name, value in (headers or {}).items():
+        msg[name] = value
+    msg.set_content(body, charset="utf-8")
+    for a in attachments:
+        maintype, subtype = XLSM if a.filename.lower().endswith(".xlsm") else XLSX
+        # filename only in Content-Disposition (RFC 2231 when Thai): adding a Thai `name`
+        # to Content-Type makes Python 3.11 encode the content type itself.
+        msg.add_attachment(a.file.data, maintype=maintype, subtype=subtype, filename=a.filename)
+    return msg
+
+
+def make_message_id(key: str, token: str, domain: str) -> str:
+    """`<token.unit-U01@domain>`: unique per invocation (`token`), readable in a log."""
+    slug = re.sub(r"[^A-Za-z0-9.-]", "-", key)
+    return f"<{token}.{slug}@{domain}>"
+
+
+# --- values --------------------------------------------------------------------------------
+
+
+def _unique(addresses: Sequence[str]) -> tuple[str, ...]:
+    seen: dict[str, str] = {}
+    for a in addresses:
+        if a and a.lower() not in seen:
+            seen[a.lower()] = a
+    return tuple(seen.values())
+
+
+def _common_values(source: RunSource, sender: Sender) -> dict[str, str]:
+    fw, rnd = source.framework, source.round
+    extra = fw.settings.extra
+    contact = extra.get("email_contact") or (
+        "สอบถามเพิ่มเติม: " + (f"{sender.name} " if sender.name else "")
+        + f"อีเมล {sender.reply_to or sender.address}"
+    )  # fmt: skip
+    return {
+        "organisation": fw.settings.organisation,
+        "fiscal_year": str(fw.settings.fiscal_year),
+        "round_id": rnd.round_id,
+        "round_name": rnd.name,
+        "period": f"{format_date_th(rnd.period_start)} – {format_date_th(rnd.period_end)}",
+        "as_of": format_date_th(source.as_of, full_month=True),
+        "run_id": source.run_id,
+        "due_date": format_date_th(rnd.due_date, full_month=True),
+        "late_penalty_per_day": decimal_text(fw.settings.late_penalty_per_day),
+        "late_penalty_cap": decimal_text(fw.settings.late_penalty_cap),
+        "contact": contact,
+        "resubmit_by": (
+            f" ภายในวันที่ {_date_text(extra['resubmit_deadline'])}"
+            if extra.get("resubmit_deadline")
+            else "โดยเร็ว"
+        ),
+    }
+
+
+def _unit_values(source: RunSource, row: UnitRow) -> dict[str, str]:
+    fw = source.framework
+    bands = {b.band_id: b.name for b in fw.bands}
+    try:
+        cluster_name = fw.cluster(row.cluster_id).name
+    except KeyError:
+        cluster_name = row.cluster_id
+    n_ranked = sum(1 for r in source.scores if r.rank)
+    n_cluster = sum(1 for r in source.scores if r.rank and r.cluster_id == row.cluster_id)
+    rank_text = "-"
+    if row.rank:
+        rank_text = f"{row.rank} จาก {n_ranked} หน่วยงาน"
+        if row.cluster_rank:
+            within = cluster_name if cluster_name.startswith("กลุ่ม") else f"กลุ่ม{cluster_name}"
+            rank_text += f" ({row.cluster_rank} จาก {n_cluster} ใน{within})"
+    return {
+        "unit_id": row.unit_id,
+        "unit_name": fw.unit(row.unit_id).name,
+        "cluster_id": row.cluster_id,
+        "cluster_name": cluster_name,
+        "pre_appeal_score": row.pre_appeal_score or "-",
+        "deduction": row.deduction or "-",
+        "final_score": row.final_score or "-",
+        "band": row.band or "-",
+        "band_name": bands.get(row.band, row.band) or "-",
+        "rank": row.rank or "-",
+        "cluster_rank": row.cluster_rank or "-",
+        "n_ranked": str(n_ranked),
+        "rank_text": rank_text,
+        "days_late": row.days_late or "0",
+    }
+
+
+def _counts(rows: Sequence[UnitRow]) -> dict[str, str]:
+    statuses = [r.status for r in rows]
+    return {
+        "n_units": str(len(rows)),
+        "n_scored": str(statuses.count("scored")),
+        "n_missing": str(statuses.count("missing")),
+        "n_rejected": str(statuses.count("rejected")),
+    }
+
+
+def _date_text(raw: str) -> str:
+    """A settings date (ISO, d/m/yyyy, `25 มี.ค. 2567`) in Thai; other text as typed."""
+    day = parse_date(raw)
+    return format_date_th(day, full_month=True) if day is not None else raw.strip()
+
+
+def _attachment_lines(attachments: Sequence[Attachment]) -> str:
+    if not attachments:
+        return "- (ไม่มีไฟล์แนบ)"
+    return "\n".join(f"- {a.filename} — {a.description}" for a in attachments)
+
+
+def _returned_files(source: RunSource, plan: Plan) -> dict[str, list[Attachment]]:
+    """unit_id -> marked-up copies of its flagged files, from the intake register."""
+    found: dict[str, list[Attachment]] = defaultdict(list)
+    for item in source.inputs:
+        if item.status not in RETURNABLE:
+            continue
+        rel = f"returned/{returned_name(Path(item.path))}"
+        file = source.files.get(rel)
+        if file is None:
+            continue  # intake found nothing to mark (no issue with a place)
+        if not item.unit_id:
+            plan.problems.append(
+                Problem(
+                    "returned_unrouted",
+                    f"{rel}: ไม่ทราบว่าเป็นของหน่วยงานใด จึงไม่ส่ง ให้ส่งคืนด้วยตนเอง / "
+                    "returned file of an unknown unit; send it by hand",
+                )
+            )
+            continue
+        what = (
+            "แบบรายงานผลที่ไม่ผ่านการตรวจ ให้แก้ไขแล้วส่งใหม่"
+            if item.status == "rejected"
+            else "แบบรายงานผลที่มีข้อสังเกต ดูแผ่นงาน แก้ไข"
+        )
+        found[item.unit_id].append(Attachment(file.name, file, "returned", what))
+    return found
+
+
+def _reasons(source: RunSource, unit_id: str) -> str:
+    """The rejected files of a unit with their reasons, each reason once."""
+    lines = []
+    for item in source.inputs:
+        if item.unit_id != unit_id or item.status != "rejected":
+            continue
+        reasons = list(dict.fromkeys(r.strip() for r in item.reasons.split("; ") if r.strip()))
+        shown = reasons[:MAX_REASONS] or ["ดูรายละเอียดในไฟล์แนบ"]
+        lines.append(f"- {item.path}:")
+        lines += [f"    {r}" for r in shown]
+        if len(reasons) > MAX_REASONS:
+            lines.append(f"    และอีก {len(reasons) - MAX_REASONS} รายการ ดูไฟล์แนบ")
+    return "\n".join(lines) or "- ดูรายละเอียดในไฟล์แนบ"
+
+
+def _shared_addresses(source: RunSource) -> list[str]:
+    """An address given to several units sees each of their results: say so."""
+    owners: dict[str, list[str]] = defaultdict(list)
+    for unit in source.framework.units:
+        for address in unit.emails:
+            owners[address.lower()].append(unit.unit_id)
+    return [
+        f"อีเมล {a} เป็นของหลายหน่วยงาน ({', '.join(u)}) จะได้รับผลของทุกหน่วยงานนั้น / "
+        "address shared by several units"
+        for a, u in owners.items()
+        if len(u) > 1
+    ]

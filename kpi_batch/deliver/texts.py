@@ -1,0 +1,118 @@
+"""E-mail wording: editable Thai text files with `{placeholder}`s.
+
+    load_texts(override_dir) -> {template name: Text}
+    text.render(values) -> (subject, body)
+
+A text file's first line is the subject, the second is blank and the rest is the body.
+The built-in files are `kpi_batch/resources/email/<name>.txt`; a file of the same name in
+the override folder (`--templates DIR` or the framework setting `email_templates`) replaces
+it, and a name the folder does not have falls back to the built-in one. `{{` and `}}` are a
+literal brace. A placeholder the program does not fill is refused when the texts are loaded,
+before anything is written or sent, naming the file and the placeholders it may use.
+"""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Mapping
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from kpi_batch.errors import UsageError
+
+COMMON = (
+    "organisation",
+    "fiscal_year",
+    "round_id",
+    "round_name",
+    "period",
+    "as_of",
+    "run_id",
+    "due_date",
+    "late_penalty_per_day",
+    "late_penalty_cap",
+    "contact",
+    "attachments",
+)
+_UNIT = ("unit_id", "unit_name", "cluster_id", "cluster_name")
+_COUNTS = ("recipient_names", "n_units", "n_scored", "n_missing", "n_rejected")
+# template name -> the placeholders it may use
+PLACEHOLDERS: Mapping[str, tuple[str, ...]] = {
+    "unit_scored": (
+        *COMMON,
+        *_UNIT,
+        "pre_appeal_score",
+        "deduction",
+        "final_score",
+        "band",
+        "band_name",
+        "rank",
+        "cluster_rank",
+        "n_ranked",
+        "rank_text",
+        "days_late",
+        "appeal_deadline",
+    ),
+    "unit_rejected": (*COMMON, *_UNIT, "problems", "resubmit_by"),
+    "unit_missing": (*COMMON, *_UNIT, "template_file", "resubmit_by"),
+    "hr": (*COMMON, *_COUNTS),
+    "executive": (*COMMON, *_COUNTS),
+}
+
+
+@dataclass(frozen=True)
+class Text:
+    name: str
+    source: str  # the file it came from, for messages
+    subject: str
+    body: str
+
+    def render(self, values: Mapping[str, str]) -> tuple[str, str]:
+        subject = self.subject.format_map(values)
+        body = self.body.format_map(values)
+        # A subject must stay one line whatever a value holds.
+        return " ".join(subject.split()), body.rstrip() + "\n"
+
+
+def load_texts(override_dir: Path | None = None) -> dict[str, Text]:
+    if override_dir is not None and not override_dir.is_dir():
+        raise UsageError(
+            f"ไม่พบโฟลเดอร์ข้อความอีเมล {override_dir} / e-mail templates folder not found"
+        )
+    builtin = resources.files("kpi_batch") / "resources" / "email"
+    texts = {}
+    for name in PLACEHOLDERS:
+        custom = override_dir / f"{name}.txt" if override_dir is not None else None
+        if custom is not None and custom.is_file():
+            raw, source = custom.read_text(encoding="utf-8-sig"), str(custom)
+        else:
+            raw, source = (builtin / f"{name}.txt").read_text(encoding="utf-8"), f"{name}.txt"
+        texts[name] = parse_text(name, raw, source)
+    return texts
+
+
+def parse_text(name: str, raw: str, source: str) -> Text:
+    lines = raw.replace("\r\n", "\n").split("\n")
+    subject = lines[0].strip()
+    if not subject or len(lines) < 3 or lines[1].strip():
+        raise UsageError(
+            f"{source}: บรรทัดแรกต้องเป็นหัวเรื่อง บรรทัดที่สองเว้นว่าง แล้วจึงเป็นเนื้อความ / "
+            "first line is the subject, then a blank line, then the body"
+        )
+    body = "\n".join(lines[2:])
+    allowed = set(PLACEHOLDERS[name])
+    unknown: list[str] = []
+    for part in (subject, body):
+        try:
+            fields = [f for _, f, _, _ in string.Formatter().parse(part) if f is not None]
+        except ValueError as exc:
+            raise UsageError(f"{source}: วงเล็บปีกกาไม่ครบคู่ / unbalanced braces: {exc}") from None
+        unknown += [f for f in fields if f not in allowed and f not in unknown]
+    if unknown:
+        raise UsageError(
+            f"{source}: ไม่รู้จักช่องข้อความ {', '.join('{' + f + '}' for f in unknown)} "
+            f"ใช้ได้เฉพาะ / unknown placeholder(s); allowed: "
+            + ", ".join("{" + f + "}" for f in PLACEHOLDERS[name])
+        )
+    return Text(name, source, subject, body)
