@@ -178,16 +178,29 @@ def _float_values(frame: pd.DataFrame) -> np.ndarray:
     return np.where(milestone, level, np.where(ratio, r, value))
 
 
+# Extra places a ratio shows in its explanation when it does not end within `decimals`:
+# the interpolation line must be checkable by hand, and 52.4799 (rounded for display)
+# would give 4.2400 where the exact 52.47987... gives 4.2399.
+RATIO_EXTRA_PLACES = 4
+
+
 def _ratio_display(
     row: Mapping[str, object], decimals: int, rounding: Rounding
-) -> tuple[Decimal | None, str]:
-    """A ratio's value as shown (rounded for display only) and its explanation prefix."""
+) -> tuple[Decimal | None, str, str]:
+    """A ratio's value as shown (rounded for display only), its explanation prefix, and
+    the value as the explanation's arithmetic uses it (more places, `≈`, when inexact)."""
     n, d = as_decimal(row["numerator"]), as_decimal(row["denominator"])
     if n is None or d is None or d == 0:
-        return None, ""
+        return None, "", ""
     (a, b), (c, e) = n.as_integer_ratio(), d.as_integer_ratio()
-    shown = from_units(round_ratio(100 * a * e * 10**decimals, b * c, rounding), decimals)
-    return shown, f"ร้อยละ {ex.num(n)} ÷ {ex.num(d)} × 100 = {ex.num(shown)}"
+    top, bottom = 100 * a * e, b * c
+    shown = from_units(round_ratio(top * 10**decimals, bottom, rounding), decimals)
+    if (top * 10**decimals) % bottom == 0:
+        text = ex.num(shown)
+        return shown, f"ร้อยละ {ex.num(n)} ÷ {ex.num(d)} × 100 = {text}", text
+    places = decimals + RATIO_EXTRA_PLACES
+    text = f"{from_units(round_ratio(top * 10**places, bottom, Rounding.TRUNCATE), places):f}"
+    return shown, f"ร้อยละ {ex.num(n)} ÷ {ex.num(d)} × 100 ≈ {text}…", f"{text}…"
 
 
 def score_kpis(
@@ -302,8 +315,9 @@ def score_kpis(
     )
     values: list[Decimal | None] = [as_decimal(v) for v in plain.tolist()]
     prefixes = [""] * n
+    value_texts = ["" if v is None else ex.num(v) for v in values]
     for i in np.flatnonzero(ratio):
-        values[i], prefixes[i] = _ratio_display(row(int(i)), decimals, rounding)
+        values[i], prefixes[i], value_texts[i] = _ratio_display(row(int(i)), decimals, rounding)
     notes = frame["note"].fillna("").astype(str).tolist()
     higher = (frame["direction"] == Direction.HIGHER).tolist()
     scores = [from_units(u, decimals) for u in units.tolist()]
@@ -313,7 +327,7 @@ def score_kpis(
         ex.explain(
             rules[rule[i]],
             score_texts[i],
-            "" if values[i] is None else ex.num(values[i]),
+            value_texts[i],
             lowers[i],
             uppers[i],
             higher[i],

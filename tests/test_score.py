@@ -143,7 +143,24 @@ def test_ratio_formula() -> None:
     row = one(STD, {"numerator": 11, "denominator": 15}, formula=Formula.RATIO)
     # 73.3333... exactly: 3 + (220/3 - 70)/5 = 3 + 2/3 -> 3.6667
     assert s(row["score"]) == "3.6667"
-    assert row["explanation"].startswith("ร้อยละ 11 ÷ 15 × 100 = 73.3333; ")
+    assert row["value"] == Decimal("73.3333")  # rounded for display only
+    assert row["explanation"].startswith("ร้อยละ 11 ÷ 15 × 100 ≈ 73.33333333…; ")
+    assert "3 + (73.33333333… − 70) ÷ (75 − 70) = 3.6667" in row["explanation"]
+
+
+def test_ratio_explanation_shows_enough_places_to_check_by_hand() -> None:
+    # 1301.59 / 2480.17 x 100 = 52.4798703...; shown as 52.4799 it would suggest
+    # 4 + 0.4799 / 2 = 4.23995 -> 4.2400, but the exact score is 4.23993... -> 4.2399.
+    row = one(
+        [46, 48, 50, 52, 54], {"numerator": 1301.59, "denominator": 2480.17}, formula=Formula.RATIO
+    )
+    assert s(row["score"]) == "4.2399"
+    assert "4 + (52.47987033… − 52) ÷ (54 − 52) = 4.2399" in row["explanation"]
+
+
+def test_exact_ratio_explanation_has_no_ellipsis() -> None:
+    row = one(STD, {"numerator": 73, "denominator": 100}, formula=Formula.RATIO)
+    assert row["explanation"].startswith("ร้อยละ 73 ÷ 100 × 100 = 73; ")
 
 
 def test_ratio_with_zero_denominator_is_missing() -> None:
