@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import sys
+import tempfile
+import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from kpi_batch.errors import FrameworkError, KpiBatchError
+
+INTERNAL_ERROR = 3  # exit code of an unexpected exception (docs/cli.md)
 
 app = typer.Typer(
     add_completion=False,
@@ -100,17 +108,28 @@ def run_command(
     adjustments: Annotated[
         Path | None, typer.Option("--adjustments", help="ไฟล์ทบทวน/อุทธรณ์ / adjustments")
     ] = None,
+    archive: Annotated[
+        Path | None,
+        typer.Option("--archive", help="เก็บสำเนาไฟล์ที่รับพร้อม SHA256SUMS / copy accepted inputs here"),
+    ] = None,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="แสดง traceback เมื่อโปรแกรมขัดข้อง / show tracebacks")
+    ] = False,
 ) -> None:
-    """ประมวลผลคะแนนประจำเดือน / run the monthly batch: intake, score, rank, reports."""
-    from kpi_batch.console import print_run_summary
+    """ประมวลผลคะแนนประจำเดือน / run the monthly batch: intake, score, rank, reports.
+
+    Exit codes: 0 every file accepted and every unit scored; 1 finished, but files were
+    rejected, units are missing or adjustments had problems; 2 bad framework or usage
+    (unknown round, missing inbox, another run holds --out); 3 internal error (docs/cli.md).
+    """
+    from kpi_batch.console import print_run_summary, run_progress
     from kpi_batch.pipeline import RunRequest, run
 
-    request = RunRequest(framework, inbox, out, _as_of(as_of), round_id, adjustments)
-    try:
-        result = run(request)
-    except KpiBatchError as exc:
-        raise _fail(exc) from exc
-    print_run_summary(result)
+    request = RunRequest(framework, inbox, out, _as_of(as_of), round_id, adjustments, archive)
+    with _guard(out, debug):
+        with run_progress() as progress:
+            result = run(request, progress)
+        print_run_summary(result)
     raise typer.Exit(result.exit_code)
 
 
@@ -119,15 +138,18 @@ def demo(
     out: Annotated[
         Path, typer.Option("--out", help="โฟลเดอร์ทำงานตัวอย่าง / demo working folder")
     ] = Path("output/demo"),
+    debug: Annotated[
+        bool, typer.Option("--debug", help="แสดง traceback เมื่อโปรแกรมขัดข้อง / show tracebacks")
+    ] = False,
 ) -> None:
     """สร้างข้อมูลตัวอย่างและประมวลผล / build demo data and run the batch on it."""
     from kpi_batch.console import print_demo_intro, print_run_summary
     from kpi_batch.demo import build_demo
     from kpi_batch.pipeline import RunRequest, run
 
-    folder = build_demo(out)
-    print_demo_intro(folder)
-    try:
+    with _guard(out, debug):
+        folder = build_demo(out)
+        print_demo_intro(folder)
         for month, inbox in folder.inboxes:
             result = run(
                 RunRequest(
@@ -135,12 +157,48 @@ def demo(
                 )
             )
             print_run_summary(result)
-    except KpiBatchError as exc:
-        raise _fail(exc) from exc
     typer.echo(
         f"ดูประวัติและความเปลี่ยนแปลงระหว่างสองเดือน / next: kpi-batch history --out "
         f"{folder.output}  ·  kpi-batch diff previous latest --out {folder.output}"
     )
+
+
+@contextmanager
+def _guard(out: Path, debug: bool) -> Iterator[None]:
+    """Package errors -> their message and exit code; anything else is a bug: exit 3 with a
+    short message, the traceback in `<out>/logs/` (and on screen with `--debug`)."""
+    try:
+        yield
+    except KpiBatchError as exc:
+        if debug:
+            traceback.print_exception(exc, file=sys.stderr)
+        raise _fail(exc) from exc
+    except Exception as exc:
+        details = "".join(traceback.format_exception(exc))
+        log = _crash_log(out, details)
+        if debug:
+            typer.echo(details, err=True)
+        typer.echo(
+            f"เกิดข้อผิดพลาดภายในโปรแกรม / internal error: {type(exc).__name__}: {exc}",
+            err=True,
+        )
+        where = f"บันทึกรายละเอียดไว้ที่ / traceback saved to {log}" if log else ""
+        hint = "" if debug else " (--debug แสดงบนจอ / --debug shows it)"
+        typer.echo(f"{where}{hint}; แจ้งผู้ดูแลระบบ / please report it", err=True)
+        raise typer.Exit(INTERNAL_ERROR) from exc
+
+
+def _crash_log(out: Path, details: str) -> Path | None:
+    """`<out>/logs/crash_<time>_<pid>.log`, or the temp folder when `out` is not writable."""
+    name = f"crash_{dt.datetime.now():%Y%m%d-%H%M%S}_{os.getpid()}.log"
+    for folder in (out / "logs", Path(tempfile.gettempdir())):
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / name).write_text(details, encoding="utf-8")
+        except OSError:
+            continue
+        return folder / name
+    return None
 
 
 def _as_of(text: str | None) -> dt.date:
@@ -292,7 +350,19 @@ def email_command(
 
 
 def main() -> None:
-    app()
+    """The `kpi-batch` entry point. `run` and `demo` handle their own crashes (log in the
+    output folder, `--debug`); this gives every other command the same exit code 3."""
+    try:
+        app()
+    except Exception as exc:
+        details = "".join(traceback.format_exception(exc))
+        log = _crash_log(Path(tempfile.gettempdir()) / "kpi-batch", details)
+        typer.echo(
+            f"เกิดข้อผิดพลาดภายในโปรแกรม / internal error: {type(exc).__name__}: {exc}\n"
+            f"บันทึกรายละเอียดไว้ที่ / traceback saved to {log}; แจ้งผู้ดูแลระบบ / please report it",
+            err=True,
+        )
+        sys.exit(INTERNAL_ERROR)
 
 
 if __name__ == "__main__":

@@ -5,11 +5,14 @@ Only the CLI calls these; they format, the CLI decides when.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
 from rich import box
 from rich.console import Console, JustifyMethod
+from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from kpi_batch.demo import DemoFolder
@@ -31,8 +34,75 @@ UNIT_STATUSES = (
 )
 
 
+STAGES_TH = {
+    "framework": "อ่านกรอบตัวชี้วัด",
+    "intake": "อ่านไฟล์รายงานผล (ไฟล์)",
+    "adjustments": "อ่านไฟล์ทบทวน/อุทธรณ์",
+    "score": "คิดคะแนน จัดอันดับ",
+    "reports": "เขียนรายงาน (ไฟล์)",
+    "unit workbooks": "ผลรายหน่วยงาน (ไฟล์)",
+    "returned workbooks": "ไฟล์ส่งกลับให้แก้ไข (ไฟล์)",
+    "archive": "สำเนาไฟล์ที่รับ",
+    "manifest": "บันทึก manifest",
+    "history": "บันทึกประวัติ",
+}
+
+
 def _console() -> Console:
     return Console(soft_wrap=True, highlight=False)
+
+
+class RunProgress:
+    """The pipeline's `progress(stage, done, total)` as one bar per stage, with counts.
+
+    A stage reported with an unknown total (`None`) and nothing done is a new pipeline stage:
+    every bar before it is complete. The report stages that count files ("unit workbooks",
+    "returned workbooks") complete when their count is reached.
+    """
+
+    def __init__(self, console: Console) -> None:
+        self.bars = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(bar_width=30),
+            TextColumn("{task.fields[count]}", justify="right"),
+            TimeElapsedColumn(),
+            console=console,
+        )
+        self.tasks: dict[str, TaskID] = {}
+
+    def __call__(self, stage: str, done: int, total: int | None) -> None:
+        if done == 0 and total is None:
+            self.finish()
+        task = self.tasks.get(stage)
+        if task is None:
+            label = f"{STAGES_TH.get(stage, stage)} / {stage}"
+            task = self.tasks[stage] = self.bars.add_task(label, total=total, count="")
+        count = f"{done:,}/{total:,}" if total is not None else ""
+        self.bars.update(task, completed=done, total=total, count=count)
+        if total is not None and done >= total:
+            self._finish(task)
+
+    def _finish(self, task: TaskID) -> None:
+        state = next(t for t in self.bars.tasks if t.id == task)
+        if state.finished:
+            return
+        total = state.total if state.total else max(int(state.completed), 1)
+        self.bars.update(task, total=total, completed=total)
+        self.bars.stop_task(task)
+
+    def finish(self) -> None:
+        for task in self.tasks.values():
+            self._finish(task)
+
+
+@contextmanager
+def run_progress(console: Console | None = None) -> Iterator[RunProgress]:
+    """Bars on stderr (stdout keeps the summary, which is what a log wants); the bars stay
+    on screen when the run ends, each with its time (a failed stage's bar stays unfinished)."""
+    progress = RunProgress(console or Console(stderr=True, highlight=False))
+    with progress.bars:
+        yield progress
+        progress.finish()
 
 
 def print_run_summary(result: RunResult, console: Console | None = None) -> None:

@@ -40,3 +40,9 @@ class HistoryError(KpiBatchError):
     """The history database (`history.sqlite`) cannot be opened, read or written."""
 
     exit_code = 3
+
+
+class ArchiveError(KpiBatchError):
+    """`--archive` could not keep a verified copy of the inputs; the run is not committed."""
+
+    exit_code = 3

@@ -37,6 +37,7 @@ def write_manifest(
     request: Any,
     adjustments_path: Path | None,
     timings: Mapping[str, float],
+    archive: Path | None = None,
 ) -> Path:
     """Write the manifest for the run folder `path.parent` (hashing every file in it)."""
     run_dir = path.parent
@@ -57,6 +58,7 @@ def write_manifest(
         if adjustments_path is None
         else {"path": str(adjustments_path), "sha256": sha256_file(adjustments_path)},
         "inbox": str(request.inbox),
+        "archive": None if archive is None else str(archive),
         "settings": {
             "scale": [str(p) for p in settings.scale],
             "decimals": settings.decimals,

@@ -1,8 +1,10 @@
-"""`run()`: framework -> intake -> adjustments -> score -> reports -> history, in one run folder.
+"""`run()`: framework -> intake -> adjustments -> score -> reports -> [archive] -> manifest
+-> history, in one run folder.
 
 Each stage is a function of its own module; this one only orders them, times them and hands
 the results on. The clock is read by the caller (the CLI passes `as_of`), so a run is a
-function of its inputs and as-of date.
+function of its inputs and as-of date. Inputs are only read; `archive` copies the accepted
+ones elsewhere (kpi_batch/archive.py).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from pandera.typing import DataFrame
 
 from kpi_batch import __version__
 from kpi_batch.adjustments import load_adjustments
+from kpi_batch.archive import Archived, archive_folder, archive_inputs, check_archive_root
 from kpi_batch.errors import UsageError
 from kpi_batch.framework import load_framework
 from kpi_batch.history import History
@@ -44,6 +47,7 @@ class RunRequest:
     as_of: dt.date
     round_id: str | None = None
     adjustments: Path | None = None
+    archive: Path | None = None  # copy accepted inputs to <archive>/<fy>/<round>/<run>/
 
 
 @dataclass
@@ -56,6 +60,7 @@ class RunResult:
     adjustment_issues: tuple[Issue, ...]
     outputs: list[Path]
     timings: dict[str, float] = field(default_factory=dict)
+    archive: Archived | None = None
     # The earlier run whose inputs and scores this one repeats exactly: history keeps that
     # run's scores once (docs/history.md). None for a new result.
     same_as: str | None = None
@@ -105,8 +110,16 @@ def run(request: RunRequest, progress: Progress | None = None) -> RunResult:
         rnd = choose_round(framework, request.round_id, request.as_of)
     if not request.inbox.is_dir():
         raise UsageError(f"ไม่พบโฟลเดอร์ไฟล์รายงานผล {request.inbox} / inbox not found")
+    if request.archive is not None:
+        check_archive_root(request.archive, request.inbox)
     with stage("intake"):
-        intake = run_intake(request.inbox, framework, rnd.round_id, request.as_of)
+        intake = run_intake(
+            request.inbox,
+            framework,
+            rnd.round_id,
+            request.as_of,
+            progress=lambda done, total: report("intake", done, total),
+        )
     with stage("adjustments"):
         adjustments: DataFrame[Adjustments] | None = None
         adjustment_issues: list[Issue] = []
@@ -117,6 +130,7 @@ def run(request: RunRequest, progress: Progress | None = None) -> RunResult:
             framework, rnd.round_id, intake.results, intake.submissions, adjustments
         )
     fiscal_year = framework.settings.fiscal_year
+    archived: Archived | None = None
     with (
         RunFolder(request.out, fiscal_year, rnd.round_id, request.as_of) as folder,
         History.open(request.out) as history,  # under the run lock: settles staged runs
@@ -134,16 +148,32 @@ def run(request: RunRequest, progress: Progress | None = None) -> RunResult:
         )
         with stage("reports"):
             outputs = write_reports(ctx, folder.path, intake, progress=report)
-        write_manifest(
-            folder.path / "manifest.json",
-            ctx,
-            request=request,
-            adjustments_path=request.adjustments,
-            timings=timings,
-        )
         manifest = folder.path / "manifest.json"
-        with history.recording(ctx, adjustments=request.adjustments, manifest=manifest) as same_as:
-            final = folder.commit()
+        try:
+            if request.archive is not None:
+                with stage("archive"):
+                    target = archive_folder(request.archive, folder.run_id)
+                    archived = archive_inputs(intake.register, request.inbox, target)
+            with stage("manifest"):
+                write_manifest(
+                    manifest,
+                    ctx,
+                    request=request,
+                    adjustments_path=request.adjustments,
+                    timings=timings,
+                    archive=None if archived is None else archived.folder,
+                )
+            with (
+                stage("history"),
+                history.recording(
+                    ctx, adjustments=request.adjustments, manifest=manifest
+                ) as same_as,
+            ):
+                final = folder.commit()
+        except BaseException:
+            if archived is not None and not folder.committed:
+                archived.remove()  # all or nothing: no archive of a run that is not there
+            raise
     return RunResult(
         run_dir=final,
         run_id=folder.run_id,
@@ -154,4 +184,5 @@ def run(request: RunRequest, progress: Progress | None = None) -> RunResult:
         outputs=[final / p.relative_to(folder.path) for p in outputs],
         timings=timings,
         same_as=same_as,
+        archive=archived,
     )

@@ -145,8 +145,9 @@ def test_a_failed_run_leaves_history_unchanged(
         raise OSError("the share went away while moving the run folder")
 
     monkeypatch.setattr(RunFolder, "commit", broken_commit)
-    with pytest.raises(OSError):
-        run(framework, mar, out, MAR)
+    failed = run(framework, mar, out, MAR)
+    assert failed.exit_code == 3, failed.output  # an internal error (docs/cli.md)
+    assert "the share went away" in failed.output
     monkeypatch.undo()
     assert not (out / MAR_RUN).exists()
     assert unit_rows(out) == rows

@@ -2,7 +2,8 @@
 
     unit_workbook_name(ctx, unit_id) -> "result_2567_R1_U01.xlsx"
     write_unit_workbook(ctx, unit_id, path) -> Path
-    write_unit_workbooks(ctx, out_dir, workers=None, include_unscored=False) -> list[Path]
+    write_unit_workbooks(ctx, out_dir, workers=None, include_unscored=False, on_done=None)
+    unit_jobs(ctx, out_dir) -> (paths, jobs for pool.run_jobs)
 
 Sheets (each marked ลับ on screen and on every printed page):
 - `สรุป (summary)`: the unit, round, as-of date and run id; the pre-appeal and final score,
@@ -24,10 +25,8 @@ two ids never share a file.
 from __future__ import annotations
 
 import hashlib
-import os
 import re
-from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -39,6 +38,7 @@ from kpi_batch.explain import num
 from kpi_batch.issues import Severity
 from kpi_batch.reports.context import ReportContext
 from kpi_batch.reports.layout import PINNED_CREATED, SEVERITY_COLOURS, workbook_options
+from kpi_batch.reports.pool import Job, default_workers, run_jobs
 from kpi_batch.reports.settings_text import METHOD_TH
 from kpi_batch.reports.tables import (
     UNIT_STATUS_TH,
@@ -62,9 +62,6 @@ from kpi_batch.reports.unit_data import (
 from kpi_batch.rounding import pad
 from kpi_batch.thai import format_date_th
 
-# From this many workbooks two processes pay off (benchmarks/bench_reports.py: 1,935
-# workbooks 17.3 s -> 11.9 s on two free cores; about even when the cores are busy).
-POOL_MIN_UNITS = 200
 TITLE = "ผลการประเมินตามคำรับรองการปฏิบัติราชการ"
 
 SEVERITY_TH = {Severity.ERROR: "ผิดพลาด (error)", Severity.WARNING: "คำเตือน (warning)"}
@@ -103,10 +100,26 @@ def write_unit_workbooks(
     out_dir: Path,
     workers: int | None = None,
     include_unscored: bool = False,
+    on_done: Callable[[int, int], None] | None = None,
 ) -> list[Path]:
     """One workbook per scored unit (and per unscored unit with `include_unscored`), in the
-    framework's unit order. `workers=None` uses two processes from `POOL_MIN_UNITS` units
-    when the machine has two cores or more, else one; `workers=1` is the serial path."""
+    framework's unit order. `workers=None` uses two processes from `POOL_MIN_JOBS` units
+    when the machine has two cores or more, else one; `workers=1` is the serial path.
+    `on_done(written, total)` follows the progress."""
+    paths, jobs = unit_jobs(ctx, out_dir, include_unscored)
+    run_jobs(
+        jobs,
+        default_workers(len(paths)) if workers is None else workers,
+        None if on_done is None else lambda _, done: on_done(done, len(paths)),
+    )
+    return paths
+
+
+def unit_jobs(
+    ctx: ReportContext, out_dir: Path, include_unscored: bool = False
+) -> tuple[list[Path], Iterator[Job]]:
+    """The workbooks `write_unit_workbooks` writes, and the jobs that write them (for
+    `pool.run_jobs`): a generator, so each unit's slice is built only when its turn comes."""
     out_dir.mkdir(parents=True, exist_ok=True)
     index = UnitIndex(ctx)
     info = run_info(ctx)
@@ -116,29 +129,10 @@ def write_unit_workbooks(
         if include_unscored or index.units.get(u.unit_id, {}).get("status") == "scored"
     ]
     paths = [out_dir / unit_workbook_name(ctx, u) for u in unit_ids]
-    # a generator: the serial path builds each unit's slice as it writes it
-    jobs = ((info, index.data(u), p) for u, p in zip(unit_ids, paths, strict=True))
-    if workers is None:
-        workers = min(2, _cpus()) if len(paths) >= POOL_MIN_UNITS else 1
-    if workers <= 1:
-        for job in jobs:
-            write_from_data(*job)
-    else:
-        chunk = max(1, len(paths) // (workers * 8))
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            list(pool.map(_write_job, jobs, chunksize=chunk))
-    return paths
-
-
-def _cpus() -> int:
-    """CPUs this process may run on (a container's share, not the host's count)."""
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or 1
-
-
-def _write_job(job: tuple[RunInfo, UnitData, Path]) -> Path:
-    return write_from_data(*job)
+    jobs = (
+        (write_from_data, (info, index.data(u), p)) for u, p in zip(unit_ids, paths, strict=True)
+    )
+    return paths, jobs
 
 
 def write_from_data(info: RunInfo, data: UnitData, target: Path) -> Path:

@@ -3,7 +3,7 @@
 scores.csv, kpi_scores.csv           DOMAIN §7, for HR systems and other tools
 hr_<fy>_<round>.xlsx                 the confidential list for HR (table `hr`)
 executive_<fy>_<round>.xlsx          the executives' summary
-units/unit_<unit_id>.xlsx            one per scored unit, its own data only
+units/result_<fy>_<round>_<unit>.xlsx one per scored unit, its own data only
 validation_report.xlsx               every problem found in the inputs
 returned/<file>_แก้ไข.xlsx           a marked-up copy of each unit file with problems
 """
@@ -11,7 +11,8 @@ returned/<file>_แก้ไข.xlsx           a marked-up copy of each unit fil
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from itertools import chain
 from pathlib import Path
 
 from kpi_batch.intake import IntakeResult
@@ -20,8 +21,9 @@ from kpi_batch.reports.context import ReportContext
 from kpi_batch.reports.csv import write_kpi_scores_csv, write_scores_csv
 from kpi_batch.reports.executive import write_executive_workbook
 from kpi_batch.reports.hr import write_hr_workbook
-from kpi_batch.reports.returned import write_returned_workbook
-from kpi_batch.reports.unit import write_unit_workbooks
+from kpi_batch.reports.pool import Job, default_workers, run_jobs
+from kpi_batch.reports.returned import returned_name, write_returned_workbook
+from kpi_batch.reports.unit import unit_jobs
 from kpi_batch.reports.validation import write_validation_report
 
 Progress = Callable[[str, int, int | None], None]
@@ -43,35 +45,63 @@ def write_reports(
     run_dir: Path,
     intake: IntakeResult,
     progress: Progress | None = None,
+    workers: int | None = None,
 ) -> list[Path]:
+    """Write every report of the run into `run_dir`; returns the files written.
+
+    The run-wide files are written here; the unit workbooks and the returned copies (one
+    per unit or file, thousands of them) go to one process pool (`pool.run_jobs`, two
+    processes from `POOL_MIN_JOBS` jobs; `workers=1` is serial). `progress(stage, done,
+    total)` is told as each kind advances: "reports", "unit workbooks", "returned
+    workbooks"."""
     report = progress or (lambda stage, done, total: None)
-    written = [
-        write_scores_csv(ctx, run_dir / "scores.csv"),
-        write_kpi_scores_csv(ctx, run_dir / "kpi_scores.csv"),
-        write_hr_workbook(ctx, run_dir / hr_name(ctx)),
-        write_executive_workbook(ctx, run_dir / executive_name(ctx)),
-    ]
-    report("reports", len(written), None)
-    units = write_unit_workbooks(ctx, run_dir / "units")
-    written += units
-    report("unit workbooks", len(units), len(units))
     units_by_id = {u.unit_id: u.name for u in ctx.framework.units}
-    written.append(write_validation_report(run_dir, ctx.input_issues, ctx.inputs, units_by_id))
-    written += write_returned_workbooks(intake, run_dir / "returned")
-    return written
+    single: list[Callable[[], Path]] = [
+        lambda: write_scores_csv(ctx, run_dir / "scores.csv"),
+        lambda: write_kpi_scores_csv(ctx, run_dir / "kpi_scores.csv"),
+        lambda: write_hr_workbook(ctx, run_dir / hr_name(ctx)),
+        lambda: write_executive_workbook(ctx, run_dir / executive_name(ctx)),
+        lambda: write_validation_report(run_dir, ctx.input_issues, ctx.inputs, units_by_id),
+    ]
+    written = []
+    for n, write in enumerate(single, start=1):
+        written.append(write())
+        report("reports", n, len(single))
+
+    units, unit_work = unit_jobs(ctx, run_dir / "units")
+    returned, returned_work = returned_jobs(intake, run_dir / "returned")
+    report("unit workbooks", 0, len(units))
+    if returned:
+        report("returned workbooks", 0, len(returned))
+
+    def done(fn: Callable[..., object], finished: int) -> None:
+        if fn is write_returned_workbook:
+            report("returned workbooks", finished, len(returned))
+        else:
+            report("unit workbooks", finished, len(units))
+
+    n_jobs = len(units) + len(returned)
+    jobs = chain(unit_work, returned_work)
+    run_jobs(jobs, default_workers(n_jobs) if workers is None else workers, done)
+    return written + units + returned
 
 
-def write_returned_workbooks(intake: IntakeResult, out_dir: Path) -> list[Path]:
-    """A marked-up copy of every rejected or flagged file; the originals are only read."""
+def returned_jobs(intake: IntakeResult, out_dir: Path) -> tuple[list[Path], Iterator[Job]]:
+    """A marked-up copy of every rejected or flagged file (the originals are only read):
+    the copies' paths, and the jobs that write them (for `pool.run_jobs`)."""
     by_file: dict[str, list[Issue]] = defaultdict(list)
     for issue in intake.issues:
         by_file[issue.file].append(issue)
     returnable = intake.register[intake.register["status"].isin(RETURNABLE)]
-    written = []
-    for rel in returnable["path"]:
-        issues = by_file.get(str(rel))
-        if not issues:
-            continue
+    originals = [
+        (intake.inbox / str(rel), by_file[str(rel)])
+        for rel in returnable["path"]
+        if by_file.get(str(rel))
+    ]
+    if originals:
         out_dir.mkdir(parents=True, exist_ok=True)
-        written.append(write_returned_workbook(intake.inbox / str(rel), issues, out_dir))
-    return written
+    paths = [out_dir / returned_name(original) for original, _ in originals]
+    jobs = (
+        (write_returned_workbook, (original, issues, out_dir)) for original, issues in originals
+    )
+    return paths, jobs
