@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import hashlib
 import json
 import re
@@ -24,6 +25,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import Enum
+from json.encoder import encode_basestring
 from pathlib import Path
 from types import MappingProxyType
 
@@ -231,22 +233,57 @@ def sort_issues(issues: list[Issue]) -> list[Issue]:
     return sorted(issues, key=_place)
 
 
-def _canonical(value: object) -> object:
-    """JSON-able form with one spelling per value: 96 and 96.0 are the same threshold."""
+def _canonical(value: object, memo: dict[int, tuple[object, object]] | None = None) -> object:
+    """JSON-able form with one spelling per value: 96 and 96.0 are the same threshold.
+
+    `memo` (id -> (object, form)) spares the objects 10,000 units share (a `*` KPI, its
+    criteria, a unit's KPI table): each is converted once per call, to the same form. It
+    holds the object too, so its id cannot be reused within the call."""
+    if memo is None:
+        memo = {}
+    if value is None or type(value) in _PLAIN:
+        return value
+    seen = memo.get(id(value))
+    if seen is not None:
+        return seen[1]
+    form: object
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _canonical(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, Mapping):
-        pairs = [[_canonical(k), _canonical(v)] for k, v in value.items()]
-        return sorted(pairs, key=lambda kv: json.dumps(kv[0], ensure_ascii=False))
-    if isinstance(value, tuple | list):
-        return [_canonical(v) for v in value]
-    if isinstance(value, Decimal):
-        return decimal_text(value)
-    if isinstance(value, Enum):
-        return value.value
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return value
+        form = {name: _canonical(getattr(value, name), memo) for name in _field_names(type(value))}
+    elif isinstance(value, Mapping):
+        pairs = [[_canonical(k, memo), _canonical(v, memo)] for k, v in value.items()]
+        form = sorted(pairs, key=lambda kv: _json_text(kv[0]))
+    elif isinstance(value, tuple | list):
+        if all(type(v) is str for v in value):  # ids, (unit, kpi, round) keys
+            form = list(value)
+        else:
+            form = [_canonical(v, memo) for v in value]
+    elif isinstance(value, Decimal):
+        form = decimal_text(value)
+    elif isinstance(value, Enum):
+        form = value.value
+    elif isinstance(value, dt.date):
+        form = value.isoformat()
+    else:
+        return value
+    memo[id(value)] = (value, form)
+    return form
+
+
+_PLAIN = (str, int, float, bool)
+
+
+@functools.cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls))
+
+
+def _json_text(key: object) -> str:
+    """`json.dumps(key, ensure_ascii=False)`, quicker for text and lists of text."""
+    if type(key) is str:
+        return encode_basestring(key)
+    if type(key) is list and all(type(k) is str for k in key):
+        return "[" + ", ".join(map(encode_basestring, key)) + "]"
+    return json.dumps(key, ensure_ascii=False)
 
 
 def fingerprint(framework: Framework) -> str:

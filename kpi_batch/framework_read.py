@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
@@ -40,10 +41,26 @@ class Sheet:
         return self.cell(column, self.header_row)
 
     def value(self, row: int, column: str) -> object:
-        if column not in self.frame.columns:
+        cached = self._cells.get(column)
+        if cached is not None:
+            value = cached[row]
+        elif column in self.frame.columns:
+            value = self.frame.at[row, column]
+        else:
             return None
-        value = self.frame.at[row, column]
         return None if cells.blank(value) else value
+
+    @cached_property
+    def _cells(self) -> dict[str, dict[int, object]]:
+        """Object columns as {Excel row: value}: the checks ask for one cell at a time,
+        150,000 weight rows for 10,000 units, and `frame.at` costs ~20 µs a call."""
+        frame = self.frame
+        rows = frame.index.tolist()
+        return {
+            str(c): dict(zip(rows, frame[c].tolist(), strict=True))
+            for c in frame.columns
+            if frame[c].dtype == object
+        }
 
     def rows(self) -> list[int]:
         return [int(r) for r in self.frame.index]

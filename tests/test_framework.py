@@ -208,6 +208,15 @@ def test_fingerprint(fw: Framework, tmp_path: Path) -> None:
     assert fw.source.endswith("fw.xlsx")
 
 
+def test_fingerprint_of_the_shipped_example_is_pinned() -> None:
+    """Templates already sent carry this value: a faster `fingerprint` (or any refactor)
+    must give the same digest. Change the pin only when the example's content changes."""
+    example = Path(__file__).parents[1] / "input_templates" / "framework_example.xlsx"
+    assert load_framework(example).fingerprint == (
+        "4ec613e594abfa1c01928454e9e9a74badf60b8083f78224277a6a6aad6be570"
+    )
+
+
 def test_fingerprint_follows_content_not_bytes(tmp_path: Path) -> None:
     base = load(tmp_path).fingerprint
     # re-saved by another program: different bytes, same content
