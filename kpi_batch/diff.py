@@ -273,7 +273,7 @@ def _kpi_reasons(kpis_a: list[Row], kpis_b: list[Row]) -> list[Reason]:
         if value_changed:
             parts.append(f"ผล {_num(va)} {ARROW} {_num(vb)}")
         if sa != sb:
-            scores = f"คะแนน {_num(sa)} {ARROW} {_num(sb)}"
+            scores = f"คะแนน {_exact(sa)} {ARROW} {_exact(sb)}"
             parts.append(f"({scores})" if value_changed else scores)
         if ka is not None and kb is not None and wa != wb:
             parts.append(f"น้ำหนัก {_num(wa)} {ARROW} {_num(wb)}")
