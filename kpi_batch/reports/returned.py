@@ -10,9 +10,15 @@ The copy gets
   with the message and what to do.
 
 Everything else is the unit's workbook as it was: defined names, the `results` table, data
-validations and sheet protection survive (openpyxl reads and writes them), so the unit can
-correct the cells and send the same file again. openpyxl drops images and charts, which the
-template does not have. The fills stay after a cell is corrected; the note says so.
+validations and sheet protection survive, so the unit can correct the cells and send the same
+file again. The fills stay after a cell is corrected; the note says so.
+
+Two writers make the same copy from one `returned_plan.Plan`: `returned_xml` edits the
+package's XML and copies every other part byte for byte (~3 ms a file; used whenever it
+recognises the package, which it does for our templates and Excel's re-saves of them);
+openpyxl reads and rewrites the whole workbook (~33 ms) for everything else — a copy of a
+copy, a file with comments of its own, an unusual package. openpyxl drops images and
+charts, which the template does not have.
 
 The original is read into memory and never written, moved or re-saved. The copy is named
 `<original stem>_แก้ไข.xlsx` (`returned_name`); `out_path` is either the file to write
@@ -27,42 +33,32 @@ workbook with the `แก้ไข` sheet alone, so the unit still learns what w
 from __future__ import annotations
 
 import io
-import re
 import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 
 import openpyxl
-from openpyxl.cell.cell import Cell
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils.cell import column_index_from_string, quote_sheetname
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.hyperlink import Hyperlink
 
-from kpi_batch.issues import Issue, Severity
-from kpi_batch.reports.layout import FONT, FONT_SIZE, HEADER_PT, SEVERITY_COLOURS, row_height
-
-NOTE_SHEET = "แก้ไข"
-SUFFIX = "_แก้ไข"
-AUTHOR = "kpi_batch"
-SEVERITY_TH = {Severity.ERROR: "ต้องแก้ไข (error)", Severity.WARNING: "โปรดตรวจสอบ (warning)"}
-TODO_TH = {
-    Severity.ERROR: "แก้ไขเซลล์นี้ให้ถูกต้อง แล้วส่งไฟล์กลับ",
-    Severity.WARNING: "ตรวจสอบอีกครั้ง ถ้าถูกต้องแล้วไม่ต้องแก้ไข",
-}
-_COLUMNS = (  # heading, width
-    ("ลำดับ (no)", 7),
-    ("ตำแหน่ง (where)", 16),
-    ("ระดับ (severity)", 23),
-    ("ตัวชี้วัด (kpi_id)", 10),
-    ("ปัญหาและวิธีแก้ (message)", 60),
-    ("ค่าที่พบ (value)", 18),
-    ("รหัสปัญหา (code)", 22),
+from kpi_batch.issues import Issue
+from kpi_batch.reports import returned_xml
+from kpi_batch.reports.layout import FONT, FONT_SIZE, SEVERITY_COLOURS
+from kpi_batch.reports.returned_plan import (
+    AUTHOR,
+    COLUMNS,
+    HEADER_ROW,
+    NO_ISSUES,
+    NOTE_SHEET,
+    TITLE_SIZE,
+    Plan,
+    plan,
 )
-_CELL = re.compile(r"([A-Z]{1,3})([1-9][0-9]{0,6})")
-_HEADER_ROW = 6  # 1-based: rows above hold the title and how to use the list
+
+SUFFIX = "_แก้ไข"
 
 
 def returned_name(original: Path) -> str:
@@ -80,6 +76,18 @@ def write_returned_workbook(
     if target.resolve() == original.resolve():
         raise ValueError(f"refusing to overwrite the unit's own file {original}")
     data = original.read_bytes()
+    fast = returned_xml.marked_copy(
+        data, lambda sheets, tables: plan(issues_for_file, sheets, tables, original.name, True)
+    )
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if fast is not None:
+        target.write_bytes(fast)
+        return target
+    _openpyxl_copy(data, original, issues_for_file).save(target)
+    return target
+
+
+def _openpyxl_copy(data: bytes, original: Path, issues: Sequence[Issue]) -> Workbook:
     keep_vba = original.suffix.lower() == ".xlsm"
     try:
         wb = openpyxl.load_workbook(io.BytesIO(data), keep_vba=keep_vba, keep_links=True)
@@ -91,86 +99,22 @@ def write_returned_workbook(
     if NOTE_SHEET in wb.sheetnames:  # a copy sent back and returned again
         wb.remove(wb[NOTE_SHEET])
     _remove_our_comments(wb)
-    sheets = {title: i for i, title in enumerate(wb.sheetnames)}
-    placed = sorted(
-        ((issue, *_locate(wb, issue)) for issue in issues_for_file),
-        key=lambda p: _order(p, sheets),
-    )
-    for sheet, cells in _by_cell(placed).items():
-        for coordinate, cell_issues in cells.items():
-            _mark(wb[sheet][coordinate], cell_issues)
-    _note_sheet(wb, placed, original.name, opened)
-
-    target.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(target)
-    return target
-
-
-def _order(placed: tuple[Issue, str, str], sheets: dict[str, int]) -> tuple[object, ...]:
-    """Errors first; whole-file issues first; then sheet order and reading order."""
-    issue, sheet, cell = placed
-    row, col = _position(cell)
-    severity = 0 if issue.severity is Severity.ERROR else 1
-    return (severity, sheets.get(sheet, -1), row, col, issue.code, issue.message_th)
-
-
-def _position(cell: str) -> tuple[int, int]:
-    """'H14' -> (14, 8); (0, 0) when `cell` is not a cell reference."""
-    m = _CELL.fullmatch(cell.replace("$", "").upper())
-    if not m:
-        return (0, 0)
-    return (int(m[2]), column_index_from_string(m[1]))
-
-
-def _locate(wb: Workbook, issue: Issue) -> tuple[str, str]:
-    """(sheet title, cell) in this workbook, or ("", "") when the issue has no cell here.
-
-    An issue may name the sheet or the table (`results`) the cell is in.
-    """
-    if not issue.cell or _position(issue.cell) == (0, 0):
-        return ("", "")
-    if issue.sheet in wb.sheetnames:
-        return (issue.sheet, issue.cell.replace("$", "").upper())
+    tables: dict[str, str] = {}
     for ws in wb.worksheets:
-        if issue.sheet and issue.sheet in ws.tables:
-            return (ws.title, issue.cell.replace("$", "").upper())
-    return ("", "")
-
-
-def _by_cell(
-    placed: Sequence[tuple[Issue, str, str]],
-) -> dict[str, dict[str, list[Issue]]]:
-    cells: dict[str, dict[str, list[Issue]]] = {}
-    for issue, sheet, cell in placed:
-        if sheet:
-            cells.setdefault(sheet, {}).setdefault(cell, []).append(issue)
-    return cells
-
-
-def _mark(cell: Cell, issues: Sequence[Issue]) -> None:
-    """Fill by the worst severity; one comment listing every issue of the cell."""
-    worst = (
-        Severity.ERROR if any(i.severity is Severity.ERROR for i in issues) else Severity.WARNING
-    )
-    bg, _ = SEVERITY_COLOURS[worst]
-    colour = bg.lstrip("#")
-    cell.fill = PatternFill(fill_type="solid", start_color=colour, end_color=colour)
-    parts = []
-    for issue in issues:
-        text = (
-            f"[{SEVERITY_TH[issue.severity]}] {issue.message_th}\nวิธีแก้: {TODO_TH[issue.severity]}"
-        )
-        if issue.value:
-            text += f"\nค่าที่พบ: {issue.value}"
-        parts.append(f"{text}\n({issue.code})")
-    existing = cell.comment
-    body = "\n\n".join(parts)
-    if existing is not None:
-        body = f"{existing.text}\n\n{body}"
-    comment = Comment(body, AUTHOR)
-    comment.width = 320
-    comment.height = 40 + 20 * sum(p.count("\n") + 2 for p in parts)
-    cell.comment = comment
+        for name in ws.tables:
+            tables.setdefault(name, ws.title)
+    the_plan = plan(issues, wb.sheetnames, tables, original.name, opened)
+    for mark in the_plan.marks:
+        cell = wb[mark.sheet][mark.cell]
+        cell.fill = PatternFill(fill_type="solid", start_color=mark.fill, end_color=mark.fill)
+        body = mark.comment
+        if cell.comment is not None:  # the unit's own comment stays, ours follows
+            body = f"{cell.comment.text}\n\n{body}"
+        comment = Comment(body, AUTHOR)
+        comment.width, comment.height = 320, mark.comment_height
+        cell.comment = comment
+    _note_sheet(wb, the_plan)
+    return wb
 
 
 def _remove_our_comments(wb: Workbook) -> None:
@@ -181,95 +125,57 @@ def _remove_our_comments(wb: Workbook) -> None:
                     cell.comment = None
 
 
-def _note_sheet(
-    wb: Workbook, placed: Sequence[tuple[Issue, str, str]], file_name: str, opened: bool
-) -> None:
+def _note_sheet(wb: Workbook, the_plan: Plan) -> None:
     ws = wb.create_sheet(NOTE_SHEET, 0)
     for other in wb.worksheets:
         other.sheet_view.tabSelected = False  # two selected tabs would group the sheets
     ws.sheet_view.tabSelected = True
     wb.active = 0
     font = Font(name=FONT, size=FONT_SIZE)
-    bold = Font(name=FONT, size=FONT_SIZE, bold=True)
+    fonts = {
+        "title": Font(name=FONT, size=TITLE_SIZE, bold=True),
+        "bold": Font(name=FONT, size=FONT_SIZE, bold=True),
+        "plain": font,
+    }
     wrap = Alignment(wrap_text=True, vertical="top")
-    for col, (_, width) in enumerate(_COLUMNS, start=1):
+    for col, (_, width) in enumerate(COLUMNS, start=1):
         ws.column_dimensions[_letter(col)].width = width
 
-    errors = sum(1 for issue, _, _ in placed if issue.severity is Severity.ERROR)
-    warnings = len(placed) - errors
-    lines = [
-        (f"รายการที่ต้องแก้ไข — {file_name}", Font(name=FONT, size=18, bold=True)),
-        (
-            f"พบ {errors} รายการที่ต้องแก้ไข และ {warnings} รายการที่โปรดตรวจสอบ"
-            f" ({errors} error(s), {warnings} warning(s))",
-            bold,
-        ),
-        (
-            "แก้ไขตามรายการด้านล่าง (คลิกที่ตำแหน่งเพื่อไปยังเซลล์) แล้วส่งไฟล์นี้กลับ"
-            " ตั้งชื่อไฟล์ใหม่ได้ ไม่ต้องลบชีตนี้ เซลล์สีแดง = ต้องแก้ไข เซลล์สีส้ม ="
-            " โปรดตรวจสอบ สีจะยังอยู่หลังแก้ไขแล้ว ไม่ต้องลบสี",
-            font,
-        ),
-    ]
-    if not opened:
-        lines.append(
-            (
-                "เปิดไฟล์ที่ส่งมาไม่ได้ จึงแนบเฉพาะรายการนี้ โปรดกรอกแบบฟอร์มฉบับล่าสุดแล้วส่งใหม่"
-                " (the file could not be opened)",
-                bold,
-            )
-        )
-    total_width = sum(width for _, width in _COLUMNS)
-    for row, (text, line_font) in enumerate(lines, start=1):
-        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(_COLUMNS))
+    for row, line in enumerate(the_plan.lines, start=1):
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(COLUMNS))
         cell = ws.cell(row, 1)
-        _text(cell, text)
-        cell.font, cell.alignment = line_font, wrap
-        ws.row_dimensions[row].height = max(
-            row_height([(text, total_width)], line_font.size or FONT_SIZE), HEADER_PT
-        )
+        _text(cell, line.text)
+        cell.font, cell.alignment = fonts[line.kind], wrap
+        ws.row_dimensions[row].height = line.height
 
     header_fill = PatternFill(fill_type="solid", start_color="1F4E78", end_color="1F4E78")
-    for col, (heading, _) in enumerate(_COLUMNS, start=1):
-        cell = ws.cell(_HEADER_ROW, col)
+    for col, (heading, _) in enumerate(COLUMNS, start=1):
+        cell = ws.cell(HEADER_ROW, col)
         _text(cell, heading)
         cell.font = Font(name=FONT, size=FONT_SIZE, bold=True, color="FFFFFF")
         cell.fill, cell.alignment = header_fill, wrap
-    ws.row_dimensions[_HEADER_ROW].height = row_height((h, w) for h, w in _COLUMNS)
+    ws.row_dimensions[HEADER_ROW].height = the_plan.header_height
 
-    for number, (issue, sheet, coordinate) in enumerate(placed, start=1):
-        row = _HEADER_ROW + number
-        if sheet:
-            where = f"{sheet}!{coordinate}"
-        elif issue.sheet and issue.cell:  # a place this workbook does not have: no link
-            where = f"{issue.sheet}!{issue.cell}"
-        else:
-            where = issue.sheet or "ทั้งไฟล์ (whole file)"
-        message = f"{issue.message_th}\nวิธีแก้: {TODO_TH[issue.severity]}"
-        values = (str(number), where, SEVERITY_TH[issue.severity], issue.kpi_id, message,
-                  issue.value, issue.code)  # fmt: skip
-        for col, value in enumerate(values, start=1):
+    for number, note in enumerate(the_plan.rows, start=1):
+        row = HEADER_ROW + number
+        for col, value in enumerate(note.values, start=1):
             cell = ws.cell(row, col)
             _text(cell, value)
             cell.font, cell.alignment = font, wrap
-        if sheet:
+        if note.link:
             link = ws.cell(row, 2)
-            link.hyperlink = Hyperlink(
-                ref=link.coordinate, location=f"{quote_sheetname(sheet)}!{coordinate}"
-            )
+            link.hyperlink = Hyperlink(ref=link.coordinate, location=note.link)
             link.font = Font(name=FONT, size=FONT_SIZE, color="0563C1", underline="single")
-        bg, fg = SEVERITY_COLOURS[issue.severity]
+        bg, fg = SEVERITY_COLOURS[note.severity]
         severity = ws.cell(row, 3)
         severity.fill = PatternFill(fill_type="solid", start_color=bg[1:], end_color=bg[1:])
         severity.font = Font(name=FONT, size=FONT_SIZE, bold=True, color=fg[1:])
-        ws.row_dimensions[row].height = row_height(
-            zip(values, (w for _, w in _COLUMNS), strict=True)
-        )
-    if not placed:
-        _text(ws.cell(_HEADER_ROW + 1, 5), "ไม่พบปัญหา (no issues)")
+        ws.row_dimensions[row].height = note.height
+    if not the_plan.rows:
+        _text(ws.cell(HEADER_ROW + 1, 5), NO_ISSUES)
 
-    ws.freeze_panes = ws.cell(_HEADER_ROW + 1, 1)
-    ws.print_title_rows = f"{_HEADER_ROW}:{_HEADER_ROW}"
+    ws.freeze_panes = ws.cell(HEADER_ROW + 1, 1)
+    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
@@ -278,7 +184,7 @@ def _note_sheet(
     ws.oddFooter.center.font = FONT
 
 
-def _text(cell: Cell, value: str) -> None:
+def _text(cell: openpyxl.cell.cell.Cell, value: str) -> None:
     """Write text as text: openpyxl would make `=HYPERLINK(...)` a formula."""
     cell.value = value
     cell.data_type = "s"
