@@ -103,11 +103,38 @@ class Container:
     limits: Limits = field(default_factory=Limits)
     members: dict[str, _Member] = field(default_factory=dict)
     inflated: int = 0  # bytes inflated so far, against `max_uncompressed_bytes`
+    heads: dict[str, bytes] = field(default_factory=dict)  # starts of parts, when inflated
 
     def inflate(self, member: _Member, crc: bool = True) -> bytes:
         cap = self.limits.max_uncompressed_bytes - self.inflated
         body = _inflate(self.data, member, cap, crc)
         self.inflated += len(body)
+        return body
+
+    def head(self, member: _Member, size: int) -> bytes:
+        """The first `size` bytes of a member (not CRC checked: calamine checks the part
+        when it reads it whole)."""
+        if member.name in self.parts:
+            return self.parts[member.name][:size]
+        known = self.heads.get(member.name, b"")
+        if len(known) >= size or len(known) >= member.size:
+            return known if len(known) <= size else known[:size]
+        return _head(self.data, member, size)
+
+    def inflate_part(self, name: str) -> bytes | Rejection:
+        """A member's bytes (inflated once, CRC checked), for the few parts read here."""
+        if name in self.parts:
+            return self.parts[name]
+        member = self.members.get(name)
+        if member is None:
+            return Rejection("file_corrupt", f"{name} missing")
+        try:
+            body = self.inflate(member)
+        except _Refused as refused:
+            return refused.rejection
+        except zlib.error as exc:
+            return Rejection("file_corrupt", f"{name}: {exc}")
+        self.parts[name] = body
         return body
 
 
@@ -159,7 +186,10 @@ def _central_directory(data: bytes, limits: Limits) -> list[_Member]:
         if sig != b"PK\x01\x02":
             raise _refuse("file_corrupt", "damaged zip central directory")
         pos += 46
-        name = data[pos : pos + nlen].decode("utf-8" if flags & 0x800 else "cp437")
+        raw_name = data[pos : pos + nlen]
+        # cp437 and UTF-8 agree on ASCII, which the ascii codec decodes fastest
+        codec = "ascii" if raw_name.isascii() else "utf-8" if flags & 0x800 else "cp437"
+        name = raw_name.decode(codec)
         pos += nlen + xlen + clen
         if offset + 30 > cd_offset:
             raise _refuse("file_corrupt", f"{name}: outside the file")
@@ -173,7 +203,8 @@ def _central_directory(data: bytes, limits: Limits) -> list[_Member]:
             raise _refuse("file_encrypted", f"{name}: encrypted zip member")
         if method not in (_STORED, _DEFLATED):
             raise _refuse("file_not_workbook", f"{name}: zip compression method {method}")
-        members.append(_Member(name, method, flags, crc, csize, usize, start))
+        # tuple.__new__: NamedTuple's own constructor is Python code, slower by half
+        members.append(tuple.__new__(_Member, (name, method, flags, crc, csize, usize, start)))
     return members
 
 
@@ -227,26 +258,52 @@ def _inspect_zip(data: bytes, extension: str, limits: Limits) -> Container:
         if name.endswith("/"):
             continue
         container.members[name] = m
-        sheet = _is_sheet(name, kind)
-        if verify_all or _kept(name, kind) or (sheet and m.size >= big_sheet):
+        sheet = (verify_all or m.size >= big_sheet or kind == "ods") and _is_sheet(name, kind)
+        xml = name.endswith((".xml", ".rels"))
+        if verify_all or (kind == "ods" and _kept(name, kind)) or (sheet and m.size >= big_sheet):
             body = container.inflate(m, crc=not sheet)  # calamine checks a sheet's CRC
-            head = body[: 1 << 16]
             if sheet:
                 _check_sheet(name, body, kind, limits)
             container.parts[name] = body
+            if xml:
+                _check_prolog(data, m, body[: 1 << 16])
+        elif not xml:
+            _head(data, m)  # damaged compressed data is found here too
+        elif m.compressed > _PASSED_MAX_BYTES:
+            _check_prolog(data, m, _head(data, m))
         else:
-            head = _head(data, m)
-        # the common case in one test: no `<!` before the root element, found in the head
-        if (b"<!" in head or _ELEMENT_START.search(head) is None) and name.endswith(
-            (".xml", ".rels")
-        ):
-            if len(head) < m.size and _ELEMENT_START.search(head) is None:
-                head = _head(data, m, 1 << 16)  # a long prolog: look further
-            if _declares_entities(head):
-                raise _refuse("file_xml_entities", name)
+            # Files saved alike share most parts byte for byte (theme, styles, rels): a
+            # part whose exact compressed bytes passed this check before passes it again.
+            raw = data[m.start : m.start + m.compressed]
+            key = (name, m.method, m.crc, m.size)
+            if _PASSED.get(key) != raw:
+                head = _head(data, m, _SHARED_STRINGS_HEAD if name == SHARED_STRINGS else 256)
+                if name == SHARED_STRINGS:
+                    container.heads[name] = head
+                _check_prolog(data, m, head)
+                if len(_PASSED) >= _PASSED_MAX:
+                    _PASSED.clear()
+                _PASSED[key] = raw
     if kind == "ods" and not container.parts.get("mimetype", b"").startswith(ODS_MIMETYPE):
         raise _refuse("file_not_workbook", "not an OpenDocument spreadsheet")
     return container
+
+
+def _check_prolog(data: bytes, m: _Member, head: bytes) -> None:
+    # the common case in one test: no `<!` before the root element, found in the head
+    if b"<!" in head or _ELEMENT_START.search(head) is None:
+        if len(head) < m.size and _ELEMENT_START.search(head) is None:
+            head = _head(data, m, 1 << 16)  # a long prolog: look further
+        if _declares_entities(head):
+            raise _refuse("file_xml_entities", m.name)
+
+
+# (name, method, CRC, declared size) -> the compressed bytes of a part whose prolog passed
+# (the bytes are compared, not the CRC trusted: a CRC can be forged to match)
+_PASSED: dict[tuple[str, int, int, int], bytes] = {}
+_PASSED_MAX, _PASSED_MAX_BYTES = 1024, 16 * 1024  # at most 16 MB held
+SHARED_STRINGS = "xl/sharedStrings.xml"
+_SHARED_STRINGS_HEAD = 2048  # also the start the loader reads named cells' strings from
 
 
 def worksheet(container: Container, part: str) -> bytes | Rejection:
@@ -307,7 +364,7 @@ def _check_sheet(name: str, body: bytes, kind: str, limits: Limits) -> None:
         return
     # Fast path: no cell or row beyond row 9999 or column Z, and no <dimension> saying so.
     dimension = _DIMENSION.search(body, 0, 4096)
-    far = _FAR_REF.search(body) is not None
+    far = _FAR_REF.search(body, *_cell_region(body)) is not None
     if far or (dimension and (len(dimension[1]) > 1 or len(dimension[2]) > 4)):
         max_row, max_col = 0, 0
         for letters, number in _ANY_REF.findall(body):
@@ -321,6 +378,29 @@ def _check_sheet(name: str, body: bytes, kind: str, limits: Limits) -> None:
             raise _too_many_rows(name, max_row, limits)
         if max_row * max(max_col, 1) > limits.max_cells:
             raise _refuse("file_zip_bomb", f"{name}: extent {max_row} rows x {max_col} columns")
+
+
+def _cell_region(body: bytes) -> tuple[int, int]:
+    """Where calamine reads a worksheet's cells: from its first `<sheetData>` to its last
+    `</sheetData>` (a superset of calamine's span when the markup is plain: nothing hidden
+    in comments, no namespace prefix before). The rest of a template's sheet XML (data
+    validation messages, ...) is two thirds of it and holds no cells."""
+    start = body.find(b"<sheetData")
+    if start < 0 or body.find(b":sheetData", 0, start) >= 0 or not plain_markup(body):
+        return 0, len(body)
+    end = body.rfind(b"</sheetData>")
+    return start, end if end > start else len(body)
+
+
+def plain_markup(xml: bytes, end: int | None = None) -> bool:
+    """No comment, CDATA section, DOCTYPE or processing instruction after the XML
+    declaration (up to `end`): markup a regex reads as a parser would. (`!` and `?` are
+    searched first: one byte, found fast.)"""
+    end = len(xml) if end is None else end
+    start = xml.find(b"?>") + 2 if xml.startswith(b"<?xml") else 0
+    if xml.find(b"!", start, end) >= 0 and xml.find(b"<!", start, end) >= 0:
+        return False
+    return not (xml.find(b"?", start, end) >= 0 and xml.find(b"<?", start, end) >= 0)
 
 
 def _too_many_rows(name: str, rows: int, limits: Limits) -> _Refused:
@@ -344,14 +424,18 @@ def _check_ods_repeats(name: str, body: bytes, limits: Limits) -> None:
 
 def error_cells(body: bytes) -> dict[str, str]:
     """Cell ref -> Excel error text (`#DIV/0!`) of a worksheet's XML."""
-    if body.find(b"#") < 0 or b't="e"' not in body:  # every error value starts with '#'
+    if body.find(b"#") < 0:  # every error value starts with '#'
         return {}
     found: dict[str, str] = {}
-    for attrs, inner in _ERROR_CELL.findall(body):
-        if b't="e"' not in attrs:
-            continue
-        ref = _ATTR_R.search(attrs)
-        value = _VALUE.search(inner) if inner else None
-        if ref:
-            found[ref[1].decode()] = value[1].decode("utf-8", "replace") if value else "#ERROR"
+    at = body.find(b't="e"')
+    while at >= 0:
+        start = body.rfind(b"<", 0, at)
+        cell = _ERROR_CELL.match(body, start)
+        if cell and b't="e"' in cell[1]:
+            ref = _ATTR_R.search(cell[1])
+            inner = cell[2]
+            value = _VALUE.search(inner) if inner else None
+            if ref:
+                found[ref[1].decode()] = value[1].decode("utf-8", "replace") if value else "#ERROR"
+        at = body.find(b't="e"', at + 5)
     return found

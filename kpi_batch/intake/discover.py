@@ -15,6 +15,7 @@ import datetime as dt
 import os
 import stat
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 READ = frozenset({".xlsx", ".xlsm", ".xls", ".ods"})
@@ -40,7 +41,7 @@ class Found:
     extension: str  # lower case, with the dot
     ignored: str = ""  # a key of IGNORED, or ""
 
-    @property
+    @cached_property
     def modified(self) -> dt.datetime:
         """Modification time in Thai time (UTC+7): the date an officer saw on screen."""
         return dt.datetime.fromtimestamp(self.mtime, BANGKOK)
@@ -63,20 +64,29 @@ def _reason(name: str, extension: str, st: os.stat_result) -> str:
 def discover(inbox: Path) -> list[Found]:
     """Every file under `inbox`, sorted by relative path (stable run to run)."""
     found: list[Found] = []
-    for root, dirs, files in os.walk(inbox, followlinks=False):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in files:
-            path = Path(root, name)
-            st = path.lstat()
-            extension = path.suffix.lower()
-            rel = path.relative_to(inbox).as_posix()
+    folders = [(str(inbox), "")]  # (folder, its path relative to the inbox with "/")
+    while folders:
+        folder, prefix = folders.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:  # unreadable: skipped, as os.walk does
+            continue
+        for entry in entries:
+            st = entry.stat(follow_symlinks=False)
+            rel = prefix + entry.name
+            if stat.S_ISDIR(st.st_mode):
+                if not entry.name.startswith("."):
+                    folders.append((entry.path, rel + "/"))
+                continue
+            name = entry.name
+            dot = name.rfind(".")
+            # as Path.suffix: no suffix for ".hidden" or "name."
+            extension = name[dot:].lower() if 0 < dot < len(name) - 1 else ""
+            if stat.S_ISLNK(st.st_mode) and os.path.isdir(entry.path):
+                if name.startswith("."):
+                    continue  # as a hidden folder
+                extension = ""  # a link to a folder: listed, not walked
             reason = _reason(name, extension, st)
-            found.append(Found(path, rel, st.st_size, st.st_mtime, extension, reason))
-        # Links to folders show up in `dirs` but are not walked: list them too.
-        for name in [d for d in dirs if Path(root, d).is_symlink()]:
-            path = Path(root, name)
-            st = path.lstat()
-            rel = path.relative_to(inbox).as_posix()
-            found.append(Found(path, rel, st.st_size, st.st_mtime, "", "symlink"))
+            found.append(Found(Path(entry.path), rel, st.st_size, st.st_mtime, extension, reason))
     found.sort(key=lambda f: f.rel)
     return found

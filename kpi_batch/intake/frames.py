@@ -17,7 +17,6 @@ import datetime as dt
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from operator import itemgetter
 
 import numpy as np
 import pandas as pd
@@ -66,92 +65,134 @@ def _identifier(raw: object) -> str:
     return norm.text(arabic_digits(raw) if isinstance(raw, str) else raw)
 
 
-def _numbers(raw: Sequence[object]) -> tuple[np.ndarray, np.ndarray]:
-    values: list[float] = []
-    kinds: list[int] = []
-    put_value, put_kind = values.append, kinds.append
-    for v in raw:
-        if type(v) is float:
-            put_value(v)
-            put_kind(_NUMBER)
-        elif v == "" or v is None:
-            put_value(_NAN)
-            put_kind(_EMPTY)
-        elif v is _ABSENT:
-            put_value(_NAN)
-            put_kind(_UNUSED)
-        else:
-            cell = norm.number(v)
-            put_value(_NAN if cell.value is None else cell.value)  # type: ignore[arg-type]
-            put_kind(KIND[cell.kind.value])
-    return np.array(values, dtype=np.float64), np.array(kinds, dtype=np.int8)
+def _numbers(raw: list[object]) -> tuple[np.ndarray, np.ndarray]:
+    """Normalised floats and kind codes of one column over all files.
+
+    Nearly every cell is a float or empty: those are sorted out by numpy; only the rest
+    (typed text, errors, booleans, dates, absent columns) goes through `norm.number`."""
+    n = len(raw)
+    cells = np.empty(n, dtype=object)
+    cells[:] = raw
+    types = np.fromiter(map(type, raw), dtype=object, count=n)
+    floats = types == float  # noqa: E721 (element-wise: which cells are floats)
+    values = np.full(n, _NAN)
+    values[floats] = cells[floats].astype(np.float64)
+    kinds = np.where(floats, _NUMBER, _EMPTY).astype(np.int8)
+    for i in np.flatnonzero(~floats & (cells != "")).tolist():
+        v = raw[i]
+        if v is None:
+            continue
+        if v is _ABSENT:
+            kinds[i] = _UNUSED
+            continue
+        cell = norm.number(v)
+        values[i] = _NAN if cell.value is None else cell.value
+        kinds[i] = KIND[cell.kind.value]
+    return values, kinds
 
 
 _ABSENT = object()  # the table has no such column
 
 
+def _identifiers(raw: list[object]) -> list[str]:
+    """`_identifier` of each cell; the few distinct texts (kpi ids repeat) computed once."""
+    seen: dict[str, str] = {}
+    out: list[str] = []
+    for v in raw:
+        if type(v) is str:
+            known = seen.get(v)
+            if known is None:
+                known = seen[v] = _identifier(v)
+            out.append(known)
+        else:
+            out.append(_identifier(v))
+    return out
+
+
+def _blank(row: list[object]) -> bool:
+    # `any` settles nearly every row at its first cell (the kpi id)
+    return not any(row) and row.count("") + row.count(None) == len(row)
+
+
 def build(
     loaded: Sequence[Loaded], criteria_keys: Sequence[str]
 ) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, Place]]:
+    """Column lists are filled file by file (one transpose per file), then each column is
+    normalised once over all files."""
     places: dict[str, Place] = {}
     numbers = (*NUMBER_KEYS, *criteria_keys)
-    picked: list[tuple[object, ...]] = []
+    raw: dict[str, list[object]] = {k: [] for k in numbers}
     files: list[str] = []
     sheets: list[str] = []
     excel_rows: list[int] = []
-    kpi_ids: list[str] = []
-    notes: list[str] = []
+    kpi_raw: list[object] = []
+    note_raw: list[object] = []
+    # per table layout (every file of one template shares it): where each column goes
+    plans: dict[tuple[str, ...], tuple[dict[str, str], list[tuple[list[object], int]]]] = {}
     for item in loaded:
         wb = item.book
+        keys = tuple(wb.keys)
+        plan = plans.get(keys)
+        if plan is None:
+            index = {k: i for i, k in enumerate(keys) if k}
+            targets = [(kpi_raw, index["kpi_id"]), (note_raw, index.get("note", -1))]
+            targets += [(raw[key], index.get(key, -2)) for key in numbers]
+            plan = plans[keys] = (dict(zip(keys, wb.columns, strict=True)), targets)
         places[item.file] = Place(
-            wb.sheet,
-            {n: (s, c) for n, (s, c, _) in wb.names.items()},
-            dict(zip(wb.keys, wb.columns, strict=True)),
-            wb.header_row,
-            wb,
+            wb.sheet, {n: (s, c) for n, (s, c, _) in wb.names.items()}, plan[0], wb.header_row, wb
         )
-        index = {k: i for i, k in enumerate(wb.keys) if k}
-        width = len(wb.keys)  # a missing column reads the _ABSENT put after the row
-        pick = itemgetter(*[index.get(k, width) for k in numbers])
-        kpi_at, note_at = index["kpi_id"], index.get("note")
-        for offset, row in enumerate(wb.rows):
-            if all(v == "" or v is None for v in row):
-                continue
-            files.append(item.file)
-            sheets.append(wb.sheet)
-            excel_rows.append(wb.first_row + offset)
-            kpi_ids.append(_identifier(row[kpi_at]))
-            note = row[note_at] if note_at is not None else ""
-            notes.append(note if note == "" else norm.text(note))
-            picked.append(pick([*row, _ABSENT]))
-    columns: dict[str, object] = {
+        rows = wb.rows
+        if any(map(_blank, rows)):
+            kept = [o for o, row in enumerate(rows) if not _blank(row)]
+            rows = [rows[o] for o in kept]
+            excel_rows.extend(wb.first_row + o for o in kept)
+        else:
+            excel_rows.extend(range(wb.first_row, wb.first_row + len(rows)))
+        n = len(rows)
+        if not n:
+            continue
+        columns = list(zip(*rows, strict=True))
+        files.extend([item.file] * n)
+        sheets.extend([wb.sheet] * n)
+        for target, at in plan[1]:
+            # -1: no note column (empty notes); -2: no such number column
+            target.extend(columns[at] if at >= 0 else [_ABSENT if at == -2 else ""] * n)
+    frame: dict[str, object] = {
         "file": files,
         "sheet": sheets,
         "excel_row": np.array(excel_rows, dtype=np.int64),
-        "kpi_id": kpi_ids,
-        "note": notes,
+        "kpi_id": _identifiers(kpi_raw),
+        "note": [v if v == "" else norm.text(v) for v in note_raw],
     }
-    by_key = list(zip(*picked, strict=True)) if picked else [() for _ in numbers]
-    for key, raw in zip(numbers, by_key, strict=True):
-        columns[key], columns[f"{key}_kind"] = _numbers(raw)
-    rows = pd.DataFrame(columns).astype({"file": str, "sheet": str, "kpi_id": str, "note": str})
-    headers = pd.DataFrame([_header(item) for item in loaded], columns=_HEADER_COLUMNS)
+    for key in numbers:
+        frame[key], frame[f"{key}_kind"] = _numbers(raw[key])
+    rows_frame = pd.DataFrame(frame).astype({"file": str, "sheet": str, "kpi_id": str, "note": str})
+    headers = _headers(loaded)
     text = [c for c in _HEADER_COLUMNS if c not in ("modified", "submitted_on")]
-    return headers.astype(dict.fromkeys(text, str)), rows, places
+    return headers.astype(dict.fromkeys(text, str)), rows_frame, places
 
 
 _HEADER_COLUMNS = ["file", "sheet", "modified", *NAMES, "submitted_on_kind", "submitted_on_text"]
 
 
-def _header(item: Loaded) -> dict[str, object]:
-    wb = item.book
-    record: dict[str, object] = {"file": item.file, "sheet": wb.sheet, "modified": item.modified}
+def _headers(loaded: Sequence[Loaded]) -> pd.DataFrame:
+    """One row per file, built column by column."""
+    columns: dict[str, list[object]] = {
+        "file": [item.file for item in loaded],
+        "sheet": [item.book.sheet for item in loaded],
+        "modified": [item.modified for item in loaded],
+    }
     for name in NAMES:
-        value = wb.names[name][2] if name in wb.names else ""
-        text = norm.text(value)
-        record[name] = arabic_digits(text) if name in ("fiscal_year", "template_version") else text
-    when = norm.date(wb.names["submitted_on"][2] if "submitted_on" in wb.names else "")
-    record["submitted_on"] = when.value
-    record["submitted_on_kind"] = when.kind.value
-    record["submitted_on_text"] = when.original
-    return record
+        texts = [norm.text(_named(item.book, name)) for item in loaded]
+        digits = name in ("fiscal_year", "template_version")
+        columns[name] = [arabic_digits(t) for t in texts] if digits else list(texts)
+    dates = [norm.date(_named(item.book, "submitted_on")) for item in loaded]
+    columns["submitted_on"] = [d.value for d in dates]
+    columns["submitted_on_kind"] = [d.kind.value for d in dates]
+    columns["submitted_on_text"] = [d.original for d in dates]
+    return pd.DataFrame(columns, columns=_HEADER_COLUMNS)
+
+
+def _named(wb: Workbook, name: str) -> object:
+    place = wb.names.get(name)
+    return place[2] if place else ""

@@ -137,36 +137,37 @@ def _summary(issues: Sequence[Issue]) -> str:
 
 
 def register_frame(outcomes: Sequence[FileOutcome]) -> pd.DataFrame:
-    records = []
-    for o in outcomes:
-        errors = sum(i.severity is Severity.ERROR for i in o.issues)
-        records.append(
-            {
-                "path": o.found.rel,
-                "sha256": o.sha256,
-                "size": o.found.size,
-                "modified": o.found.modified.replace(tzinfo=None).isoformat(timespec="seconds"),
-                "unit_id": o.unit_id,
-                "round_id": o.round_id,
-                "status": o.status,
-                "errors": errors,
-                "warnings": len(o.issues) - errors,
-                "reasons": o.reasons,
-                "submitted_on": o.submitted_on,
-                "submitted_on_source": o.source,
-                "superseded_by": o.superseded_by,
-                "issues": [
-                    {
-                        "code": i.code,
-                        "severity": str(i.severity),
-                        "where": f"{i.sheet}!{i.cell}" if i.cell else i.sheet,
-                        "kpi_id": i.kpi_id,
-                    }
-                    for i in o.issues
-                ],
-            }
-        )
-    frame = pd.DataFrame(records, columns=REGISTER_COLUMNS)
+    errors = [sum(i.severity is Severity.ERROR for i in o.issues) for o in outcomes]
+    columns: dict[str, list[object]] = {
+        "path": [o.found.rel for o in outcomes],
+        "sha256": [o.sha256 for o in outcomes],
+        "size": [o.found.size for o in outcomes],
+        "modified": [
+            o.found.modified.replace(tzinfo=None).isoformat(timespec="seconds") for o in outcomes
+        ],
+        "unit_id": [o.unit_id for o in outcomes],
+        "round_id": [o.round_id for o in outcomes],
+        "status": [o.status for o in outcomes],
+        "errors": list(errors),
+        "warnings": [len(o.issues) - e for o, e in zip(outcomes, errors, strict=True)],
+        "reasons": [o.reasons for o in outcomes],
+        "submitted_on": [o.submitted_on for o in outcomes],
+        "submitted_on_source": [o.source for o in outcomes],
+        "superseded_by": [o.superseded_by for o in outcomes],
+        "issues": [
+            [
+                {
+                    "code": i.code,
+                    "severity": str(i.severity),
+                    "where": f"{i.sheet}!{i.cell}" if i.cell else i.sheet,
+                    "kpi_id": i.kpi_id,
+                }
+                for i in o.issues
+            ]
+            for o in outcomes
+        ],
+    }
+    frame = pd.DataFrame(columns, columns=REGISTER_COLUMNS)
     return frame.astype({"size": "int64", "errors": "int64", "warnings": "int64"})
 
 

@@ -110,27 +110,36 @@ def agreement_frame(
     unit_ids: list[str] = []
     kpi_ids: list[str] = []
     weights: list[float] = []
+    codes: list[int] = []  # row of `derived` for each (unit, KPI)
     derived: list[tuple[object, ...]] = []
-    memo: dict[tuple[int, tuple[Decimal | None, ...]], tuple[object, ...]] = {}
+    memo: dict[tuple[int, tuple[Decimal | None, ...]], int] = {}
+    as_float: dict[Decimal, float] = {}
     width = len(criteria_keys)
+    criteria = framework.criteria
     for unit_id in units:
-        for item in framework.agreements.get(unit_id, ()):
+        items = framework.agreements.get(unit_id, ())
+        for item in items:
             kpi = item.kpi
-            crit = framework.criteria.get((unit_id, kpi.kpi_id, round_id))
+            crit = criteria.get((unit_id, kpi.kpi_id, round_id))
             key = (id(kpi), crit.thresholds if crit else ())
-            row = memo.get(key)
-            if row is None:
-                row = memo[key] = _derive(kpi, key[1], width)
-            unit_ids.append(unit_id)
+            code = memo.get(key)
+            if code is None:
+                code = memo[key] = len(derived)
+                derived.append(_derive(kpi, key[1], width))
+            codes.append(code)
             kpi_ids.append(kpi.kpi_id)
-            weights.append(float(item.weight))
-            derived.append(row)
+            weight = as_float.get(item.weight)
+            if weight is None:
+                weight = as_float[item.weight] = float(item.weight)
+            weights.append(weight)
+        unit_ids.extend([unit_id] * len(items))
     columns = [*_CONTEXT, *(f"expected_{k}" for k in criteria_keys)]
-    frame = pd.DataFrame.from_records(derived, columns=columns) if derived else None
     out = pd.DataFrame({"unit_id": unit_ids, "kpi_id": kpi_ids, "expected_weight": weights})
-    if frame is None:
+    if not derived:
         return out.assign(**{c: pd.Series(dtype=object) for c in columns})
-    return pd.concat([out, frame], axis=1)
+    # the few distinct KPI contexts, spread over the rows by position
+    frame = pd.DataFrame.from_records(derived, columns=columns).take(codes)
+    return pd.concat([out, frame.reset_index(drop=True)], axis=1)
 
 
 def _failures(model: type[pa.DataFrameModel], frame: pd.DataFrame) -> pd.DataFrame:
