@@ -119,20 +119,25 @@ def unit_jobs(
     ctx: ReportContext, out_dir: Path, include_unscored: bool = False
 ) -> tuple[list[Path], Iterator[Job]]:
     """The workbooks `write_unit_workbooks` writes, and the jobs that write them (for
-    `pool.run_jobs`): a generator, so each unit's slice is built only when its turn comes."""
+    `pool.run_jobs`): a generator that builds the run's unit index when the first job is
+    asked for, and each unit's slice only when its turn comes."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    index = UnitIndex(ctx)
-    info = run_info(ctx)
+    units = ctx.scored.unit_scores
+    status = dict(zip(units["unit_id"].astype(str), units["status"], strict=True))
     unit_ids = [
         u.unit_id
         for u in ctx.framework.units
-        if include_unscored or index.units.get(u.unit_id, {}).get("status") == "scored"
+        if include_unscored or status.get(u.unit_id) == "scored"
     ]
     paths = [out_dir / unit_workbook_name(ctx, u) for u in unit_ids]
-    jobs = (
-        (write_from_data, (info, index.data(u), p)) for u, p in zip(unit_ids, paths, strict=True)
-    )
-    return paths, jobs
+
+    def jobs() -> Iterator[Job]:
+        index = UnitIndex(ctx)
+        info = run_info(ctx)
+        for unit_id, path in zip(unit_ids, paths, strict=True):
+            yield write_from_data, (info, index.data(unit_id), path)
+
+    return paths, jobs()
 
 
 def write_from_data(info: RunInfo, data: UnitData, target: Path) -> Path:

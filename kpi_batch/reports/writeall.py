@@ -10,9 +10,11 @@ returned/<file>_แก้ไข.xlsx           a marked-up copy of each unit fil
 
 from __future__ import annotations
 
+import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterator
-from itertools import chain
+from concurrent.futures import ThreadPoolExecutor
+from itertools import chain, takewhile
 from pathlib import Path
 
 from kpi_batch.intake import IntakeResult
@@ -49,11 +51,12 @@ def write_reports(
 ) -> list[Path]:
     """Write every report of the run into `run_dir`; returns the files written.
 
-    The run-wide files are written here; the unit workbooks and the returned copies (one
-    per unit or file, thousands of them) go to one process pool (`pool.run_jobs`, two
-    processes from `POOL_MIN_JOBS` jobs; `workers=1` is serial). `progress(stage, done,
-    total)` is told as each kind advances: "reports", "unit workbooks", "returned
-    workbooks"."""
+    The run-wide files are written in this process; the returned copies and the unit
+    workbooks (one per file or unit, thousands of them) go to one process pool
+    (`pool.run_jobs`, two processes from `POOL_MIN_JOBS` jobs, at the same time as the
+    run-wide files; `workers=1` writes everything here, one after the other).
+    `progress(stage, done, total)` is told as each kind advances: "reports", "unit
+    workbooks", "returned workbooks"; with a pool, from two threads."""
     report = progress or (lambda stage, done, total: None)
     units_by_id = {u.unit_id: u.name for u in ctx.framework.units}
     single: list[Callable[[], Path]] = [
@@ -63,16 +66,11 @@ def write_reports(
         lambda: write_executive_workbook(ctx, run_dir / executive_name(ctx)),
         lambda: write_validation_report(run_dir, ctx.input_issues, ctx.inputs, units_by_id),
     ]
-    written = []
-    for n, write in enumerate(single, start=1):
-        written.append(write())
-        report("reports", n, len(single))
-
-    units, unit_work = unit_jobs(ctx, run_dir / "units")
     returned, returned_work = returned_jobs(intake, run_dir / "returned")
-    report("unit workbooks", 0, len(units))
+    units, unit_work = unit_jobs(ctx, run_dir / "units")
     if returned:
         report("returned workbooks", 0, len(returned))
+    report("unit workbooks", 0, len(units))
 
     def done(fn: Callable[..., object], finished: int) -> None:
         if fn is write_returned_workbook:
@@ -80,9 +78,31 @@ def write_reports(
         else:
             report("unit workbooks", finished, len(units))
 
+    def write_single() -> list[Path]:
+        written = []
+        for n, write in enumerate(single, start=1):
+            written.append(write())
+            report("reports", n, len(single))
+        return written
+
     n_jobs = len(units) + len(returned)
-    jobs = chain(unit_work, returned_work)
-    run_jobs(jobs, default_workers(n_jobs) if workers is None else workers, done)
+    n_workers = default_workers(n_jobs) if workers is None else workers
+    if n_workers <= 1:
+        written = write_single()
+        run_jobs(chain(returned_work, unit_work), 1, done)
+        return written + units + returned
+    # The pool is fed from a thread while this one writes the run-wide files: the workers
+    # start on the returned copies at once, and the unit index is built as they work.
+    stop = threading.Event()
+    jobs = takewhile(lambda _: not stop.is_set(), chain(returned_work, unit_work))
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kpi-batch-pool") as feeder:
+        pooled = feeder.submit(run_jobs, jobs, n_workers, done)
+        try:
+            written = write_single()
+        except BaseException:
+            stop.set()  # no new batches; the ones running finish, then the error goes on
+            raise
+        pooled.result()
     return written + units + returned
 
 
