@@ -274,16 +274,17 @@ def _inspect_zip(data: bytes, extension: str, limits: Limits) -> Container:
         else:
             # Files saved alike share most parts byte for byte (theme, styles, rels): a
             # part whose exact compressed bytes passed this check before passes it again.
-            raw = data[m.start : m.start + m.compressed]
-            key = (name, m.method, m.crc, m.size)
-            if _PASSED.get(key) != raw:
+            # (Its bytes are kept from its second pass on: a part seen once costs nothing.)
+            key = (name, m.method, m.crc, m.size, m.compressed)
+            known = _PASSED.get(key)
+            if known is None or known is _SEEN or known != data[m.start : m.start + m.compressed]:
                 head = _head(data, m, _SHARED_STRINGS_HEAD if name == SHARED_STRINGS else 256)
                 if name == SHARED_STRINGS:
                     container.heads[name] = head
                 _check_prolog(data, m, head)
                 if len(_PASSED) >= _PASSED_MAX:
                     _PASSED.clear()
-                _PASSED[key] = raw
+                _PASSED[key] = _SEEN if known is None else data[m.start : m.start + m.compressed]
     if kind == "ods" and not container.parts.get("mimetype", b"").startswith(ODS_MIMETYPE):
         raise _refuse("file_not_workbook", "not an OpenDocument spreadsheet")
     return container
@@ -298,9 +299,10 @@ def _check_prolog(data: bytes, m: _Member, head: bytes) -> None:
             raise _refuse("file_xml_entities", m.name)
 
 
-# (name, method, CRC, declared size) -> the compressed bytes of a part whose prolog passed
-# (the bytes are compared, not the CRC trusted: a CRC can be forged to match)
-_PASSED: dict[tuple[str, int, int, int], bytes] = {}
+# (name, method, CRC, sizes) -> the compressed bytes of a part whose prolog passed (the
+# bytes are compared, not the CRC trusted: a CRC can be forged to match)
+_SEEN = object()  # passed once; its bytes are kept when it comes again
+_PASSED: dict[tuple[str, int, int, int, int], bytes | object] = {}
 _PASSED_MAX, _PASSED_MAX_BYTES = 1024, 16 * 1024  # at most 16 MB held
 SHARED_STRINGS = "xl/sharedStrings.xml"
 _SHARED_STRINGS_HEAD = 2048  # also the start the loader reads named cells' strings from

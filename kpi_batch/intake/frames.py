@@ -142,7 +142,7 @@ def build(
             wb.sheet, {n: (s, c) for n, (s, c, _) in wb.names.items()}, plan[0], wb.header_row, wb
         )
         rows = wb.rows
-        if any(map(_blank, rows)):
+        if not all(map(any, rows)) and any(map(_blank, rows)):  # `any`: a truthy cell
             kept = [o for o, row in enumerate(rows) if not _blank(row)]
             rows = [rows[o] for o in kept]
             excel_rows.extend(wb.first_row + o for o in kept)
