@@ -29,6 +29,7 @@ from kpi_batch.intake import Limits
 from kpi_batch.intake import load as loader
 from kpi_batch.intake.cells import format_is_date
 from kpi_batch.intake.container import Rejection, error_cells, inspect, worksheet
+from kpi_batch.intake.layout import xlsx_layout
 from kpi_batch.intake.tables import table_reach
 from kpi_batch.templates import write_unit_template
 
@@ -310,7 +311,7 @@ def _names(defined: str) -> dict[str, tuple[str, str]]:
         '<sheet name="it\'s" sheetId="2" r:id="rId2"/></sheets>'
         f"<definedNames>{defined}</definedNames></workbook>"
     )
-    return loader._xlsx_layout({"xl/workbook.xml": workbook.encode()}).names
+    return xlsx_layout({"xl/workbook.xml": workbook.encode()}).names
 
 
 def test_defined_names_of_the_workbook() -> None:

@@ -13,15 +13,17 @@ with bounded memory:
   so a file under `max_uncompressed_bytes / 1032` (~50 kB, every normal submission) cannot
   blow up whatever it declares; a bigger file has every member inflated with a running cap;
 - every XML part's prolog: a `<!DOCTYPE` or `<!ENTITY` means entity expansion (billion
-  laughs) or external entities; no Office file needs one;
+  laughs) or external entities; no Office file needs one. A part whose exact compressed
+  bytes passed before (files from one template share most parts) is not inflated again;
 - a worksheet's rows and extent before calamine reads it (`worksheet`): calamine allocates a
   sheet densely, and one cell at XFD1048576 makes it abort the whole process (Rust OOM, not
   an exception). Sheets calamine does not read are counted only when they declare enough
   bytes to hold `max_rows` rows.
 
-It keeps the few parts the loader needs (workbook.xml and rels, sheet rels, tables;
-content.xml for ODS). `error_cells` lists a worksheet's Excel error cells: python-calamine
-0.9 reads `#DIV/0!` as an empty string, which must never pass for "left empty".
+The loader inflates the few parts it needs through the container (`inflate_part`, with the
+same running cap; content.xml for ODS is kept here). `error_cells` lists a worksheet's Excel
+error cells: python-calamine 0.9 reads `#DIV/0!` as an empty string, which must never pass
+for "left empty".
 """
 
 from __future__ import annotations

@@ -22,7 +22,8 @@ import numpy as np
 import pandas as pd
 
 from kpi_batch.intake import normalise as norm
-from kpi_batch.intake.load import NAMES, Workbook
+from kpi_batch.intake.layout import NAMES
+from kpi_batch.intake.load import Workbook
 from kpi_batch.schemas.submission import KIND, NUMBER_KEYS
 from kpi_batch.thai import arabic_digits
 

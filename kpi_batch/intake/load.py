@@ -1,11 +1,13 @@
 """Read one checked workbook: its defined names and its `results` table, values as typed.
 
-python-calamine reads the values (one sheet read per file: the defined names and the table
-are on the same sheet in template v1). It does not expose defined names, and its table
-support costs a second pass over the sheet, so the structure — which cell each defined name
-points to, where the `results` table is and what its columns are — is read from the small
-XML parts the safety pass kept (xl/workbook.xml, the rels, xl/tables/*.xml). The Excel row
-and column of every value travel with it, so every issue can say `sheet!B14`.
+python-calamine gives no defined names, so where things are — which cell each defined name
+points to, where the `results` table is, what its columns are — comes from the small XML
+parts the safety pass kept (layout.py). For an .xlsx, calamine reads the `results` table
+through its table API and the named cells are read from the sheet XML the safety pass has
+already inflated (cells.py): calamine's sheet read parses the sheet twice (its values, then
+its merged cells), its table read once. When either cannot be done with certainty
+(tables.py, cells.py), calamine reads the whole sheet, as it always does for .ods and .xls.
+The Excel row and column of every value travel with it, so every issue can say `sheet!B14`.
 
 Formats:
 - .xlsx/.xlsm: defined names and the table as written (macros are never run; only values
@@ -18,32 +20,27 @@ Formats:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from html import unescape
 from io import BytesIO
-from posixpath import join, normpath
 from typing import Any
 
 import python_calamine as pc
 
-from kpi_batch.intake.cells import named_values, sheet_order
+from kpi_batch.intake.cells import named_values
 from kpi_batch.intake.container import Container, Rejection, error_cells, worksheet
-from kpi_batch.intake.tables import table_reach
+from kpi_batch.intake.layout import (
+    NAMES,
+    TABLE,
+    Layout,
+    TableSpot,
+    attrs,
+    header_key,
+    layout_of,
+    split_ref,
+)
 from kpi_batch.issues import column_letter
 
-TABLE = "results"
-NAMES = (
-    "unit_id",
-    "fiscal_year",
-    "round_id",
-    "reporter",
-    "reporter_phone",
-    "submitted_on",
-    "template_version",
-    "framework_fingerprint",
-)
 IDENTITY_NAMES = ("unit_id", "round_id")
 # template v1's cells for its defined names, used where a format hides the names (.xls)
 CONTRACT_CELLS = {
@@ -57,17 +54,6 @@ CONTRACT_CELLS = {
     "framework_fingerprint": "B11",
 }
 
-_KEY = re.compile(r"\(([^()]*)\)\s*$")
-_CELL = re.compile(r"^\$?([A-Z]{1,3})\$?(\d+)$")
-_RANGE = re.compile(r"^\$?([A-Z]{1,3})\$?(\d+):\$?([A-Z]{1,3})\$?(\d+)$")
-_ATTR_TEXT = re.compile(r'([\w:.-]+)="([^"]*)"')
-_SHEET = re.compile(rb"<sheet\b([^>]*)>")
-_DEFINED_NAME = re.compile(rb"<definedName\b([^>]*)>([^<]*)</definedName>")
-_RELATIONSHIP = re.compile(rb"<Relationship\b([^>]*)>")
-_WORKBOOK_PR = re.compile(rb"<workbookPr\b([^>]*)>")
-_TABLE = re.compile(rb"<table\b([^>]*)>")
-_TABLE_COLUMN = re.compile(rb"<tableColumn\b([^>]*)>")
-_NAME_ATTR = re.compile(rb'(?:^|\s)name="([^"]*)"')
 _ODS_NAMED_RANGE = re.compile(rb"<table:named-range\b([^>]*)>")
 _ODS_DATABASE_RANGE = re.compile(rb"<table:database-range\b([^>]*)>")
 
@@ -86,37 +72,6 @@ class Workbook:
     missing_names: list[str] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
-class _TableSpot:
-    sheet: str
-    top: int  # 1-based header row
-    left: int  # 0-based column
-    bottom: int  # 1-based last data row
-    headers: list[str]
-    name: str = ""  # the table's displayName: calamine finds a table by it
-
-
-@lru_cache(maxsize=4096)
-def header_key(text: object) -> str:
-    """'ผลการดำเนินงาน (value)' -> 'value' (the text in the last parentheses)."""
-    if not isinstance(text, str):
-        return ""
-    m = _KEY.search(text.replace("_x000a_", " "))
-    return m[1].strip().lower() if m else ""
-
-
-@lru_cache(maxsize=4096)
-def split_ref(ref: str) -> tuple[int, int] | None:
-    """'$B$5' -> (5, 1): 1-based row, 0-based column."""
-    m = _CELL.match(ref.strip())
-    if not m:
-        return None
-    col = 0
-    for ch in m[1]:
-        col = col * 26 + ord(ch) - 64
-    return int(m[2]), col - 1
-
-
 @dataclass
 class Prepared:
     """An .xlsx's loading work that needs no calamine, done ahead: the layout, the table
@@ -124,7 +79,7 @@ class Prepared:
     of files before their calamine reads, so that each step's code stays in the CPU caches
     (interleaved file by file, the steps evict each other: ~20 % slower)."""
 
-    layout: _Layout | Rejection | None = None
+    layout: Layout | Rejection | None = None
     named: dict[str, object] | None = None
     named_read: bool = False  # `named` was tried (None then means: read the sheet)
 
@@ -132,7 +87,7 @@ class Prepared:
 def prepare(container: Container) -> Prepared:
     if container.kind != "xlsx":
         return Prepared()
-    layout = _layout(container)
+    layout = layout_of(container)
     prepared = Prepared(layout)
     if isinstance(layout, Rejection) or layout.spot is None:
         return prepared
@@ -221,145 +176,8 @@ class _Sheets:
 # -- xlsx -----------------------------------------------------------------------------------
 
 
-def _attrs(raw: bytes) -> dict[str, str]:
-    found = dict(_ATTR_TEXT.findall(raw.decode("utf-8")))
-    return {k: unescape(v) for k, v in found.items()} if b"&" in raw else found
-
-
-def _name_attr(raw: bytes) -> str:
-    """The `name` attribute of a tag's attributes, quicker than all of them (`_attrs`)."""
-    found = _NAME_ATTR.search(raw)
-    if found is None:
-        return ""
-    name = found[1].decode("utf-8")
-    return unescape(name) if "&" in name else name
-
-
-def _local(attrs: dict[str, str], name: str) -> str:
-    """An attribute whatever its namespace prefix (r:id, ns1:id)."""
-    for key, value in attrs.items():
-        if key == name or key.endswith(":" + name):
-            return value
-    return ""
-
-
-def _rels(rels_xml: bytes, base: str) -> dict[str, str]:
-    return _rel_paths(map(_attrs, _RELATIONSHIP.findall(rels_xml)), base)
-
-
-def _rel_paths(relationships: Iterable[dict[str, str]], base: str) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for a in relationships:
-        target = a.get("Target", "")
-        if a.get("TargetMode") == "External" or not target:
-            continue
-        path = target.lstrip("/") if target.startswith("/") else normpath(join(base, target))
-        out[a.get("Id", "")] = path
-    return out
-
-
-@dataclass(frozen=True)
-class _Layout:
-    names: dict[str, tuple[str, str]]  # defined name -> (sheet, cell)
-    sheet_parts: dict[str, str]  # sheet name -> worksheet part
-    spot: _TableSpot | None
-    date1904: bool  # serials count from 1904 (old Mac Excel)
-    table_reach: tuple[int, int] | None  # (rows, cells) of the largest table; None: unknown
-    name_cells: tuple[tuple[str, bytes], ...] = ()  # the names' cells in sheet order, needles
-
-
-_STRUCTURE = ("xl/workbook.xml", "xl/_rels/", "xl/worksheets/_rels/", "xl/tables/")
-_WORKBOOK_RELS = "xl/_rels/workbook.xml.rels"
-_LayoutKey = tuple[tuple[str, int, int, bytes], ...]
-_LAYOUTS: dict[_LayoutKey, _Layout] = {}
-
-
-def _layout(container: Container) -> _Layout | Rejection:
-    """Where the names and the table are. Cached on the structure parts' exact compressed
-    bytes: files made from one template share them, so thousands of files parse (and
-    inflate) them once."""
-    key = tuple(
-        (name, m.method, m.size, container.data[m.start : m.start + m.compressed])
-        for name, m in container.members.items()
-        if name.startswith(_STRUCTURE)
-    )
-    layout = _LAYOUTS.get(key)
-    if layout is None:
-        parts: dict[str, bytes] = {}
-        for name, *_ in key:
-            body = container.inflate_part(name)
-            if isinstance(body, Rejection):
-                return body
-            parts[name] = body
-        layout = _xlsx_layout(parts)
-        if len(_LAYOUTS) >= 32:
-            _LAYOUTS.clear()
-        _LAYOUTS[key] = layout
-    return layout
-
-
-def _xlsx_layout(parts: dict[str, bytes]) -> _Layout:
-    workbook_xml = parts.get("xl/workbook.xml", b"")
-    relationships = list(map(_attrs, _RELATIONSHIP.findall(parts.get(_WORKBOOK_RELS, b""))))
-    sheet_paths = _rel_paths(relationships, "xl")
-    targets = {a.get("Id", ""): a.get("Target", "") for a in relationships}
-    sheet_parts: dict[str, str] = {}
-    sheet_targets: list[str] = []
-    for raw in _SHEET.findall(workbook_xml):
-        a = _attrs(raw)
-        part = sheet_paths.get(_local(a, "id"))
-        if part:
-            sheet_parts[a.get("name", "")] = part
-        sheet_targets.append(targets.get(_local(a, "id"), ""))
-    names: dict[str, tuple[str, str]] = {}
-    for raw_attrs, raw_ref in _DEFINED_NAME.findall(workbook_xml):
-        if b"localSheetId" in raw_attrs:
-            continue  # a sheet's own name, not the workbook's
-        name = _name_attr(raw_attrs)
-        if name not in NAMES:
-            continue
-        ref = unescape(raw_ref.decode("utf-8")).strip().lstrip("=")
-        sheet, _, cell = ref.rpartition("!")
-        if sheet.startswith("'") and sheet.endswith("'"):
-            sheet = sheet[1:-1].replace("''", "'")
-        if sheet and split_ref(cell):
-            names[name] = (sheet, cell.replace("$", ""))
-    pr = _WORKBOOK_PR.search(workbook_xml)
-    date1904 = pr is not None and _attrs(pr[1]).get("date1904", "0") not in ("0", "false")
-    reach = table_reach(parts, sheet_targets)
-    spot = _xlsx_table(parts, sheet_parts)
-    cells = sheet_order(cell for _, cell in names.values())
-    return _Layout(names, sheet_parts, spot, date1904, reach, cells)
-
-
-def _xlsx_table(parts: dict[str, bytes], sheet_parts: dict[str, str]) -> _TableSpot | None:
-    for sheet, part in sheet_parts.items():
-        folder, file = part.rsplit("/", 1)
-        rels = _rels(parts.get(f"{folder}/_rels/{file}.rels", b""), folder)
-        for target in rels.values():
-            xml = parts.get(target)
-            head = _TABLE.search(xml) if xml else None
-            if not head or xml is None:
-                continue
-            a = _attrs(head[1])
-            if TABLE not in (a.get("name", "").lower(), a.get("displayName", "").lower()):
-                continue
-            bounds = _RANGE.match(a.get("ref", ""))
-            if not bounds or a.get("headerRowCount", "1") == "0":
-                return None
-            top = split_ref(bounds[1] + bounds[2])
-            bottom = split_ref(bounds[3] + bounds[4])
-            if top is None or bottom is None:
-                return None
-            bottom_row = bottom[0] - int(a.get("totalsRowCount", "0") or 0)
-            headers = [_name_attr(c) for c in _TABLE_COLUMN.findall(xml)]
-            name = a.get("displayName", "")
-            return _TableSpot(sheet, top[0], top[1], bottom_row, headers, name)
-    return None
-
-
 def _load_xlsx(sheets: _Sheets, container: Container, prepared: Prepared) -> Workbook | Rejection:
-    layout = prepared.layout or _layout(container)
+    layout = prepared.layout or layout_of(container)
     if isinstance(layout, Rejection):
         return layout
     sheets.parts = layout.sheet_parts
@@ -387,7 +205,7 @@ def _load_xlsx(sheets: _Sheets, container: Container, prepared: Prepared) -> Wor
 
 
 def _read_table(
-    sheets: _Sheets, spot: _TableSpot, layout: _Layout, prepared: Prepared
+    sheets: _Sheets, spot: TableSpot, layout: Layout, prepared: Prepared
 ) -> Workbook | None:
     """The table through calamine's table API, the named cells from the sheet's XML
     (cells.py): calamine parses the sheet once instead of twice. None when this cannot be
@@ -466,13 +284,13 @@ def _load_ods(sheets: _Sheets, container: Container) -> Workbook | Rejection:
     content = container.parts.get("content.xml", b"")
     names: dict[str, tuple[str, str]] = {}
     for raw in _ODS_NAMED_RANGE.findall(content):
-        a = _attrs(raw)
+        a = attrs(raw)
         if a.get("table:name") in NAMES:
             place = _ods_address(a.get("table:cell-range-address", ""))
             if place:
                 names[a["table:name"]] = place
     for raw in _ODS_DATABASE_RANGE.findall(content):
-        a = _attrs(raw)
+        a = attrs(raw)
         if a.get("table:name", "").lower() != TABLE:
             continue
         start, _, end = a.get("table:target-range-address", "").partition(":")
@@ -480,7 +298,7 @@ def _load_ods(sheets: _Sheets, container: Container) -> Workbook | Rejection:
         if first and last:
             top, bottom = split_ref(first[1]), split_ref(last[1])
             if top and bottom:
-                spot = _TableSpot(first[0], top[0], top[1], bottom[0], [])
+                spot = TableSpot(first[0], top[0], top[1], bottom[0], [])
                 sheets.errors[spot.sheet] = _ods_errors(content, spot.sheet)
                 return _read(sheets, spot, names)
     return _load_by_layout(sheets, names)
@@ -501,7 +319,7 @@ def _ods_errors(content: bytes, sheet: str) -> dict[str, str]:
     current, rows, row, col = "", 0, 0, 0
     for m in _ODS_TOKEN.finditer(content):
         tag, raw, empty = m[1], m[2], m[3]
-        a = _attrs(raw)
+        a = attrs(raw)
         if tag == b"table:table":
             current, rows = a.get("table:name", ""), 0
         elif tag == b"table:table-row":
@@ -526,7 +344,7 @@ def _cell(rows: list[list[Any]], row: int, col: int) -> object:
 
 
 def _read(
-    sheets: _Sheets, spot: _TableSpot, names: dict[str, tuple[str, str]]
+    sheets: _Sheets, spot: TableSpot, names: dict[str, tuple[str, str]]
 ) -> Workbook | Rejection:
     if spot.sheet not in sheets.names:
         return Rejection("results_table_missing", f"sheet {spot.sheet} not found")
@@ -613,7 +431,7 @@ def _load_by_layout(sheets: _Sheets, names: dict[str, tuple[str, str]]) -> Workb
                 v not in ("", None) for v in rows[bottom][left : left + len(headers)]
             ):
                 bottom += 1
-            spot = _TableSpot(sheet, r, left, bottom, headers)
+            spot = TableSpot(sheet, r, left, bottom, headers)
             if not names:
                 names = {name: (sheet, cell) for name, cell in CONTRACT_CELLS.items()}
             return _read(sheets, spot, names)
