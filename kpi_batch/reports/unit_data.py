@@ -25,10 +25,10 @@ import pandas as pd
 
 from kpi_batch.issues import Issue
 from kpi_batch.model import BandMethod
-from kpi_batch.rank import ordered_bands
 from kpi_batch.reports.context import ReportContext
 from kpi_batch.reports.settings_text import round_line, settings_rows
 from kpi_batch.reports.tables import plain
+from kpi_batch.scoring.rank import ordered_bands
 from kpi_batch.thai import format_date_th
 
 Record = dict[str, Any]
@@ -102,11 +102,33 @@ def _records(frame: pd.DataFrame) -> list[Record]:
     return [{str(k): plain(v) for k, v in r.items()} for r in frame.to_dict("records")]
 
 
-def _group(frame: pd.DataFrame, key: str = "unit_id") -> dict[str, list[Record]]:
-    out: dict[str, list[Record]] = {}
-    for record in _records(frame) if key in frame.columns else []:
-        out.setdefault(str(record[key]), []).append(record)
-    return out
+class _Rows:
+    """A frame's rows by unit, made records only when that unit's turn comes: as records
+    all at once, 150,000 KPI rows of 21 columns held over 200 MB."""
+
+    def __init__(self, frame: pd.DataFrame, key: str = "unit_id") -> None:
+        self.columns = [str(c) for c in frame.columns]
+        self.values = [frame[c].tolist() for c in frame.columns]
+        self.positions: dict[str, list[int]] = {}
+        if key in frame.columns:
+            for i, owner in enumerate(frame[key].tolist()):
+                self.positions.setdefault(str(plain(owner)), []).append(i)
+
+    def records(self, unit_id: str) -> list[Record]:
+        return [
+            {c: plain(v[i]) for c, v in zip(self.columns, self.values, strict=True)}
+            for i in self.positions.get(unit_id, ())
+        ]
+
+    def owners(self, column: str) -> dict[str, str]:
+        """{value of `column`: unit} for the rows that have one."""
+        values = self.values[self.columns.index(column)] if column in self.columns else []
+        owner: dict[str, str] = {}
+        for unit, rows in self.positions.items():
+            for i in rows:
+                if value := plain(values[i]):
+                    owner[str(value)] = unit
+        return owner
 
 
 def run_info(ctx: ReportContext) -> RunInfo:
@@ -141,16 +163,12 @@ class UnitIndex:
         self.ctx = ctx
         scored = ctx.scored
         self.units = {str(r["unit_id"]): r for r in _records(scored.unit_scores)}
-        self.kpis = {
-            u: {str(r["kpi_id"]): r for r in rows} for u, rows in _group(scored.kpi_scores).items()
-        }
-        self.subtotals = _group(scored.subtotals)
-        self.late = _group(scored.late_items)
-        self.adjustments = _group(scored.adjustments)
-        self.files = _group(ctx.inputs)
-        unit_of_file = {
-            str(r.get("path")): u for u, rows in self.files.items() for r in rows if r.get("path")
-        }
+        self.kpis = _Rows(scored.kpi_scores)
+        self.subtotals = _Rows(scored.subtotals)
+        self.late = _Rows(scored.late_items)
+        self.adjustments = _Rows(scored.adjustments)
+        self.files = _Rows(ctx.inputs)
+        unit_of_file = self.files.owners("path")
         self.issues: dict[str, list[Issue]] = {}
         for issue in (*ctx.input_issues, *scored.issues):
             owner = issue.unit_id or unit_of_file.get(issue.file, "")
@@ -174,7 +192,7 @@ class UnitIndex:
         cluster = ctx.framework.cluster(unit.cluster_id)
         scores = self.units.get(unit_id, {"unit_id": unit_id, "status": "missing"})
         band = scores.get("band")
-        kpis = _kpi_lines(ctx, unit_id, self.kpis.get(unit_id, {}))
+        kpis = _kpi_lines(ctx, unit_id, {str(r["kpi_id"]): r for r in self.kpis.records(unit_id)})
         return UnitData(
             unit_id=unit.unit_id,
             unit_name=unit.name,
@@ -185,11 +203,11 @@ class UnitIndex:
             band_index=self.band_index.get(band) if band is not None else None,
             band_span=self.band_span.get(band) if band is not None else None,
             kpis=kpis,
-            subtotals=tuple(self.subtotals.get(unit_id, ())),
-            late_items=tuple(self.late.get(unit_id, ())),
-            adjustments=tuple(self.adjustments.get(unit_id, ())),
+            subtotals=tuple(self.subtotals.records(unit_id)),
+            late_items=tuple(self.late.records(unit_id)),
+            adjustments=tuple(self.adjustments.records(unit_id)),
             issues=tuple(dict.fromkeys(self.issues.get(unit_id, ()))),
-            files=tuple(_file_record(r) for r in self.files.get(unit_id, ())),
+            files=tuple(_file_record(r) for r in self.files.records(unit_id)),
             weight_sum=sum((k.weight for k in kpis if k.status != "exempt"), start=Decimal(0)),
         )
 
