@@ -25,7 +25,7 @@ from benchmarks.bench_templates import synthetic_framework
 from kpi_batch.model import Formula, Framework, KpiType
 from kpi_batch.reports.context import ReportContext
 from kpi_batch.reports.executive import write_executive_workbook
-from kpi_batch.scoring import score_round
+from kpi_batch.scoring.score_round import score_round
 
 ROUND_ID = "R2"
 

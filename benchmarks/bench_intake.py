@@ -62,7 +62,7 @@ from kpi_batch.model import (
     Settings,
     Unit,
 )
-from kpi_batch.templates import write_unit_template
+from kpi_batch.templates.workbook import write_unit_template
 
 D = Decimal
 ROUND = Round(

@@ -28,7 +28,7 @@ from kpi_batch.reports.context import ReportContext
 from kpi_batch.reports.csv import write_kpi_scores_csv, write_scores_csv
 from kpi_batch.reports.hr import write_hr_workbook
 from kpi_batch.reports.unit import write_unit_workbooks
-from kpi_batch.scoring import score_round
+from kpi_batch.scoring.score_round import score_round
 
 T = TypeVar("T")
 

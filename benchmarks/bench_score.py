@@ -23,7 +23,6 @@ from types import MappingProxyType
 import numpy as np
 import pandas as pd
 
-from kpi_batch.fastpath import score_floats
 from kpi_batch.model import (
     AgreementItem,
     Band,
@@ -39,8 +38,9 @@ from kpi_batch.model import (
     Settings,
     Unit,
 )
-from kpi_batch.score import _float_values, build_plan
-from kpi_batch.scoring import score_round
+from kpi_batch.scoring.fastpath import score_floats
+from kpi_batch.scoring.score import _float_values, build_plan
+from kpi_batch.scoring.score_round import score_round
 
 ROUND_ID = "r6"
 DUE = dt.date(2024, 3, 6)

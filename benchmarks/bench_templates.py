@@ -30,7 +30,7 @@ from kpi_batch.model import (
     Settings,
     Unit,
 )
-from kpi_batch.templates import write_templates
+from kpi_batch.templates.workbook import write_templates
 
 D = Decimal
 

@@ -49,7 +49,7 @@ def templates(
 ) -> None:
     """เขียนแบบรายงานผลของทุกหน่วยงานสำหรับรอบหนึ่ง / write unit submission templates."""
     from kpi_batch.framework import load_framework
-    from kpi_batch.templates import write_templates
+    from kpi_batch.templates.workbook import write_templates
 
     try:
         fw = load_framework(framework)
@@ -221,7 +221,7 @@ def history_command(
 ) -> None:
     """รายการการประมวลผลที่บันทึกไว้ / list the runs recorded in history.sqlite."""
     from kpi_batch.console import print_history
-    from kpi_batch.history import History
+    from kpi_batch.history.store import History
 
     try:
         history = History.read(out)
@@ -248,9 +248,9 @@ def diff_command(
 ) -> None:
     """เปรียบเทียบสองครั้ง รายหน่วยงาน พร้อมเหตุผล / per-unit differences between two runs."""
     from kpi_batch.console import print_diff
-    from kpi_batch.diff import diff_runs
     from kpi_batch.errors import UsageError
-    from kpi_batch.history import History
+    from kpi_batch.history.diff import diff_runs
+    from kpi_batch.history.store import History
 
     try:
         history = History.read(out)

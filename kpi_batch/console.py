@@ -16,7 +16,7 @@ from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedCo
 from rich.table import Table
 
 from kpi_batch.demo import DemoFolder
-from kpi_batch.diff import RunDiff
+from kpi_batch.history.diff import RunDiff
 from kpi_batch.pipeline import RunResult
 from kpi_batch.thai import format_date_th
 

@@ -33,8 +33,8 @@ from kpi_batch.framework import load_framework
 from kpi_batch.framework_writer import write_framework
 from kpi_batch.model import AgreementItem, Criteria, Formula, Framework, KpiType
 from kpi_batch.schemas.adjustments import COLUMNS as ADJUSTMENT_COLUMNS
-from kpi_batch.submission_fill import fill_template
-from kpi_batch.templates import template_filename, write_templates, write_unit_template
+from kpi_batch.templates.fill import fill_template
+from kpi_batch.templates.workbook import template_filename, write_templates, write_unit_template
 
 SEED = 2567
 ROUND_ID = "R1"

@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from kpi_batch.adjustments_template import write_adjustments_template
+from kpi_batch.adjustments.template import write_adjustments_template
 from kpi_batch.example import example_framework_rows
 from kpi_batch.framework_writer import write_framework, write_framework_template
 

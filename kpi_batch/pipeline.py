@@ -19,11 +19,11 @@ from pathlib import Path
 from pandera.typing import DataFrame
 
 from kpi_batch import __version__
-from kpi_batch.adjustments import load_adjustments
+from kpi_batch.adjustments.load import load_adjustments
 from kpi_batch.archive import Archived, archive_folder, archive_inputs, check_archive_root
 from kpi_batch.errors import UsageError
 from kpi_batch.framework import load_framework
-from kpi_batch.history import History
+from kpi_batch.history.store import History
 from kpi_batch.intake import IntakeResult, run_intake
 from kpi_batch.issues import Issue
 from kpi_batch.manifest import write_manifest
@@ -32,7 +32,7 @@ from kpi_batch.reports.context import ReportContext
 from kpi_batch.reports.writeall import write_reports
 from kpi_batch.runfolder import RunFolder
 from kpi_batch.schemas.adjustments import Adjustments
-from kpi_batch.scoring import ScoredRound, score_round
+from kpi_batch.scoring.score_round import ScoredRound, score_round
 
 # Called as stages start and finish, e.g. by the CLI's progress display:
 # progress(stage, done, total). Stages report what they know; total may be None.

@@ -17,7 +17,7 @@ from types import MappingProxyType
 import pandas as pd
 import xlsxwriter
 
-from kpi_batch.adjustments import load_adjustments
+from kpi_batch.adjustments.load import load_adjustments
 from kpi_batch.issues import Severity
 from kpi_batch.model import (
     AgreementItem,

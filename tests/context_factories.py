@@ -25,7 +25,7 @@ import pandas as pd
 from kpi_batch.issues import Issue, error, warning
 from kpi_batch.model import Direction, Formula, Framework, KpiType
 from kpi_batch.reports.context import ReportContext
-from kpi_batch.scoring import score_round
+from kpi_batch.scoring.score_round import score_round
 from tests.adjustment_factories import reader_frame
 from tests.scoring_factories import DUE, LOWER, ROUND, STD, UnitSpec, framework, kpi, results
 

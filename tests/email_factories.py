@@ -33,8 +33,8 @@ from aiosmtpd.controller import Controller
 
 from kpi_batch.framework import load_framework
 from kpi_batch.pipeline import RunRequest, run
-from kpi_batch.submission_fill import fill_template
-from kpi_batch.templates import write_unit_template
+from kpi_batch.templates.fill import fill_template
+from kpi_batch.templates.workbook import write_unit_template
 from tests.factories import Row, small_framework_rows, write_small_framework
 
 AS_OF = dt.date(2024, 3, 10)

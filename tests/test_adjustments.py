@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from kpi_batch.adjustments import load_adjustments
+from kpi_batch.adjustments.load import load_adjustments
 from kpi_batch.issues import Issue, Severity
 from kpi_batch.schemas.adjustments import Adjustments
 from tests.adjustment_factories import HEADER

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import openpyxl
 
-from kpi_batch.adjustments import load_adjustments
-from kpi_batch.adjustments_template import write_adjustments_template
+from kpi_batch.adjustments.load import load_adjustments
+from kpi_batch.adjustments.template import write_adjustments_template
 from kpi_batch.schemas.adjustments import COLUMNS, FIELDS, STAGES
 from tests.adjustment_factories import tiny_framework as _framework
 

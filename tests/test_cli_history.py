@@ -14,11 +14,11 @@ from typer.testing import CliRunner, Result
 
 from kpi_batch.cli import app
 from kpi_batch.framework import load_framework
-from kpi_batch.history import DB_NAME
+from kpi_batch.history.store import DB_NAME
 from kpi_batch.reports.executive_detail import NO_HISTORY, TREND
 from kpi_batch.runfolder import RunFolder
-from kpi_batch.submission_fill import fill_template
-from kpi_batch.templates import write_unit_template
+from kpi_batch.templates.fill import fill_template
+from kpi_batch.templates.workbook import write_unit_template
 from tests.factories import write_small_framework
 
 FEB, MAR = dt.date(2024, 2, 20), dt.date(2024, 3, 15)

@@ -22,10 +22,10 @@ from typer.testing import CliRunner, Result
 from kpi_batch import cli as cli_module
 from kpi_batch.archive import SUMS_NAME
 from kpi_batch.framework import load_framework
-from kpi_batch.history import DB_NAME
+from kpi_batch.history.store import DB_NAME
 from kpi_batch.runfolder import LOCK_NAME, STAGING, latest_run
-from kpi_batch.submission_fill import fill_template
-from kpi_batch.templates import write_unit_template
+from kpi_batch.templates.fill import fill_template
+from kpi_batch.templates.workbook import write_unit_template
 from tests.factories import small_framework_rows, write_small_framework
 
 AS_OF = dt.date(2024, 2, 20)

@@ -8,9 +8,9 @@ from decimal import Decimal
 import pytest
 from scoring_factories import DUE, ROUND, STD, adjustments, framework, kpi, results, submissions
 
-from kpi_batch.deductions import days_late, deduct, penalty
 from kpi_batch.model import DayCount, Rounding, Settings
-from kpi_batch.scoring import score_round
+from kpi_batch.scoring.deductions import days_late, deduct, penalty
+from kpi_batch.scoring.score_round import score_round
 
 SETTINGS = Settings("x", 2567)
 

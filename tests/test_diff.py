@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pandas as pd
 
-from kpi_batch.diff import RunScores, UnitDiff, diff_runs
+from kpi_batch.history.diff import RunScores, UnitDiff, diff_runs
 
 UNIT_COLS = ["unit_id", "unit_name", "final_score", "rank", "band", "status"]
 KPI_COLS = ["unit_id", "kpi_id", "value", "score", "weight", "weighted_score", "status"]

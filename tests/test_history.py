@@ -15,14 +15,14 @@ import pandas as pd
 import pytest
 
 from kpi_batch.errors import HistoryError, UsageError
-from kpi_batch.history import DB_NAME, History, RunRecord
-from kpi_batch.history_schema import (
+from kpi_batch.history.schema import (
     SCHEMA_VERSION,
     TABLES,
     inputs_digest,
     scores_digest,
     table_rows,
 )
+from kpi_batch.history.store import DB_NAME, History, RunRecord
 from kpi_batch.reports.context import ReportContext
 from tests.executive_factories import sample_context
 

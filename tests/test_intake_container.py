@@ -13,7 +13,7 @@ from template_factories import small_framework
 from kpi_batch.intake import Limits, run_intake
 from kpi_batch.intake.codes import CHECKS
 from kpi_batch.intake.container import Container, Rejection, error_cells, inspect, worksheet
-from kpi_batch.templates import write_unit_template
+from kpi_batch.templates.workbook import write_unit_template
 
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "intake.md"
 

@@ -19,7 +19,7 @@ from template_factories import small_framework
 
 from kpi_batch.intake import IntakeResult, run_intake
 from kpi_batch.model import Framework
-from kpi_batch.templates import write_unit_template
+from kpi_batch.templates.workbook import write_unit_template
 
 AS_OF = dt.date(2024, 4, 10)
 GOOD = {"1.1": 73, "1.2": (45, 50), "2.1": 3.5, "2.2": 9}

@@ -31,7 +31,7 @@ from kpi_batch.intake.cells import format_is_date
 from kpi_batch.intake.container import Rejection, error_cells, inspect, worksheet
 from kpi_batch.intake.layout import xlsx_layout
 from kpi_batch.intake.tables import table_reach
-from kpi_batch.templates import write_unit_template
+from kpi_batch.templates.workbook import write_unit_template
 
 SHEET = "xl/worksheets/sheet1.xml"
 STYLES = "xl/styles.xml"

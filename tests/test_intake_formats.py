@@ -16,7 +16,7 @@ from template_factories import small_framework
 
 from kpi_batch.intake import run_intake
 from kpi_batch.schemas.scoring import Results, Submissions
-from kpi_batch.templates import write_unit_template
+from kpi_batch.templates.workbook import write_unit_template
 
 AS_OF = dt.date(2024, 4, 10)
 VALUES = {"1.1": "๖๕.๕", "1.2": (45, 50), "2.1": 3.5, "2.2": "#DIV/0!"}

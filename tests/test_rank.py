@@ -9,8 +9,8 @@ import pandas as pd
 from scoring_factories import ROUND, UnitSpec, framework, kpi, results, submissions
 
 from kpi_batch.model import Band, BandMethod, Rounding
-from kpi_batch.rank import assign_bands, band_limits, competition_ranks, equal_width_index
-from kpi_batch.scoring import score_round
+from kpi_batch.scoring.rank import assign_bands, band_limits, competition_ranks, equal_width_index
+from kpi_batch.scoring.score_round import score_round
 
 IDENT = [1, 2, 3, 4, 5]
 BANDS = [("A", "ดีเด่น", 4.5), ("B", "ดีมาก", 4), ("C", "ดี", 3), ("D", "ต้องปรับปรุง", 0)]

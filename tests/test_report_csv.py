@@ -14,7 +14,7 @@ import pytest
 from kpi_batch.reports.context import ReportContext
 from kpi_batch.reports.csv import cell, write_kpi_scores_csv, write_scores_csv
 from kpi_batch.schemas.scoring import HR_COLUMNS, KPI_SCORE_COLUMNS
-from kpi_batch.scoring import score_round
+from kpi_batch.scoring.score_round import score_round
 from tests.context_factories import FORMULA_NAME, small_context
 from tests.scoring_factories import ROUND, STD, framework, kpi, results, submissions
 

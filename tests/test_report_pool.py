@@ -1,14 +1,23 @@
 """`pool.run_jobs`: every job runs once, progress per function, few jobs in flight, errors
-come back to the caller."""
+come back to the caller; `write_reports` with a pool writes what it writes without one."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
+from kpi_batch.intake import IntakeResult
+from kpi_batch.issues import warning
+from kpi_batch.reports import writeall
+from kpi_batch.reports.context import ReportContext
 from kpi_batch.reports.pool import Job, run_jobs
+from kpi_batch.reports.writeall import write_reports
+from kpi_batch.templates import REPORT_SHEET, write_unit_template
+from tests.context_factories import small_context
+from tests.template_factories import small_framework as template_framework
 
 
 def touch(path: Path) -> None:  # module-level: workers find it by name
@@ -62,3 +71,47 @@ def test_an_error_in_a_job_reaches_the_caller(tmp_path: Path, workers: int) -> N
     jobs.insert(3, (fail, (tmp_path / "bad",)))
     with pytest.raises(ValueError, match="cannot write bad"):
         run_jobs(jobs, workers, batch=2)
+
+
+def test_write_reports_with_a_pool_gives_the_serial_files(tmp_path: Path) -> None:
+    """The pool is fed from a thread while the run-wide files are written: same files."""
+    ctx, intake = _small_run(tmp_path)
+    serial = write_reports(ctx, tmp_path / "serial", intake, workers=1)
+    pooled = write_reports(ctx, tmp_path / "pooled", intake, workers=2)
+    rel = [p.relative_to(tmp_path / "serial") for p in serial]
+    assert rel == [p.relative_to(tmp_path / "pooled") for p in pooled]
+    assert any(str(r).startswith("returned") for r in rel)
+    assert any(str(r).startswith("units") for r in rel)
+    for r in rel:
+        if r.parts[0] in ("units", "returned") or r.suffix == ".csv":
+            assert (tmp_path / "serial" / r).read_bytes() == (tmp_path / "pooled" / r).read_bytes()
+
+
+def test_an_error_in_a_run_wide_file_stops_the_pool(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ctx, intake = _small_run(tmp_path)
+
+    def broken(*args: object) -> Path:
+        raise OSError("share gone while writing the HR workbook")
+
+    monkeypatch.setattr(writeall, "write_hr_workbook", broken)
+    with pytest.raises(OSError, match="share gone"):
+        write_reports(ctx, tmp_path / "run", intake, workers=2)
+
+
+def _small_run(tmp_path: Path) -> tuple[ReportContext, IntakeResult]:
+    """The reports' small context, with a real unit file (and its issue) to return."""
+    ctx = small_context()
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    write_unit_template(template_framework(), "U01", "R1", inbox / "U01.xlsx")
+    issue = warning("value_above_100", "เกินร้อยละ 100", "above 100", sheet=REPORT_SHEET,
+                    cell="K14", value="120", file="U01.xlsx", unit_id="U01")  # fmt: skip
+    register = ctx.inputs.copy()
+    register.loc[len(register)] = {"path": "U01.xlsx", "status": "accepted_with_warnings"}
+    intake = IntakeResult(
+        inbox=inbox, register=register, results=pd.DataFrame(), submissions=pd.DataFrame(),
+        issues=[issue],
+    )  # fmt: skip
+    return ctx, intake

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from kpi_batch.model import Rounding
-from kpi_batch.rounding import (
+from kpi_batch.scoring.rounding import (
     as_decimal,
     from_units,
     pad,

@@ -23,10 +23,10 @@ from scoring_factories import (
     submissions,
 )
 
-from kpi_batch.adjustments import load_adjustments
-from kpi_batch.interpolate import Rule, score_exact
+from kpi_batch.adjustments.load import load_adjustments
 from kpi_batch.model import BelowLowest, Direction, Formula, KpiType, Method
-from kpi_batch.scoring import ScoredRound, score_round
+from kpi_batch.scoring.interpolate import Rule, score_exact
+from kpi_batch.scoring.score_round import ScoredRound, score_round
 
 
 def run(fw, res, subs=None, adj=None) -> ScoredRound:  # type: ignore[no-untyped-def]

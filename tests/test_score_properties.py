@@ -18,11 +18,11 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from scoring_factories import ROUND, UnitSpec, framework, kpi, results, submissions
 
-from kpi_batch.fastpath import NONE, RULES, score_floats
-from kpi_batch.interpolate import score_exact
 from kpi_batch.model import BelowLowest, Direction, Method, Rounding
-from kpi_batch.rounding import round_units
-from kpi_batch.scoring import score_round
+from kpi_batch.scoring.fastpath import NONE, RULES, score_floats
+from kpi_batch.scoring.interpolate import score_exact
+from kpi_batch.scoring.rounding import round_units
+from kpi_batch.scoring.score_round import score_round
 
 SCALES = [
     (1, 2, 3, 4, 5),

@@ -16,7 +16,7 @@ from python_calamine import CalamineWorkbook
 
 from kpi_batch import TEMPLATE_VERSION
 from kpi_batch.errors import UsageError
-from kpi_batch.templates import (
+from kpi_batch.templates.workbook import (
     NAMED_CELLS,
     REPORT_SHEET,
     TABLE_NAME,

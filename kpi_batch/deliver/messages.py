@@ -33,7 +33,7 @@ from kpi_batch.framework_cells import decimal_text, parse_date
 from kpi_batch.reports.returned import returned_name
 from kpi_batch.reports.unit import result_workbook_name
 from kpi_batch.reports.writeall import RETURNABLE
-from kpi_batch.templates import template_filename
+from kpi_batch.templates.workbook import template_filename
 from kpi_batch.thai import format_date_th
 
 # RFC 5322 with CRLF and 7-bit headers: Thai subjects and names become RFC 2047 words and

@@ -37,7 +37,7 @@ from kpi_batch.intake.register import (
 from kpi_batch.intake.validate import validate
 from kpi_batch.issues import Issue
 from kpi_batch.model import Framework
-from kpi_batch.templates import criteria_key
+from kpi_batch.templates.workbook import criteria_key
 
 _BATCH = 32  # files checked, then read, together
 

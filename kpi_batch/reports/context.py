@@ -13,7 +13,7 @@ import pandas as pd
 
 from kpi_batch.issues import Issue
 from kpi_batch.model import Framework, Round
-from kpi_batch.scoring import ScoredRound
+from kpi_batch.scoring.score_round import ScoredRound
 
 
 @dataclass(frozen=True)

@@ -29,8 +29,8 @@ from typing import Any
 
 from kpi_batch.reports.context import ReportContext
 from kpi_batch.reports.tables import is_blank
-from kpi_batch.rounding import pad
 from kpi_batch.schemas.scoring import HR_COLUMNS, KPI_SCORE_COLUMNS
+from kpi_batch.scoring.rounding import pad
 
 SCORES_NAME = "scores.csv"
 KPI_SCORES_NAME = "kpi_scores.csv"

@@ -26,7 +26,6 @@ from typing import Any
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
-from kpi_batch.rank import ordered_bands
 from kpi_batch.reports import executive_detail as detail
 from kpi_batch.reports.context import ReportContext
 from kpi_batch.reports.executive_charts import cluster_chart, unit_chart
@@ -49,6 +48,7 @@ from kpi_batch.reports.stats import (
     summarise,
     target_point,
 )
+from kpi_batch.scoring.rank import ordered_bands
 from kpi_batch.thai import format_date_th
 
 REPORT_NAME = "executive_summary.xlsx"

@@ -42,7 +42,7 @@ from kpi_batch.reports.executive_style import (
 )
 from kpi_batch.reports.layout import print_setup
 from kpi_batch.reports.stats import ALL, Run, run_means, score_changes, target_point, trend_scores
-from kpi_batch.rounding import round_number
+from kpi_batch.scoring.rounding import round_number
 from kpi_batch.thai import format_date_th
 
 HEATMAP, APPEALS, TREND, COMPLETENESS = (

@@ -30,9 +30,7 @@ import pandas as pd
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
-from kpi_batch.explain import num
 from kpi_batch.model import Framework
-from kpi_batch.rank import ordered_bands
 from kpi_batch.reports.context import ReportContext
 from kpi_batch.reports.layout import PINNED_CREATED, workbook_options
 from kpi_batch.reports.settings_text import METHOD_TH, round_line, settings_rows
@@ -48,8 +46,10 @@ from kpi_batch.reports.tables import (
     write_table,
     write_value,
 )
-from kpi_batch.rounding import pad
 from kpi_batch.schemas.scoring import HR_COLUMNS
+from kpi_batch.scoring.explain import num
+from kpi_batch.scoring.rank import ordered_bands
+from kpi_batch.scoring.rounding import pad
 from kpi_batch.thai import format_date_th
 
 HR_NAME = "hr.xlsx"

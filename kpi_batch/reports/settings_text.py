@@ -6,9 +6,9 @@ Every value is shown with its key, so a planning officer can find it in the fram
 
 from __future__ import annotations
 
-from kpi_batch.explain import num
 from kpi_batch.model import Settings
 from kpi_batch.reports.context import ReportContext
+from kpi_batch.scoring.explain import num
 from kpi_batch.thai import format_date_th
 
 ROUNDING_TH = {

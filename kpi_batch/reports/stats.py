@@ -27,7 +27,7 @@ from fractions import Fraction
 import pandas as pd
 
 from kpi_batch.model import Cluster, Rounding
-from kpi_batch.rounding import as_decimal, round_number
+from kpi_batch.scoring.rounding import as_decimal, round_number
 
 ALL = ""  # the cluster key of the whole organisation in `run_means`
 

@@ -34,7 +34,6 @@ from typing import Any
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
-from kpi_batch.explain import num
 from kpi_batch.issues import Severity
 from kpi_batch.reports.context import ReportContext
 from kpi_batch.reports.layout import PINNED_CREATED, SEVERITY_COLOURS, workbook_options
@@ -59,7 +58,8 @@ from kpi_batch.reports.unit_data import (
     run_info,
     sorted_issues,
 )
-from kpi_batch.rounding import pad
+from kpi_batch.scoring.explain import num
+from kpi_batch.scoring.rounding import pad
 from kpi_batch.thai import format_date_th
 
 TITLE = "ผลการประเมินตามคำรับรองการปฏิบัติราชการ"

@@ -23,7 +23,7 @@ from decimal import Decimal
 import pandas as pd
 
 from kpi_batch.model import DayCount, Framework, Rounding, Settings
-from kpi_batch.rounding import pad, round_number
+from kpi_batch.scoring.rounding import pad, round_number
 
 LATE_ITEM_COLUMNS = ["unit_id", "item", "days", "penalty", "stage", "reason", "reference"]
 

@@ -35,9 +35,9 @@ from pandera.typing import DataFrame
 
 from kpi_batch.issues import Issue, warning
 from kpi_batch.model import Framework
-from kpi_batch.rounding import as_decimal
 from kpi_batch.schemas.adjustments import STAGES, UNIT_FIELDS, Adjustments
-from kpi_batch.score import KEY, RESULT_FIELDS
+from kpi_batch.scoring.rounding import as_decimal
+from kpi_batch.scoring.score import KEY, RESULT_FIELDS
 
 STAGE_TH = {"review": "ทบทวน", "appeal": "อุทธรณ์"}
 APPLIED_COLUMNS = [

@@ -38,9 +38,9 @@ from typing import Any
 
 import pandas as pd
 
-from kpi_batch.diff import RunScores
 from kpi_batch.errors import HistoryError, UsageError
-from kpi_batch.history_schema import (
+from kpi_batch.history.diff import RunScores
+from kpi_batch.history.schema import (
     MIGRATIONS,
     NUMBERED,
     SCHEMA_VERSION,

@@ -5,7 +5,7 @@ byte for byte by the tests. After changing the text here, regenerate input_templ
 
     .venv/bin/python -m kpi_batch.input_templates
 
-(`python -m kpi_batch.adjustments_template PATH` still writes this one file to PATH.)
+(`python -m kpi_batch.adjustments.template PATH` still writes this one file to PATH.)
 
 The sheet `adjustments` has the keys in row 1 (the reader's contract) and nothing else;
 everything written for people (Thai instructions, examples) is on the second sheet and in

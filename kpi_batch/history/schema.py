@@ -20,7 +20,7 @@ from typing import Any
 
 import pandas as pd
 
-from kpi_batch.scoring import ScoredRound
+from kpi_batch.scoring.score_round import ScoredRound
 
 SCHEMA_VERSION = 1
 DIGEST_VERSION = 1

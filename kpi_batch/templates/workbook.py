@@ -26,7 +26,7 @@ from kpi_batch import TEMPLATE_VERSION
 from kpi_batch.errors import UsageError
 from kpi_batch.model import AgreementItem, Formula, Framework, KpiType, Round, Unit
 from kpi_batch.reports.layout import FONT, FONT_SIZE, workbook_options
-from kpi_batch.template_text import instructions
+from kpi_batch.templates.text import instructions
 from kpi_batch.thai import BE_OFFSET, format_date_th
 
 REPORT_SHEET = "รายงานผล"

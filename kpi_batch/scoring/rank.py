@@ -27,7 +27,7 @@ from fractions import Fraction
 import pandas as pd
 
 from kpi_batch.model import Band, BandMethod, Rounding
-from kpi_batch.rounding import round_number
+from kpi_batch.scoring.rounding import round_number
 
 BAND_LIMIT_COLUMNS = ["band_id", "name", "lower", "upper"]
 

@@ -37,12 +37,12 @@ from fractions import Fraction
 import numpy as np
 import pandas as pd
 
-from kpi_batch import explain as ex
-from kpi_batch.fastpath import NONE, RULES, score_floats
-from kpi_batch.interpolate import Pair, Rule, score_exact
 from kpi_batch.issues import Issue, warning
 from kpi_batch.model import Direction, Formula, Framework, KpiType, Method, Rounding
-from kpi_batch.rounding import (
+from kpi_batch.scoring import explain as ex
+from kpi_batch.scoring.fastpath import NONE, RULES, score_floats
+from kpi_batch.scoring.interpolate import Pair, Rule, score_exact
+from kpi_batch.scoring.rounding import (
     as_decimal,
     decimal_places,
     from_units,

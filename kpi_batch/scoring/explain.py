@@ -12,7 +12,7 @@ from __future__ import annotations
 from decimal import Decimal
 from functools import lru_cache
 
-from kpi_batch.interpolate import Pair, Rule
+from kpi_batch.scoring.interpolate import Pair, Rule
 
 MINUS = "−"
 

@@ -24,13 +24,9 @@ from decimal import Decimal
 import pandas as pd
 from pandera.typing import DataFrame
 
-from kpi_batch.adjust import Adjusted, apply_adjustments
-from kpi_batch.deductions import deduct, late_items, unit_deductions
 from kpi_batch.errors import UsageError
 from kpi_batch.issues import Issue, warning
 from kpi_batch.model import Framework
-from kpi_batch.rank import assign_bands, band_limits, order_units, rank_units
-from kpi_batch.rounding import pad, to_units
 from kpi_batch.schemas.adjustments import STAGES, Adjustments
 from kpi_batch.schemas.scoring import (
     HR_COLUMNS,
@@ -44,7 +40,11 @@ from kpi_batch.schemas.scoring import (
     Subtotals,
     UnitScores,
 )
-from kpi_batch.score import Plan, build_plan, score_kpis, subtotals, unit_totals
+from kpi_batch.scoring.adjust import Adjusted, apply_adjustments
+from kpi_batch.scoring.deductions import deduct, late_items, unit_deductions
+from kpi_batch.scoring.rank import assign_bands, band_limits, order_units, rank_units
+from kpi_batch.scoring.rounding import pad, to_units
+from kpi_batch.scoring.score import Plan, build_plan, score_kpis, subtotals, unit_totals
 
 KPI_COLUMNS = [
     "unit_id",

@@ -44,7 +44,7 @@ import pandera.pandas as pa
 import python_calamine
 from pandera.typing import DataFrame
 
-from kpi_batch.adjustments_template import write_adjustments_template
+from kpi_batch.adjustments.template import write_adjustments_template
 from kpi_batch.issues import Issue, Severity, cell_ref, error, warning
 from kpi_batch.model import Formula, Framework, KpiType
 from kpi_batch.schemas.adjustments import (

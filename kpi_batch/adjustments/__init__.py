@@ -1,0 +1,2 @@
+"""Reviews and appeals: the adjustments workbook (read and checked by cell) and its blank
+template."""
