@@ -52,8 +52,8 @@ except ImportError:  # pragma: no cover
     psutil = None
 
 from benchmarks.bench_intake import AS_OF, ROUND, bare_read, generate
-from kpi_batch.framework import load_framework
-from kpi_batch.framework_writer import write_framework
+from kpi_batch.framework.load import load_framework
+from kpi_batch.framework.writer import write_framework
 
 CACHE_VERSION = 1  # bump when the generated files change
 CLUSTERS = 4

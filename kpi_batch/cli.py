@@ -48,7 +48,7 @@ def templates(
     out: Annotated[Path, typer.Option("--out", help="โฟลเดอร์ปลายทาง / output folder")],
 ) -> None:
     """เขียนแบบรายงานผลของทุกหน่วยงานสำหรับรอบหนึ่ง / write unit submission templates."""
-    from kpi_batch.framework import load_framework
+    from kpi_batch.framework.load import load_framework
     from kpi_batch.templates.workbook import write_templates
 
     try:
@@ -74,8 +74,8 @@ def check_framework(
     """ตรวจกรอบตัวชี้วัด แสดงสรุป หรือทุกปัญหาพร้อมเซลล์ / check a framework workbook."""
     from rich.console import Console
 
-    from kpi_batch.framework import load_framework
-    from kpi_batch.framework_summary import issue_lines, renderables
+    from kpi_batch.framework.load import load_framework
+    from kpi_batch.framework.summary import issue_lines, renderables
 
     console = Console(soft_wrap=True, highlight=False)
     try:

@@ -28,9 +28,9 @@ from pathlib import Path
 
 import xlsxwriter
 
-from kpi_batch.example import example_framework_rows
-from kpi_batch.framework import load_framework
-from kpi_batch.framework_writer import write_framework
+from kpi_batch.framework.example import example_framework_rows
+from kpi_batch.framework.load import load_framework
+from kpi_batch.framework.writer import write_framework
 from kpi_batch.model import AgreementItem, Criteria, Formula, Framework, KpiType
 from kpi_batch.schemas.adjustments import COLUMNS as ADJUSTMENT_COLUMNS
 from kpi_batch.templates.fill import fill_template

@@ -14,8 +14,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from kpi_batch.adjustments.template import write_adjustments_template
-from kpi_batch.example import example_framework_rows
-from kpi_batch.framework_writer import write_framework, write_framework_template
+from kpi_batch.framework.example import example_framework_rows
+from kpi_batch.framework.writer import write_framework, write_framework_template
 
 TEMPLATE_NAME = "framework_template.xlsx"
 EXAMPLE_NAME = "framework_example.xlsx"

@@ -22,7 +22,7 @@ from kpi_batch import __version__
 from kpi_batch.adjustments.load import load_adjustments
 from kpi_batch.archive import Archived, archive_folder, archive_inputs, check_archive_root
 from kpi_batch.errors import UsageError
-from kpi_batch.framework import load_framework
+from kpi_batch.framework.load import load_framework
 from kpi_batch.history.store import History
 from kpi_batch.intake import IntakeResult, run_intake
 from kpi_batch.issues import Issue

@@ -31,7 +31,7 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 
-from kpi_batch.framework import load_framework
+from kpi_batch.framework.load import load_framework
 from kpi_batch.pipeline import RunRequest, run
 from kpi_batch.templates.fill import fill_template
 from kpi_batch.templates.workbook import write_unit_template

@@ -13,7 +13,7 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from kpi_batch.cli import app
-from kpi_batch.framework import load_framework
+from kpi_batch.framework.load import load_framework
 from kpi_batch.history.store import DB_NAME
 from kpi_batch.reports.executive_detail import NO_HISTORY, TREND
 from kpi_batch.runfolder import RunFolder

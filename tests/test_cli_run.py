@@ -21,7 +21,7 @@ from typer.testing import CliRunner, Result
 
 from kpi_batch import cli as cli_module
 from kpi_batch.archive import SUMS_NAME
-from kpi_batch.framework import load_framework
+from kpi_batch.framework.load import load_framework
 from kpi_batch.history.store import DB_NAME
 from kpi_batch.runfolder import LOCK_NAME, STAGING, latest_run
 from kpi_batch.templates.fill import fill_template

@@ -19,11 +19,11 @@ from typer.testing import CliRunner
 
 from kpi_batch.cli import app
 from kpi_batch.errors import FrameworkError
-from kpi_batch.framework import load_framework
-from kpi_batch.framework_codes import MESSAGES
-from kpi_batch.framework_criteria import derive_thresholds, middle_index
-from kpi_batch.framework_spec import SHEETS
-from kpi_batch.framework_summary import summarise
+from kpi_batch.framework.codes import MESSAGES
+from kpi_batch.framework.criteria import derive_thresholds, middle_index
+from kpi_batch.framework.load import load_framework
+from kpi_batch.framework.spec import SHEETS
+from kpi_batch.framework.summary import summarise
 from kpi_batch.issues import Issue
 from kpi_batch.model import (
     BandMethod,

@@ -16,9 +16,9 @@ import openpyxl
 import pytest
 
 from kpi_batch.errors import FrameworkError
-from kpi_batch.example import example_framework_rows
-from kpi_batch.framework_help import INSTRUCTIONS_SHEET
-from kpi_batch.framework_spec import DERIVE, RECIPIENT_ROLES, SHARED_UNIT, SHEETS
+from kpi_batch.framework.example import example_framework_rows
+from kpi_batch.framework.help_text import INSTRUCTIONS_SHEET
+from kpi_batch.framework.spec import DERIVE, RECIPIENT_ROLES, SHARED_UNIT, SHEETS
 from kpi_batch.input_templates import (
     ADJUSTMENTS_NAME,
     EXAMPLE_NAME,
@@ -264,14 +264,14 @@ def test_text_is_never_a_formula() -> None:
             assert all(cell.data_type != "f" for cell in row), ws.title
 
 
-# --- the reader (kpi_batch.framework, written alongside) accepts the example ------------
+# --- the reader (kpi_batch.framework.load, written alongside) accepts the example ------------
 
 
 def _load_example() -> Any:
     try:
-        framework = importlib.import_module("kpi_batch.framework")
+        framework = importlib.import_module("kpi_batch.framework.load")
     except ModuleNotFoundError:
-        pytest.skip("kpi_batch.framework (load_framework) is not there yet")
+        pytest.skip("kpi_batch.framework.load (load_framework) is not there yet")
     return framework.load_framework(COMMITTED / EXAMPLE_NAME)
 
 
@@ -305,9 +305,9 @@ def test_reader_finds_only_blanks_in_the_blank_template() -> None:
     """The template's layout (คำอธิบาย sheet, pre-filled settings, dropdowns) is accepted;
     what is left is for planning staff to fill in."""
     try:
-        framework = importlib.import_module("kpi_batch.framework")
+        framework = importlib.import_module("kpi_batch.framework.load")
     except ModuleNotFoundError:
-        pytest.skip("kpi_batch.framework (load_framework) is not there yet")
+        pytest.skip("kpi_batch.framework.load (load_framework) is not there yet")
     with pytest.raises(FrameworkError) as refused:
         framework.load_framework(COMMITTED / TEMPLATE_NAME)
     codes = {i.code for i in refused.value.issues}

@@ -313,10 +313,10 @@ def fake_loader(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
         return small_framework()
 
     try:
-        module = importlib.import_module("kpi_batch.framework")
+        module = importlib.import_module("kpi_batch.framework.load")
     except ImportError:  # not written yet: stand in for it
-        module = types.ModuleType("kpi_batch.framework")
-        monkeypatch.setitem(sys.modules, "kpi_batch.framework", module)
+        module = types.ModuleType("kpi_batch.framework.load")
+        monkeypatch.setitem(sys.modules, "kpi_batch.framework.load", module)
     monkeypatch.setattr(module, "load_framework", load_framework, raising=False)
     return seen
 
@@ -353,13 +353,13 @@ def test_cli_unknown_round_exits_2(fake_loader: list[Path], tmp_path: Path) -> N
 
 def test_cli_end_to_end_from_a_framework_workbook(tmp_path: Path) -> None:
     """The real route, once framework.py and tests/factories.py exist."""
-    pytest.importorskip("kpi_batch.framework")
+    pytest.importorskip("kpi_batch.framework.load")
     factories = pytest.importorskip("tests.factories")
     from typer.testing import CliRunner
 
     from kpi_batch.cli import app
-    from kpi_batch.framework import load_framework
-    from kpi_batch.framework_writer import write_framework
+    from kpi_batch.framework.load import load_framework
+    from kpi_batch.framework.writer import write_framework
 
     path = write_framework(factories.small_framework_rows(), tmp_path / "fw.xlsx")
     fw = load_framework(path)

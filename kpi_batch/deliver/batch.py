@@ -27,7 +27,7 @@ from kpi_batch.deliver.source import RunSource, load_run
 from kpi_batch.deliver.store import record_deliveries
 from kpi_batch.deliver.texts import load_texts
 from kpi_batch.errors import KpiBatchError, UsageError
-from kpi_batch.framework_cells import is_email
+from kpi_batch.framework.cells import is_email
 from kpi_batch.runfolder import acquire_lock, release_lock
 
 # Message states for people, in the table and the outbox index.

@@ -29,7 +29,7 @@ from pathlib import Path
 
 from kpi_batch.deliver.source import RunFile, RunSource, UnitRow
 from kpi_batch.deliver.texts import Text
-from kpi_batch.framework_cells import decimal_text, parse_date
+from kpi_batch.framework.cells import decimal_text, parse_date
 from kpi_batch.reports.returned import returned_name
 from kpi_batch.reports.unit import result_workbook_name
 from kpi_batch.reports.writeall import RETURNABLE

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from kpi_batch.errors import KpiBatchError, UsageError
-from kpi_batch.framework import load_framework
+from kpi_batch.framework.load import load_framework
 from kpi_batch.model import Framework, Round
 from kpi_batch.runfolder import latest_run
 

@@ -21,10 +21,10 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from kpi_batch import framework_cells as cells
-from kpi_batch.framework_codes import fw_issue
-from kpi_batch.framework_read import Sheet
-from kpi_batch.framework_spec import DERIVE, RECIPIENT_ROLES
+from kpi_batch.framework import cells as cells
+from kpi_batch.framework.codes import fw_issue
+from kpi_batch.framework.read import Sheet
+from kpi_batch.framework.spec import DERIVE, RECIPIENT_ROLES
 from kpi_batch.issues import Issue
 
 ENUMS: Mapping[str, tuple[str, ...]] = MappingProxyType(

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from kpi_batch.framework_spec import DERIVE, SHARED_UNIT
+from kpi_batch.framework.spec import DERIVE, SHARED_UNIT
 from kpi_batch.thai import format_date_th
 
 Row = dict[str, Any]

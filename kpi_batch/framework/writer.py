@@ -22,8 +22,8 @@ import xlsxwriter
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
-from kpi_batch import framework_help as help_text
-from kpi_batch.framework_spec import (
+from kpi_batch.framework import help_text as help_text
+from kpi_batch.framework.spec import (
     OPTIONAL_SETTINGS,
     OPTIONAL_SHEETS,
     RECIPIENT_ROLES,

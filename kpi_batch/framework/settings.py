@@ -11,11 +11,11 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Any, TypeVar
 
-from kpi_batch import framework_cells as cells
 from kpi_batch import thai
-from kpi_batch.framework_codes import fw_issue
-from kpi_batch.framework_read import Sheet
-from kpi_batch.framework_spec import OPTIONAL_SETTINGS, REQUIRED_SETTINGS
+from kpi_batch.framework import cells as cells
+from kpi_batch.framework.codes import fw_issue
+from kpi_batch.framework.read import Sheet
+from kpi_batch.framework.spec import OPTIONAL_SETTINGS, REQUIRED_SETTINGS
 from kpi_batch.issues import Issue
 from kpi_batch.model import BandMethod, BelowLowest, DayCount, Rounding, Settings
 

@@ -28,11 +28,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from kpi_batch import framework_cells as cells
-from kpi_batch.framework_codes import fw_issue
-from kpi_batch.framework_kpis import KpiTable
-from kpi_batch.framework_read import Sheet
-from kpi_batch.framework_spec import DERIVE, SHARED_UNIT
+from kpi_batch.framework import cells as cells
+from kpi_batch.framework.codes import fw_issue
+from kpi_batch.framework.kpis import KpiTable
+from kpi_batch.framework.read import Sheet
+from kpi_batch.framework.spec import DERIVE, SHARED_UNIT
 from kpi_batch.issues import Issue, cell_ref
 from kpi_batch.model import AgreementItem, Criteria, Direction, KpiType, Round
 

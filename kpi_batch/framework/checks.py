@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from kpi_batch import framework_cells as cells
-from kpi_batch.framework_codes import fw_issue
-from kpi_batch.framework_read import Sheet
-from kpi_batch.framework_spec import OPTIONAL_SHEETS, SHEETS
+from kpi_batch.framework import cells as cells
+from kpi_batch.framework.codes import fw_issue
+from kpi_batch.framework.read import Sheet
+from kpi_batch.framework.spec import OPTIONAL_SHEETS, SHEETS
 from kpi_batch.issues import Issue, cell_ref
 from kpi_batch.model import Band, Cluster, Holiday, Recipient, Round, Unit
 from kpi_batch.thai import format_date_th

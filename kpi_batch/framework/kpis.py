@@ -12,10 +12,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
-from kpi_batch import framework_cells as cells
-from kpi_batch.framework_codes import fw_issue
-from kpi_batch.framework_read import Sheet
-from kpi_batch.framework_spec import SHARED_UNIT
+from kpi_batch.framework import cells as cells
+from kpi_batch.framework.codes import fw_issue
+from kpi_batch.framework.read import Sheet
+from kpi_batch.framework.spec import SHARED_UNIT
 from kpi_batch.issues import Issue
 from kpi_batch.model import AgreementItem, Direction, Formula, Kpi, KpiType, Method
 from kpi_batch.schemas.framework import ENUMS

@@ -30,20 +30,20 @@ from json.encoder import encode_basestring
 from pathlib import Path
 from types import MappingProxyType
 
-from kpi_batch import framework_checks as checks
 from kpi_batch.errors import FrameworkError
-from kpi_batch.framework_cells import decimal_text
-from kpi_batch.framework_criteria import (
+from kpi_batch.framework import checks as checks
+from kpi_batch.framework.cells import decimal_text
+from kpi_batch.framework.criteria import (
     CriteriaCheck,
     full_year_round,
     point_columns,
     read_criteria,
     resolve_criteria,
 )
-from kpi_batch.framework_kpis import KpiTable, read_kpis, read_weights, unit_kpis
-from kpi_batch.framework_read import Sheet, read_sheets
-from kpi_batch.framework_settings import read_settings
-from kpi_batch.framework_spec import FORMAT_VERSION, SHEETS
+from kpi_batch.framework.kpis import KpiTable, read_kpis, read_weights, unit_kpis
+from kpi_batch.framework.read import Sheet, read_sheets
+from kpi_batch.framework.settings import read_settings
+from kpi_batch.framework.spec import FORMAT_VERSION, SHEETS
 from kpi_batch.issues import Issue, has_errors
 from kpi_batch.model import (
     AgreementItem,

@@ -14,7 +14,7 @@ from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from kpi_batch.framework_cells import decimal_text
+from kpi_batch.framework.cells import decimal_text
 from kpi_batch.issues import Issue
 from kpi_batch.model import Framework, KpiType
 from kpi_batch.thai import format_date_th

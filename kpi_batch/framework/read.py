@@ -15,9 +15,9 @@ from pathlib import Path
 import pandas as pd
 from python_calamine import CalamineError, CalamineWorkbook
 
-from kpi_batch import framework_cells as cells
-from kpi_batch.framework_codes import fw_issue
-from kpi_batch.framework_spec import SHEETS
+from kpi_batch.framework import cells as cells
+from kpi_batch.framework.codes import fw_issue
+from kpi_batch.framework.spec import SHEETS
 from kpi_batch.issues import Issue, cell_ref
 
 
