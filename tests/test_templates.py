@@ -25,6 +25,7 @@ from kpi_batch.templates.workbook import (
     write_templates,
     write_unit_template,
 )
+from tests.pdf_render import pdf_page_count, render_pdf
 from tests.template_factories import HYPERLINK_NAME, small_framework
 
 KEY = re.compile(r"\(([^()]*)\)\s*$")
@@ -284,6 +285,11 @@ def test_calamine_reads_values_and_the_table(r1: list[Path], tmp_path: Path) -> 
             assert rows["2.1"]["level"] == 2.5
         sheet = book.get_sheet_by_name(REPORT_SHEET).to_python()
         assert sheet[4][1] == "U01"  # B5, as the defined name says
+
+
+def test_libreoffice_renders_a_template(r1: list[Path], tmp_path: Path) -> None:
+    # The report sheet and the instructions sheet, each at least one A4 page.
+    assert pdf_page_count(render_pdf(r1[0], tmp_path)) >= 2
 
 
 def test_unknown_round_or_unit_is_a_usage_error(tmp_path: Path) -> None:
