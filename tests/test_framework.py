@@ -774,6 +774,23 @@ def test_several_problems_are_all_listed_in_workbook_order(tmp_path: Path) -> No
     assert all(i.message_en for i in issues)
 
 
+def test_a_bad_round_date_does_not_hide_that_rounds_criteria_problems(tmp_path: Path) -> None:
+    rows = small_framework_rows()
+    bad_round = rows["rounds"][0]
+    bad_round["due_date"] = "31 ก.พ. 2567"
+    row = next(
+        i
+        for i, r in enumerate(rows["criteria"])
+        if r["round_id"] == bad_round["round_id"]
+        and r.get("1") is not None
+        and r.get("2") is not None
+        and r.get("2") != "derive"
+    )
+    rows["criteria"][row]["2"] = rows["criteria"][row]["1"]  # not strictly monotonic
+    codes = {i.code for i in problems(tmp_path, rows)}
+    assert {"FW_BAD_DATE", "FW_NOT_MONOTONIC"} <= codes
+
+
 # -- contract and documentation -------------------------------------------------------------
 
 

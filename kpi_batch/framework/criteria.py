@@ -265,12 +265,16 @@ def resolve_criteria(
     """Criteria for every weighted (unit, KPI) and round: own row first, then `*`; checked
     in the KPI's direction, `derive` rows derived."""
     found: dict[tuple[str, str, str], Criteria] = {}
+    # Every round named, not only those whose dates parsed: a bad date in `rounds` must not
+    # hide a problem in that round's criteria (the framework lists every problem at once).
+    parsed = [r.round_id for r in check.rounds]
+    round_ids = parsed + sorted((check.round_ids or set()) - set(parsed))
     for unit_id, items in agreements.items():
         for weight_row, item in items:
-            for rnd in check.rounds:
-                criteria = _one(check, weights_sheet, weight_row, unit_id, item, rnd)
+            for round_id in round_ids:
+                criteria = _one(check, weights_sheet, weight_row, unit_id, item, round_id)
                 if criteria is not None:
-                    found[(unit_id, item.kpi.kpi_id, rnd.round_id)] = criteria
+                    found[(unit_id, item.kpi.kpi_id, round_id)] = criteria
     return found
 
 
@@ -286,10 +290,10 @@ def _one(
     weight_row: int,
     unit_id: str,
     item: AgreementItem,
-    rnd: Round,
+    round_id: str,
 ) -> Criteria | None:
     kpi = item.kpi
-    entry = _lookup(check, unit_id, kpi.kpi_id, rnd.round_id)
+    entry = _lookup(check, unit_id, kpi.kpi_id, round_id)
     if entry is None:
         check.report(
             fw_issue(
@@ -299,7 +303,7 @@ def _one(
                 kpi.kpi_id,
                 kpi=kpi.kpi_id,
                 unit=unit_id,
-                round=rnd.round_id,
+                round=round_id,
             )
         )
         return None
