@@ -26,6 +26,8 @@ from typing import Any
 
 import pandas as pd
 
+from kpi_batch.schemas.adjustments import FIELD_TH
+
 MINUS = "\u2212"  # the minus sign, as in the manuals: −0.25
 ARROW = "→"
 BLANK = "ว่าง"
@@ -43,16 +45,6 @@ KPI_STATUS_TH = {
 }
 KEPT = ("exempt", "set")  # statuses whose score does not follow the reported value
 STAGE_TH = {"review": "ทบทวนโดยเจ้าภาพตัวชี้วัด", "appeal": "อุทธรณ์"}
-FIELD_TH = {
-    "value": "ผล",
-    "numerator": "ตัวตั้ง",
-    "denominator": "ตัวหาร",
-    "level": "ขั้นความสำเร็จ",
-    "score": "คะแนน",
-    "exempt": "ยกเว้นตัวชี้วัด",
-    "submitted_on": "วันที่ส่ง",
-    "late_days": "จำนวนวันล่าช้า",
-}
 # Reason kinds, in the order they are listed when their movement is equal.
 STATUS, DEDUCTION, KPI, ADJUSTMENT, OTHERS = "status", "deduction", "kpi", "adjustment", "others"
 _KIND_ORDER = {STATUS: 0, DEDUCTION: 1, KPI: 2, ADJUSTMENT: 3, OTHERS: 4}

@@ -40,20 +40,9 @@ from kpi_batch.intake.layout import (
     split_ref,
 )
 from kpi_batch.issues import column_letter
+from kpi_batch.templates.workbook import NAMED_CELLS
 
 IDENTITY_NAMES = ("unit_id", "round_id")
-# template v1's cells for its defined names, used where a format hides the names (.xls)
-CONTRACT_CELLS = {
-    "unit_id": "B5",
-    "fiscal_year": "B7",
-    "round_id": "B8",
-    "reporter": "F5",
-    "reporter_phone": "F6",
-    "submitted_on": "F7",
-    "template_version": "F10",
-    "framework_fingerprint": "B11",
-}
-
 _ODS_NAMED_RANGE = re.compile(rb"<table:named-range\b([^>]*)>")
 _ODS_DATABASE_RANGE = re.compile(rb"<table:database-range\b([^>]*)>")
 
@@ -433,6 +422,6 @@ def _load_by_layout(sheets: _Sheets, names: dict[str, tuple[str, str]]) -> Workb
                 bottom += 1
             spot = TableSpot(sheet, r, left, bottom, headers)
             if not names:
-                names = {name: (sheet, cell) for name, cell in CONTRACT_CELLS.items()}
+                names = {name: (sheet, cell) for name, cell in NAMED_CELLS.items()}
             return _read(sheets, spot, names)
     return _no_table(sheets, names)

@@ -42,6 +42,7 @@ from kpi_batch.reports.executive_style import (
 )
 from kpi_batch.reports.layout import print_setup
 from kpi_batch.reports.stats import ALL, Run, run_means, score_changes, target_point, trend_scores
+from kpi_batch.schemas.adjustments import FIELD_TH
 from kpi_batch.scoring.rounding import round_number
 from kpi_batch.thai import format_date_th
 
@@ -53,16 +54,6 @@ HEATMAP, APPEALS, TREND, COMPLETENESS = (
 )
 NO_HISTORY = "ยังไม่มีข้อมูลการประมวลผลครั้งก่อน"
 NO_APPEALS = "ไม่มีการอุทธรณ์ในรอบนี้"
-FIELD_TH = {
-    "value": "ผลการดำเนินงาน",
-    "numerator": "ตัวตั้ง",
-    "denominator": "ตัวหาร",
-    "level": "ขั้นความสำเร็จ",
-    "score": "คะแนน",
-    "exempt": "ยกเว้นตัวชี้วัด",
-    "submitted_on": "วันที่ส่ง",
-    "late_days": "จำนวนวันล่าช้า",
-}
 
 
 def natural_key(kpi_id: str) -> tuple[tuple[int, int | str], ...]:
