@@ -168,3 +168,41 @@ def test_libreoffice_renders_it(original: Path, tmp_path: Path) -> None:
     out = write_returned_workbook(original, _issues(), tmp_path / "returned.xlsx")
     # the note, then the unit's report and instructions sheets as they were
     assert pdf_page_count(render_pdf(out, tmp_path / "pdf")) >= 3
+
+
+def test_same_name_in_two_folders_gets_two_copies(tmp_path: Path) -> None:
+    """Two districts each send `report.xlsx`; each gets its own marked-up copy back."""
+    import datetime as dt
+
+    from kpi_batch.intake import run_intake
+    from kpi_batch.reports.pool import run_jobs
+    from kpi_batch.reports.returned import returned_path
+    from kpi_batch.reports.writeall import returned_jobs
+    from kpi_batch.templates.fill import fill_template
+
+    fw = small_framework()
+    inbox = tmp_path / "inbox"
+    for folder, unit_id in (("เขต1", "U01"), ("เขต2", "U02")):
+        (inbox / folder).mkdir(parents=True)
+        template = write_unit_template(fw, unit_id, "R1", tmp_path / f"{unit_id}.xlsx")
+        # no submitted_on: each file is flagged (a warning), so each is returned
+        fill_template(template, {"1.1": "แปดสิบ"}, out=inbox / folder / "report.xlsx")
+    intake = run_intake(inbox, fw, "R1", dt.date(2024, 4, 10))
+    assert sorted(intake.register["status"]) == ["accepted_with_warnings"] * 2
+    paths, jobs = returned_jobs(intake, tmp_path / "run" / "returned")
+    run_jobs(jobs, 1, lambda fn, n: None)
+    assert sorted(p.relative_to(tmp_path / "run") for p in paths) == [
+        Path("returned/เขต1/report_แก้ไข.xlsx"),
+        Path("returned/เขต2/report_แก้ไข.xlsx"),
+    ]
+    for path, unit_id in zip(sorted(paths), ("U01", "U02"), strict=True):
+        wb = openpyxl.load_workbook(path)
+        assert wb.defined_names["unit_id"].attr_text  # a real copy, not a stub
+        assert (
+            wb[REPORT_SHEET][
+                wb.defined_names["unit_id"].attr_text.split("!")[1].replace("$", "")
+            ].value
+            == unit_id
+        )
+    assert returned_path("report.xlsx") == "report_แก้ไข.xlsx"
+    assert returned_path("a/b/x.xlsm") == "a/b/x_แก้ไข.xlsm"

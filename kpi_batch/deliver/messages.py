@@ -25,12 +25,11 @@ from email import policy
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime
-from pathlib import Path
 
 from kpi_batch.deliver.source import RunFile, RunSource, UnitRow
 from kpi_batch.deliver.texts import Text
 from kpi_batch.framework.cells import decimal_text, parse_date
-from kpi_batch.reports.returned import returned_name
+from kpi_batch.reports.returned import returned_path
 from kpi_batch.reports.unit import result_workbook_name
 from kpi_batch.reports.writeall import RETURNABLE
 from kpi_batch.templates.workbook import template_filename
@@ -400,7 +399,7 @@ def _returned_files(source: RunSource, plan: Plan) -> dict[str, list[Attachment]
     for item in source.inputs:
         if item.status not in RETURNABLE:
             continue
-        rel = f"returned/{returned_name(Path(item.path))}"
+        rel = f"returned/{returned_path(item.path)}"
         file = source.files.get(rel)
         if file is None:
             continue  # intake found nothing to mark (no issue with a place)

@@ -67,6 +67,15 @@ def returned_name(original: Path) -> str:
     return f"{original.stem}{SUFFIX}{suffix}"
 
 
+def returned_path(rel: str) -> str:
+    """Where, inside `returned/`, the copy of the inbox file `rel` goes ("เขต1/U01.xlsx" ->
+    "เขต1/U01_แก้ไข.xlsx"): the file's sub-folder is kept, so that two files of one name in
+    two folders get two copies (a flat folder would keep only the last one written)."""
+    folder, _, name = rel.rpartition("/")
+    copy = returned_name(Path(name))
+    return f"{folder}/{copy}" if folder else copy
+
+
 def write_returned_workbook(
     original: Path, issues_for_file: Sequence[Issue], out_path: Path
 ) -> Path:

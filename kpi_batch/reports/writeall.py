@@ -5,7 +5,7 @@ hr_<fy>_<round>.xlsx                 the confidential list for HR (table `hr`)
 executive_<fy>_<round>.xlsx          the executives' summary
 units/result_<fy>_<round>_<unit>.xlsx one per scored unit, its own data only
 validation_report.xlsx               every problem found in the inputs
-returned/<file>_แก้ไข.xlsx           a marked-up copy of each unit file with problems
+returned/[<sub-folder>/]<file>_แก้ไข.xlsx  a marked-up copy of each unit file with problems
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from kpi_batch.reports.csv import write_kpi_scores_csv, write_scores_csv
 from kpi_batch.reports.executive import write_executive_workbook
 from kpi_batch.reports.hr import write_hr_workbook
 from kpi_batch.reports.pool import Job, default_workers, run_jobs
-from kpi_batch.reports.returned import returned_name, write_returned_workbook
+from kpi_batch.reports.returned import returned_path, write_returned_workbook
 from kpi_batch.reports.unit import unit_jobs
 from kpi_batch.reports.validation import write_validation_report
 
@@ -114,14 +114,15 @@ def returned_jobs(intake: IntakeResult, out_dir: Path) -> tuple[list[Path], Iter
         by_file[issue.file].append(issue)
     returnable = intake.register[intake.register["status"].isin(RETURNABLE)]
     originals = [
-        (intake.inbox / str(rel), by_file[str(rel)])
-        for rel in returnable["path"]
-        if by_file.get(str(rel))
+        (intake.inbox / rel, by_file[rel], out_dir / returned_path(rel))
+        for rel in map(str, returnable["path"])
+        if by_file.get(rel)
     ]
     if originals:
         out_dir.mkdir(parents=True, exist_ok=True)
-    paths = [out_dir / returned_name(original) for original, _ in originals]
+    paths = [target for _, _, target in originals]
     jobs = (
-        (write_returned_workbook, (original, issues, out_dir)) for original, issues in originals
+        (write_returned_workbook, (original, issues, target))
+        for original, issues, target in originals
     )
     return paths, jobs
