@@ -142,12 +142,26 @@ def agreement_frame(
     return pd.concat([out, frame.reset_index(drop=True)], axis=1)
 
 
+def _values(column: pd.Series) -> list[Any]:
+    """A column as Python values. (pandas 3's string arrays hand out their items one
+    `__getitem__` at a time when iterated; their object buffer does not.)"""
+    return column.to_numpy(dtype=object).tolist()
+
+
+def _records(frame: pd.DataFrame, index: list[int]) -> dict[int, dict[str, Any]]:
+    """`frame.to_dict("index")`, built from whole columns (pandas' builds each cell)."""
+    columns = list(frame.columns)
+    values = [_values(frame[c]) for c in columns]
+    rows = zip(index, zip(*values, strict=True), strict=True)
+    return {at: dict(zip(columns, row, strict=True)) for at, row in rows}
+
+
 def _failures(model: type[pa.DataFrameModel], frame: pd.DataFrame) -> pd.DataFrame:
     try:
         model.validate(frame, lazy=True)
     except pandera.errors.SchemaErrors as exc:
         cases = exc.failure_cases
-        unknown = set(cases["check"].astype(str)) - set(CHECKS)
+        unknown = {str(c) for c in cases["check"].unique()} - set(CHECKS)
         if unknown:  # a schema (dtype, column) failure: the frames are ours, so a bug
             raise RuntimeError(f"intake frame broke its schema: {cases.head(10)}") from exc
         cases = cases[["check", "column", "index"]].rename(columns={"index": "row"})
@@ -195,15 +209,17 @@ def validate(
     cases = pd.concat([cases[per_cell], cases[~per_cell].drop_duplicates(["check", "row"])])
     cases = cases.sort_values("row", kind="stable")
     rejected_rows: set[int] = set()
-    failing = sorted(set(cases["row"].astype(int).tolist()))
+    at_rows = cases["row"].astype(int).tolist()
+    failing = sorted(set(at_rows))
     wanted = _ISSUE_COLUMNS + [c for k in criteria_keys for c in (k, f"expected_{k}", f"{k}_kind")]
-    records = r.loc[failing, wanted].to_dict("index")  # one lookup, not one per issue
-    for code, column, at in cases.itertuples(index=False):
-        row = records[int(at)]
+    records = _records(r.loc[failing, wanted], failing)  # one lookup, not one per issue
+    found = zip(_values(cases["check"]), _values(cases["column"]), at_rows, strict=True)
+    for code, column, at in found:
+        row = records[at]
         issue = _row_issue(str(code), str(column), row, places[str(row["file"])], criteria_keys)
         issues.append(issue)
         if CHECKS[issue.code].scope is Scope.KPI:
-            rejected_rows.add(int(at))
+            rejected_rows.add(at)
     issues.extend(_missing_kpis(r, h, agreement, places))
 
     keep = r["in_agreement"] & ~r["file"].isin(rejected) & ~r.index.isin(list(rejected_rows))
