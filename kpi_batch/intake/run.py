@@ -39,7 +39,13 @@ from kpi_batch.issues import Issue
 from kpi_batch.model import Framework
 from kpi_batch.templates.workbook import criteria_key
 
-_BATCH = 32  # files checked, then read, together
+# Files are checked, then prepared, then read by calamine a batch at a time: each step's
+# code stays warm in the CPU caches (file by file, the steps evict each other's: ~20 %
+# slower; 256 files per batch is ~5 % faster than 32). A batch also ends once the bytes it
+# holds (files and parts inflated by the checks) pass _BATCH_BYTES, so memory stays bounded
+# by that plus one file, whatever the files' sizes.
+_BATCH_FILES = 256
+_BATCH_BYTES = 32 * 1024 * 1024
 
 
 @dataclass
@@ -205,28 +211,36 @@ def _run(
     found = discover(inbox)
     outcomes = [FileOutcome(f) for f in found]
     loaded: list[frames.Loaded] = []
-    # A batch of files is checked, prepared, then read: each step's code stays warm in the
-    # CPU caches (file by file, the steps evict each other's: ~20 % slower).
-    for start in range(0, len(outcomes), _BATCH):
-        if progress is not None:
-            progress(start, len(outcomes))
-        batch: list[_Checked] = []
-        for outcome in outcomes[start : start + _BATCH]:
-            if outcome.found.ignored:
-                continue
-            try:
-                ready = _check(outcome.found, outcome, limits)
-            except OSError as exc:  # vanished or unreadable since it was listed
-                _reject(outcome, Rejection("file_corrupt", f"{type(exc).__name__}: {exc}"))
-                continue
-            if ready is not None:
-                batch.append(ready)
+    batch: list[_Checked] = []
+    held = 0  # bytes the batch holds
+
+    def read_batch() -> None:
         for ready in batch:
             ready.prepared = prepare(ready.container)
         for ready in batch:
             item = _open(ready)
             if item is not None:
                 loaded.append(item)
+        batch.clear()
+
+    for n, outcome in enumerate(outcomes):
+        if progress is not None and n % _BATCH_FILES == 0:
+            progress(n, len(outcomes))
+        if outcome.found.ignored:
+            continue
+        try:
+            ready = _check(outcome.found, outcome, limits)
+        except OSError as exc:  # vanished or unreadable since it was listed
+            _reject(outcome, Rejection("file_corrupt", f"{type(exc).__name__}: {exc}"))
+            continue
+        if ready is None:
+            continue
+        batch.append(ready)
+        held += len(ready.data) + ready.container.inflated
+        if len(batch) >= _BATCH_FILES or held >= _BATCH_BYTES:
+            read_batch()
+            held = 0
+    read_batch()
     if progress is not None:
         progress(len(outcomes), len(outcomes))
 
