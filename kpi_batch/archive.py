@@ -1,18 +1,26 @@
-"""`--archive DIR`: a verified copy of the files a run accepted, beside their checksums.
+"""`--archive DIR`: a verified copy of what a run read and scored, beside the checksums.
 
-    <DIR>/<fiscal_year>/<round_id>/<as-of>_<n>/<path in the inbox>   one per accepted file
-    <DIR>/<fiscal_year>/<round_id>/<as-of>_<n>/SHA256SUMS             `sha256sum -c` format
+    <DIR>/<fiscal_year>/<round_id>/<as-of>_<n>/inbox/<path in the inbox>   each accepted file
+    <DIR>/<fiscal_year>/<round_id>/<as-of>_<n>/framework/<file name>      the framework
+    <DIR>/<fiscal_year>/<round_id>/<as-of>_<n>/adjustments/<file name>    if the run had one
+    <DIR>/<fiscal_year>/<round_id>/<as-of>_<n>/SHA256SUMS                 `sha256sum -c` format
 
-The inbox is only read: files are copied (with their modification time), never moved. Each
-copy is hashed again from the disk and must equal the checksum intake computed from the
-bytes it scored; a file that changed in between stops the run, since the archive would not
-hold what was scored. The copy is written under a hidden `.partial` name and renamed into
-place when complete, so a crash never leaves a half archive under the run's name.
+So the run can be done again from the archive alone, years later, by someone checking an HR
+decision: `kpi-batch run --framework framework/F --inbox inbox [--adjustments adjustments/A]
+--as-of <as-of>` gives the same scores (tests/test_cli_run.py does it).
+
+Inputs are only read: files are copied (with their modification time), never moved. Each
+copy is hashed again from the disk and must equal the checksum taken from the bytes the run
+read (intake's for submissions; the pipeline's, before loading, for the framework and the
+adjustments); a file that changed in between stops the run, since the archive would not hold
+what was scored. The copy is written under a hidden `.partial` name and renamed into place
+when complete, so a crash never leaves a half archive under the run's name.
 """
 
 from __future__ import annotations
 
 import shutil
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +30,7 @@ from kpi_batch.errors import ArchiveError, UsageError
 from kpi_batch.manifest import sha256_file
 
 SUMS_NAME = "SHA256SUMS"
+INBOX = "inbox"  # the accepted submissions, under their paths in the inbox
 ARCHIVED_STATUSES = ("accepted", "accepted_with_warnings")
 
 
@@ -51,12 +60,25 @@ def check_archive_root(root: Path, inbox: Path) -> None:
         )
 
 
-def archive_inputs(register: pd.DataFrame, inbox: Path, folder: Path) -> Archived:
+@dataclass(frozen=True)
+class Source:
+    """A file the run read besides the inbox: copied to `<folder>/<name>`."""
+
+    folder: str  # "framework" or "adjustments"
+    path: Path
+    sha256: str  # of the bytes the run read
+
+
+def archive_inputs(
+    register: pd.DataFrame, inbox: Path, folder: Path, sources: Sequence[Source] = ()
+) -> Archived:
     """Copy the accepted files of `register` (intake's, `path` relative to `inbox`) to
-    `folder` and write SHA256SUMS; raise `ArchiveError` if a copy differs from what intake
-    read or the folder cannot be written."""
+    `folder/inbox`, each of `sources` to `folder/<its folder>`, and write SHA256SUMS; raise
+    `ArchiveError` if a copy differs from what the run read or the folder cannot be written."""
     rows = register[register["status"].isin(ARCHIVED_STATUSES)]
-    wanted = sorted(zip(rows["path"].astype(str), rows["sha256"].astype(str), strict=True))
+    accepted = zip(rows["path"].astype(str), rows["sha256"].astype(str), strict=True)
+    copies = [(inbox / rel, f"{INBOX}/{rel}", sha) for rel, sha in sorted(accepted)]
+    copies += [(s.path, f"{s.folder}/{s.path.name}", s.sha256) for s in sources]
     partial = folder.with_name(f".{folder.name}.partial")
     try:
         if folder.exists():
@@ -66,8 +88,8 @@ def archive_inputs(register: pd.DataFrame, inbox: Path, folder: Path) -> Archive
         shutil.rmtree(partial, ignore_errors=True)
         partial.mkdir(parents=True)
         lines = []
-        for rel, expected in wanted:
-            source, target = inbox / rel, partial / rel
+        for source, rel, expected in copies:
+            target = partial / rel
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, target)
             copied = sha256_file(target)
@@ -88,4 +110,4 @@ def archive_inputs(register: pd.DataFrame, inbox: Path, folder: Path) -> Archive
         raise ArchiveError(
             f"เขียนสำเนาไฟล์ที่ {folder} ไม่ได้ / cannot write the archive {folder}: {exc}"
         ) from exc
-    return Archived(folder, len(wanted))
+    return Archived(folder, len(copies) - len(sources))

@@ -35,11 +35,13 @@ def write_manifest(
     ctx: ReportContext,
     *,
     request: Any,
-    adjustments_path: Path | None,
+    framework_sha256: str,
+    adjustments_sha256: str | None,
     timings: Mapping[str, float],
     archive: Path | None = None,
 ) -> Path:
-    """Write the manifest for the run folder `path.parent` (hashing every file in it)."""
+    """Write the manifest for the run folder `path.parent` (hashing every file in it).
+    `framework_sha256` and `adjustments_sha256`: of the files as the run read them."""
     run_dir = path.parent
     fw = ctx.framework
     settings = fw.settings
@@ -51,12 +53,12 @@ def write_manifest(
         "as_of": ctx.as_of.isoformat(),
         "framework": {
             "path": str(request.framework),
-            "sha256": sha256_file(Path(request.framework)),
+            "sha256": framework_sha256,
             "fingerprint": fw.fingerprint,
         },
         "adjustments": None
-        if adjustments_path is None
-        else {"path": str(adjustments_path), "sha256": sha256_file(adjustments_path)},
+        if request.adjustments is None
+        else {"path": str(request.adjustments), "sha256": adjustments_sha256},
         "inbox": str(request.inbox),
         "archive": None if archive is None else str(archive),
         "settings": {

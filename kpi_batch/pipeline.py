@@ -4,7 +4,7 @@
 Each stage is a function of its own module; this one only orders them, times them and hands
 the results on. The clock is read by the caller (the CLI passes `as_of`), so a run is a
 function of its inputs and as-of date. Inputs are only read; `archive` copies the accepted
-ones elsewhere (kpi_batch/archive.py).
+ones, the framework and the adjustments elsewhere (kpi_batch/archive.py).
 """
 
 from __future__ import annotations
@@ -20,13 +20,19 @@ from pandera.typing import DataFrame
 
 from kpi_batch import __version__
 from kpi_batch.adjustments.load import load_adjustments
-from kpi_batch.archive import Archived, archive_folder, archive_inputs, check_archive_root
+from kpi_batch.archive import (
+    Archived,
+    Source,
+    archive_folder,
+    archive_inputs,
+    check_archive_root,
+)
 from kpi_batch.errors import UsageError
 from kpi_batch.framework.load import load_framework
 from kpi_batch.history.store import History
 from kpi_batch.intake import IntakeResult, run_intake
 from kpi_batch.issues import Issue
-from kpi_batch.manifest import write_manifest
+from kpi_batch.manifest import sha256_file, write_manifest
 from kpi_batch.model import Framework, Round
 from kpi_batch.reports.context import ReportContext
 from kpi_batch.reports.writeall import write_reports
@@ -47,7 +53,7 @@ class RunRequest:
     as_of: dt.date
     round_id: str | None = None
     adjustments: Path | None = None
-    archive: Path | None = None  # copy accepted inputs to <archive>/<fy>/<round>/<run>/
+    archive: Path | None = None  # copy what the run read to <archive>/<fy>/<round>/<run>/
 
 
 @dataclass
@@ -94,8 +100,21 @@ def choose_round(framework: Framework, round_id: str | None, as_of: dt.date) -> 
     return found
 
 
+def _checksum(path: Path | None) -> str | None:
+    """sha256 of a file about to be read; None when there is none, or it cannot be read
+    (its loader then says why, in Thai)."""
+    try:
+        return None if path is None else sha256_file(path)
+    except OSError:
+        return None
+
+
 def run(request: RunRequest, progress: Progress | None = None) -> RunResult:
     timings: dict[str, float] = {}
+    # Taken before the files are read: the manifest, the history and the archive all name
+    # the bytes the run read, even if someone saves the file while the run goes on.
+    framework_sha256 = _checksum(request.framework)
+    adjustments_sha256 = _checksum(request.adjustments)
     report = progress or (lambda stage, done, total: None)
 
     @contextmanager
@@ -153,20 +172,26 @@ def run(request: RunRequest, progress: Progress | None = None) -> RunResult:
             if request.archive is not None:
                 with stage("archive"):
                     target = archive_folder(request.archive, folder.run_id)
-                    archived = archive_inputs(intake.register, request.inbox, target)
+                    sources = [Source("framework", request.framework, framework_sha256 or "")]
+                    if request.adjustments is not None:
+                        sources.append(
+                            Source("adjustments", request.adjustments, adjustments_sha256 or "")
+                        )
+                    archived = archive_inputs(intake.register, request.inbox, target, sources)
             with stage("manifest"):
                 write_manifest(
                     manifest,
                     ctx,
                     request=request,
-                    adjustments_path=request.adjustments,
+                    framework_sha256=framework_sha256 or "",
+                    adjustments_sha256=adjustments_sha256,
                     timings=timings,
                     archive=None if archived is None else archived.folder,
                 )
             with (
                 stage("history"),
                 history.recording(
-                    ctx, adjustments=request.adjustments, manifest=manifest
+                    ctx, adjustments_sha256=adjustments_sha256, manifest=manifest
                 ) as same_as,
             ):
                 final = folder.commit()

@@ -26,6 +26,7 @@ from kpi_batch.history.store import DB_NAME
 from kpi_batch.runfolder import LOCK_NAME, STAGING, latest_run
 from kpi_batch.templates.fill import fill_template
 from kpi_batch.templates.workbook import write_unit_template
+from tests.adjustment_factories import write_adjustment_rows
 from tests.factories import small_framework_rows, write_small_framework
 
 AS_OF = dt.date(2024, 2, 20)
@@ -281,14 +282,54 @@ def test_archive_copies_accepted_files_with_their_checksums(
     folder = archive / "2567" / "R1" / FIRST
     sums = (folder / SUMS_NAME).read_text(encoding="utf-8").splitlines()
     listed = dict(reversed(line.split("  ", 1)) for line in sums)
-    assert sorted(listed) == ["U01.xlsx", "U02.xlsx", "late/U04.xlsx"]
+    assert sorted(listed) == [
+        "framework/framework.xlsx", "inbox/U01.xlsx", "inbox/U02.xlsx", "inbox/late/U04.xlsx",
+    ]  # fmt: skip
     for rel, digest in listed.items():
         assert hashlib.sha256((folder / rel).read_bytes()).hexdigest() == digest
-        assert before[rel][0] == digest
+    assert sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()) == [
+        SUMS_NAME, *sorted(listed)
+    ]  # fmt: skip
+    for rel in ("U01.xlsx", "U02.xlsx", "late/U04.xlsx"):
+        assert before[rel][0] == listed[f"inbox/{rel}"]
     manifest = json.loads((out / "2567" / "R1" / FIRST / "manifest.json").read_text("utf-8"))
     registered = {i["path"]: i["sha256"] for i in manifest["inputs"]}
-    assert all(registered[rel] == digest for rel, digest in listed.items())
+    archived = ("U01.xlsx", "U02.xlsx", "late/U04.xlsx")
+    assert all(registered[rel] == listed[f"inbox/{rel}"] for rel in archived)
+    assert manifest["framework"]["sha256"] == listed["framework/framework.xlsx"]
     assert manifest["archive"] == str(folder)
+
+
+def test_the_run_can_be_done_again_from_its_archive_alone(
+    world: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """Someone checking an HR decision later has the archive only: framework, adjustments
+    and accepted files; running it again gives the same scores."""
+    framework, inbox = world
+    adjustments = tmp_path / "adjustments.xlsx"
+    write_adjustment_rows(
+        adjustments, [("U02", "3.1", "review", "level", 4, "ทบทวนหลักฐาน", "บันทึกที่ 12/2567")]
+    )
+    out, archive = tmp_path / "out", tmp_path / "archive"
+    first = run(framework, inbox, out, "--archive", archive, "--adjustments", adjustments)
+    assert first.exit_code == 0, first.output
+    folder = archive / "2567" / "R1" / FIRST
+    assert (folder / "adjustments" / "adjustments.xlsx").read_bytes() == adjustments.read_bytes()
+
+    framework.rename(framework.with_suffix(".moved"))  # the originals are gone
+    try:
+        again = cli("run", "--framework", folder / "framework" / "framework.xlsx",
+                    "--inbox", folder / "inbox", "--out", tmp_path / "again",
+                    "--adjustments", folder / "adjustments" / "adjustments.xlsx",
+                    "--as-of", AS_OF.isoformat())  # fmt: skip
+    finally:
+        framework.with_suffix(".moved").rename(framework)
+    assert again.exit_code == 0, again.output
+    scores = [
+        (p / "2567" / "R1" / FIRST / "scores.csv").read_bytes() for p in (out, tmp_path / "again")
+    ]
+    assert scores[0] == scores[1]
+    assert b"U02" in scores[0]
 
 
 def test_an_archive_inside_the_inbox_is_refused(world: tuple[Path, Path], tmp_path: Path) -> None:

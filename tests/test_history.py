@@ -41,7 +41,7 @@ def record(out: Path, ctx: ReportContext, *, move: bool = True) -> str | None:
     manifest.write_text(f'{{"run_id": "{ctx.run_id}"}}', encoding="utf-8")
     with (
         History.open(out) as history,
-        history.recording(ctx, adjustments=None, manifest=manifest) as same_as,
+        history.recording(ctx, adjustments_sha256=None, manifest=manifest) as same_as,
     ):
         if move:
             (out / ctx.run_id).parent.mkdir(parents=True, exist_ok=True)
@@ -165,7 +165,7 @@ def test_a_run_that_fails_before_its_folder_moves_leaves_no_history(tmp_path: Pa
         ctx = ctx_for("2567/r12/2024-03-15_1", MAR)
         manifest = tmp_path / "manifest.json"
         manifest.write_text("{}", encoding="utf-8")
-        with history.recording(ctx, adjustments=None, manifest=manifest):
+        with history.recording(ctx, adjustments_sha256=None, manifest=manifest):
             raise OSError("disk full while moving the run folder")
     assert {t: count(tmp_path, t) for t in ("runs", *TABLES)} == before
 

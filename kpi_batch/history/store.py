@@ -166,7 +166,7 @@ class History:
 
     @contextmanager
     def recording(
-        self, ctx: ReportContext, *, adjustments: Path | None, manifest: Path
+        self, ctx: ReportContext, *, adjustments_sha256: str | None, manifest: Path
     ) -> Iterator[str | None]:
         """Record the run as staged; the caller moves its folder into place inside the
         block. Yields the earlier run this one repeats exactly (None when it is new)."""
@@ -179,7 +179,7 @@ class History:
             inputs_digest=inputs_digest(
                 ctx.inputs,
                 ctx.framework.fingerprint,
-                None if adjustments is None else sha256_file(adjustments),
+                adjustments_sha256,
                 ctx.round.round_id,
                 ctx.as_of,
             ),
