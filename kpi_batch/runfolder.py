@@ -106,6 +106,17 @@ def latest_run(out: Path, fiscal_year: int, round_id: str) -> Path | None:
     return run if run.is_dir() else None
 
 
+def follow_latest(path: Path) -> Path:
+    """A round's `latest` pointer (a small file naming the newest run folder beside it) ->
+    that folder; any other path as given. So `--run <out>/2567/R1/latest` means the newest
+    run, as a person reading the folder would expect."""
+    if path.name == LATEST and path.is_file():
+        target = path.parent / path.read_text(encoding="utf-8").strip()
+        if target.is_dir():
+            return target
+    return path
+
+
 def write_atomic(path: Path, text: str) -> None:
     tmp = path.with_name(f".{path.name}.tmp")
     tmp.write_text(text, encoding="utf-8")

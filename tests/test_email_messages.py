@@ -195,3 +195,12 @@ def test_missing_appeal_deadline_warns_in_the_dry_run(run_dir: Path, tmp_path: P
     body = u02.message.get_body().get_content()  # type: ignore[union-attr]
     assert "appeal_deadline not set" in body
     assert not _prepare(run_dir, framework=fw, appeal_deadline="2024-03-22").plan.warnings
+
+
+def test_the_rounds_latest_pointer_names_the_run(run_dir: Path) -> None:
+    """`--run <out>/2567/R1/latest` (a pointer file) means the newest run folder."""
+    pointer = run_dir.parent / "latest"
+    assert pointer.read_text(encoding="utf-8").strip() == run_dir.name
+    result = CliRunner().invoke(app, ["email", "--run", str(pointer)])
+    assert result.exit_code == 0, result.output
+    assert any(p.suffix == ".eml" for p in (run_dir / "outbox").iterdir())

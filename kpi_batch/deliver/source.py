@@ -25,7 +25,7 @@ from typing import Any
 from kpi_batch.errors import KpiBatchError, UsageError
 from kpi_batch.framework.load import load_framework
 from kpi_batch.model import Framework, Round
-from kpi_batch.runfolder import latest_run
+from kpi_batch.runfolder import follow_latest, latest_run
 
 MANIFEST = "manifest.json"
 SCORES = "scores.csv"
@@ -111,6 +111,7 @@ def sha256_bytes(data: bytes) -> str:
 
 
 def load_run(run_dir: Path, framework_path: Path | None = None) -> RunSource:
+    run_dir = follow_latest(run_dir)
     manifest = _manifest(run_dir)
     recorded = manifest.get("framework") or {}
     path = Path(framework_path or recorded.get("path") or "")
