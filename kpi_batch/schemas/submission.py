@@ -5,7 +5,9 @@ failure is collected), after normalisation and after the framework's expectation
 merged in as context columns (`unit_known`, `expected_weight`, `pct`, ...). Each custom check
 is named by the issue code it raises (kpi_batch/intake/codes.py), so `validate.py` turns
 pandera's failure cases into `Issue`s without a translation table. A check returns True
-where it does not apply.
+where it does not apply, and so says `ignore_na=False`: it decides about missing values
+itself (pandera would otherwise pass rows that are all NaN, which never occur here, at the
+cost of an `isna()` of the whole frame per check).
 
 - `SubmissionHeaders`: one row per readable file: the defined names.
 - `SubmissionRows`: one row per row of a `results` table (blank rows dropped). For each input
@@ -48,35 +50,35 @@ class SubmissionHeaders(pa.DataFrameModel):
     earliest: Series[object]  # the round's period start
     as_of: Series[object]
 
-    @pa.dataframe_check(name="unit_unknown")
+    @pa.dataframe_check(name="unit_unknown", ignore_na=False)
     def _unit_known(cls, df: pd.DataFrame) -> pd.Series:
         return df["unit_known"]
 
-    @pa.dataframe_check(name="round_mismatch")
+    @pa.dataframe_check(name="round_mismatch", ignore_na=False)
     def _round(cls, df: pd.DataFrame) -> pd.Series:
         return df["round_id"] == df["run_round"]
 
-    @pa.dataframe_check(name="fiscal_year_mismatch")
+    @pa.dataframe_check(name="fiscal_year_mismatch", ignore_na=False)
     def _year(cls, df: pd.DataFrame) -> pd.Series:
         return df["fiscal_year"] == df["expected_year"]
 
-    @pa.check("template_version", name="template_version_unsupported")
+    @pa.check("template_version", name="template_version_unsupported", ignore_na=False)
     def _version(cls, s: pd.Series) -> pd.Series:
         return s == TEMPLATE_VERSION
 
-    @pa.dataframe_check(name="framework_fingerprint_differs")
+    @pa.dataframe_check(name="framework_fingerprint_differs", ignore_na=False)
     def _fingerprint(cls, df: pd.DataFrame) -> pd.Series:
         return df["framework_fingerprint"] == df["expected_fingerprint"]
 
-    @pa.check("submitted_on_kind", name="submitted_on_missing")
+    @pa.check("submitted_on_kind", name="submitted_on_missing", ignore_na=False)
     def _date_given(cls, s: pd.Series) -> pd.Series:
         return s != "empty"
 
-    @pa.check("submitted_on_kind", name="submitted_on_invalid")
+    @pa.check("submitted_on_kind", name="submitted_on_invalid", ignore_na=False)
     def _date_valid(cls, s: pd.Series) -> pd.Series:
         return ~s.isin(["text", "error"])
 
-    @pa.dataframe_check(name="submitted_on_implausible")
+    @pa.dataframe_check(name="submitted_on_implausible", ignore_na=False)
     def _date_plausible(cls, df: pd.DataFrame) -> pd.Series:
         dated = df["submitted_on_kind"] == "date"
         day = df["submitted_on"].where(dated, df["as_of"])
@@ -113,58 +115,68 @@ class SubmissionRows(pa.DataFrameModel):
     min_threshold: Series[float] = pa.Field(nullable=True)
     level_max: Series[float]
 
-    @pa.dataframe_check(name="kpi_extra")
+    @pa.dataframe_check(name="kpi_extra", ignore_na=False)
     def _in_agreement(cls, df: pd.DataFrame) -> pd.Series:
         return ~df["checked"] | df["in_agreement"]
 
-    @pa.dataframe_check(name="kpi_duplicate")
+    @pa.dataframe_check(name="kpi_duplicate", ignore_na=False)
     def _unique(cls, df: pd.DataFrame) -> pd.Series:
         return ~df["duplicate"]
 
-    @pa.check(r"^(value|numerator|denominator|level)_kind$", regex=True, name="cell_excel_error")
+    @pa.check(
+        r"^(value|numerator|denominator|level)_kind$",
+        regex=True,
+        name="cell_excel_error",
+        ignore_na=False,
+    )
     def _no_error(cls, s: pd.Series) -> pd.Series:
         return s != _ERROR
 
-    @pa.check(r"^(value|numerator|denominator|level)_kind$", regex=True, name="cell_not_number")
+    @pa.check(
+        r"^(value|numerator|denominator|level)_kind$",
+        regex=True,
+        name="cell_not_number",
+        ignore_na=False,
+    )
     def _number(cls, s: pd.Series) -> pd.Series:
         return s != _TEXT
 
-    @pa.dataframe_check(name="value_out_of_range")
+    @pa.dataframe_check(name="value_out_of_range", ignore_na=False)
     def _value_range(cls, df: pd.DataFrame) -> pd.Series:
         v = df["value"]
         high = df["pct"] & ~df["allows_more"] & (v > 100)
         return ~_used(df, "value") | v.isna() | ((v >= 0) & ~high)
 
-    @pa.dataframe_check(name="value_looks_fraction")
+    @pa.dataframe_check(name="value_looks_fraction", ignore_na=False)
     def _value_fraction(cls, df: pd.DataFrame) -> pd.Series:
         v = df["value"]
         odd = df["pct"] & (v > 0) & (v <= 1) & (df["min_threshold"] > 1)
         return ~_used(df, "value") | ~odd.fillna(False)
 
-    @pa.dataframe_check(name="level_out_of_range")
+    @pa.dataframe_check(name="level_out_of_range", ignore_na=False)
     def _level_range(cls, df: pd.DataFrame) -> pd.Series:
         v = df["level"]
         return ~_used(df, "level") | v.isna() | ((v >= 0) & (v <= df["level_max"]))
 
-    @pa.dataframe_check(name="numerator_negative")
+    @pa.dataframe_check(name="numerator_negative", ignore_na=False)
     def _numerator(cls, df: pd.DataFrame) -> pd.Series:
         return ~_used(df, "numerator") | ~(df["numerator"] < 0)
 
-    @pa.dataframe_check(name="denominator_not_positive")
+    @pa.dataframe_check(name="denominator_not_positive", ignore_na=False)
     def _denominator(cls, df: pd.DataFrame) -> pd.Series:
         return ~_used(df, "denominator") | ~(df["denominator"] <= 0)
 
-    @pa.dataframe_check(name="numerator_exceeds_denominator")
+    @pa.dataframe_check(name="numerator_exceeds_denominator", ignore_na=False)
     def _ratio(cls, df: pd.DataFrame) -> pd.Series:
         over = (df["numerator"] > df["denominator"]) & (df["denominator"] > 0)
         return ~_used(df, "numerator") | df["allows_more"] | ~over
 
-    @pa.dataframe_check(name="ratio_incomplete")
+    @pa.dataframe_check(name="ratio_incomplete", ignore_na=False)
     def _ratio_complete(cls, df: pd.DataFrame) -> pd.Series:
         num, den = df["numerator_kind"] == _EMPTY, df["denominator_kind"] == _EMPTY
         return ~_used(df, "numerator") | (num == den)
 
-    @pa.dataframe_check(name="result_empty")
+    @pa.dataframe_check(name="result_empty", ignore_na=False)
     def _result_given(cls, df: pd.DataFrame) -> pd.Series:
         empty = pd.Series(True, index=df.index)
         any_used = pd.Series(False, index=df.index)
@@ -174,13 +186,13 @@ class SubmissionRows(pa.DataFrameModel):
             empty &= ~used | (df[f"{key}_kind"] == _EMPTY)
         return ~df["in_agreement"] | df["duplicate"] | ~any_used | ~empty
 
-    @pa.dataframe_check(name="weight_changed")
+    @pa.dataframe_check(name="weight_changed", ignore_na=False)
     def _weight(cls, df: pd.DataFrame) -> pd.Series:
         same = np.isclose(df["weight"], df["expected_weight"], rtol=0, atol=1e-9)
         skip = ~df["in_agreement"] | df["duplicate"] | (df["weight_kind"] == _UNUSED)
         return skip | pd.Series(same, df.index)
 
-    @pa.dataframe_check(name="criteria_changed")
+    @pa.dataframe_check(name="criteria_changed", ignore_na=False)
     def _criteria(cls, df: pd.DataFrame) -> pd.Series:
         return ~df["in_agreement"] | df["duplicate"] | df["criteria_same"]
 
