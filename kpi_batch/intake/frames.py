@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
@@ -184,14 +185,33 @@ def _headers(loaded: Sequence[Loaded]) -> pd.DataFrame:
         "modified": [item.modified for item in loaded],
     }
     for name in NAMES:
-        texts = [norm.text(_named(item.book, name)) for item in loaded]
+        texts = _each_once(norm.text, [_named(item.book, name) for item in loaded])
         digits = name in ("fiscal_year", "template_version")
-        columns[name] = [arabic_digits(t) for t in texts] if digits else list(texts)
-    dates = [norm.date(_named(item.book, "submitted_on")) for item in loaded]
+        columns[name] = [arabic_digits(t) if digits else t for t in texts]
+    dates = _each_once(norm.date, [_named(item.book, "submitted_on") for item in loaded])
     columns["submitted_on"] = [d.value for d in dates]
     columns["submitted_on_kind"] = [d.kind.value for d in dates]
     columns["submitted_on_text"] = [d.original for d in dates]
     return pd.DataFrame(columns, columns=_HEADER_COLUMNS)
+
+
+_MISSING = object()
+_T = TypeVar("_T")
+
+
+def _each_once(fn: Callable[[object], _T], raw: list[object]) -> list[_T]:
+    """`fn` of each value, computed once per distinct value: most defined names hold the
+    same few values in every file (the round, the template version, a handful of dates).
+    Keyed with the type, since 1 == 1.0 == True."""
+    seen: dict[tuple[type, object], _T] = {}
+    out: list[_T] = []
+    for v in raw:
+        key = (type(v), v)
+        found = seen.get(key, _MISSING)
+        if found is _MISSING:
+            found = seen[key] = fn(v)
+        out.append(found)  # type: ignore[arg-type]
+    return out
 
 
 def _named(wb: Workbook, name: str) -> object:
