@@ -37,10 +37,14 @@ class Place:
     """Where one file keeps what: cells for issues, the typed values for their text."""
 
     sheet: str  # the sheet of the results table
-    names: dict[str, tuple[str, str]]  # defined name -> (sheet, cell)
     letters: dict[str, str]  # table key -> column letter
     header_row: int
     book: Workbook
+
+    def name_cell(self, name: str) -> tuple[str, str]:
+        """(sheet, cell) of a defined name; the table's sheet and no cell when it has none."""
+        found = self.book.names.get(name)
+        return (found[0], found[1]) if found else (self.sheet, "")
 
     def cell(self, key: str, row: int) -> str:
         letter = self.letters.get(key) or self.letters.get("kpi_id", "")
@@ -140,9 +144,7 @@ def build(
             targets = [(kpi_raw, index["kpi_id"]), (note_raw, index.get("note", -1))]
             targets += [(raw[key], index.get(key, -2)) for key in numbers]
             plan = plans[keys] = (dict(zip(keys, wb.columns, strict=True)), targets)
-        places[item.file] = Place(
-            wb.sheet, {n: (s, c) for n, (s, c, _) in wb.names.items()}, plan[0], wb.header_row, wb
-        )
+        places[item.file] = Place(wb.sheet, plan[0], wb.header_row, wb)
         rows = wb.rows
         if not all(map(any, rows)) and any(map(_blank, rows)):  # `any`: a truthy cell
             kept = [o for o, row in enumerate(rows) if not _blank(row)]

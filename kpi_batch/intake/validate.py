@@ -265,7 +265,7 @@ def _header_issue(
 ) -> Issue:
     name = _HEADER_CELL[code]
     place = places[h["file"]]
-    sheet, cell = place.names.get(name, (place.sheet, ""))
+    sheet, cell = place.name_cell(name)
     modified = format_date_th(h["modified"].date())
     fields: dict[str, str] = {"date": modified}
     value = str(h[name]) if name != "submitted_on" else str(h["submitted_on_text"])
