@@ -37,7 +37,8 @@ ARCHIVED_STATUSES = ("accepted", "accepted_with_warnings")
 @dataclass(frozen=True)
 class Archived:
     folder: Path
-    files: int
+    files: int  # accepted submissions copied
+    sources: tuple[str, ...] = ()  # the other files' folders: "framework", "adjustments"
 
     def remove(self) -> None:
         """Undo the archive (the run it belongs to failed after it was written)."""
@@ -110,4 +111,4 @@ def archive_inputs(
         raise ArchiveError(
             f"เขียนสำเนาไฟล์ที่ {folder} ไม่ได้ / cannot write the archive {folder}: {exc}"
         ) from exc
-    return Archived(folder, len(copies) - len(sources))
+    return Archived(folder, len(copies) - len(sources), tuple(s.folder for s in sources))

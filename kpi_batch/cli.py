@@ -110,7 +110,10 @@ def run_command(
     ] = None,
     archive: Annotated[
         Path | None,
-        typer.Option("--archive", help="เก็บสำเนาไฟล์ที่รับพร้อม SHA256SUMS / copy accepted inputs here"),
+        typer.Option(
+            "--archive",
+            help="เก็บสำเนาไฟล์ที่ใช้ประมวลผลพร้อม SHA256SUMS / keep copies of what the run read",
+        ),
     ] = None,
     debug: Annotated[
         bool, typer.Option("--debug", help="แสดง traceback เมื่อโปรแกรมขัดข้อง / show tracebacks")

@@ -42,7 +42,7 @@ STAGES_TH = {
     "reports": "เขียนรายงาน (ไฟล์)",
     "unit workbooks": "ผลรายหน่วยงาน (ไฟล์)",
     "returned workbooks": "ไฟล์ส่งกลับให้แก้ไข (ไฟล์)",
-    "archive": "สำเนาไฟล์ที่รับ",
+    "archive": "สำเนาไฟล์ที่ใช้ประมวลผล",
     "manifest": "บันทึก manifest",
     "history": "บันทึกประวัติ",
 }
@@ -124,6 +124,15 @@ def print_run_summary(result: RunResult, console: Console | None = None) -> None
     times = "  ".join(f"{stage} {seconds:.2f}s" for stage, seconds in result.timings.items())
     console.print(f"เวลา / time: {times}", markup=False)
     console.print(f"ผลลัพธ์อยู่ที่ / outputs: {result.run_dir}", markup=False)
+    if result.archive is not None:
+        kept = result.archive
+        thai = {"framework": "กรอบการประเมิน", "adjustments": "ไฟล์ทบทวน/อุทธรณ์"}
+        with_th = "และ".join(thai.get(k, k) for k in kept.sources)
+        console.print(
+            f"สำเนาไฟล์รายงานผล {kept.files} ไฟล์ พร้อม{with_th} อยู่ที่ / "
+            f"archive ({kept.files} submissions, {', '.join(kept.sources)}): {kept.folder}",
+            markup=False,
+        )
     if result.same_as:
         console.print(
             f"ข้อมูลนำเข้าและคะแนนเหมือนการประมวลผล {result.same_as} ทุกประการ "

@@ -278,6 +278,7 @@ def test_archive_copies_accepted_files_with_their_checksums(
     result = run(framework, inbox, out, "--archive", archive)
     assert result.exit_code == 1, result.output
     assert snapshot(inbox) == before
+    assert "archive (3 submissions, framework)" in result.stdout
 
     folder = archive / "2567" / "R1" / FIRST
     sums = (folder / SUMS_NAME).read_text(encoding="utf-8").splitlines()
