@@ -100,21 +100,6 @@ def _numbers(raw: list[object]) -> tuple[np.ndarray, np.ndarray]:
 _ABSENT = object()  # the table has no such column
 
 
-def _identifiers(raw: list[object]) -> list[str]:
-    """`_identifier` of each cell; the few distinct texts (kpi ids repeat) computed once."""
-    seen: dict[str, str] = {}
-    out: list[str] = []
-    for v in raw:
-        if type(v) is str:
-            known = seen.get(v)
-            if known is None:
-                known = seen[v] = _identifier(v)
-            out.append(known)
-        else:
-            out.append(_identifier(v))
-    return out
-
-
 def _blank(row: list[object]) -> bool:
     # `any` settles nearly every row at its first cell (the kpi id)
     return not any(row) and row.count("") + row.count(None) == len(row)
@@ -165,7 +150,7 @@ def build(
         "file": files,
         "sheet": sheets,
         "excel_row": np.array(excel_rows, dtype=np.int64),
-        "kpi_id": _identifiers(kpi_raw),
+        "kpi_id": _each_once(_identifier, kpi_raw),  # kpi ids repeat in every file
         "note": [v if v == "" else norm.text(v) for v in note_raw],
     }
     for key in numbers:
@@ -203,12 +188,13 @@ _T = TypeVar("_T")
 
 def _each_once(fn: Callable[[object], _T], raw: list[object]) -> list[_T]:
     """`fn` of each value, computed once per distinct value: most defined names hold the
-    same few values in every file (the round, the template version, a handful of dates).
-    Keyed with the type, since 1 == 1.0 == True."""
-    seen: dict[tuple[type, object], _T] = {}
+    same few values in every file (the round, the template version, a handful of dates; the
+    KPI ids). A text is its own key; any other value is keyed with its type, since
+    1 == 1.0 == True."""
+    seen: dict[object, _T] = {}
     out: list[_T] = []
     for v in raw:
-        key = (type(v), v)
+        key = v if type(v) is str else (type(v), v)
         found = seen.get(key, _MISSING)
         if found is _MISSING:
             found = seen[key] = fn(v)
