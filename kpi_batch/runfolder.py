@@ -99,7 +99,11 @@ def next_run_number(round_dir: Path, as_of: dt.date) -> int:
 
 
 def latest_run(out: Path, fiscal_year: int, round_id: str) -> Path | None:
-    pointer = out / str(fiscal_year) / round_id / LATEST
+    return _pointed(out / str(fiscal_year) / round_id / LATEST)
+
+
+def _pointed(pointer: Path) -> Path | None:
+    """The run folder a `latest` pointer names, if both exist."""
     if not pointer.is_file():
         return None
     run = pointer.parent / pointer.read_text(encoding="utf-8").strip()
@@ -110,11 +114,7 @@ def follow_latest(path: Path) -> Path:
     """A round's `latest` pointer (a small file naming the newest run folder beside it) ->
     that folder; any other path as given. So `--run <out>/2567/R1/latest` means the newest
     run, as a person reading the folder would expect."""
-    if path.name == LATEST and path.is_file():
-        target = path.parent / path.read_text(encoding="utf-8").strip()
-        if target.is_dir():
-            return target
-    return path
+    return (_pointed(path) if path.name == LATEST else None) or path
 
 
 def write_atomic(path: Path, text: str) -> None:
