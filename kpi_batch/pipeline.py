@@ -113,7 +113,7 @@ def run(request: RunRequest, progress: Progress | None = None) -> RunResult:
     timings: dict[str, float] = {}
     # Taken before the files are read: the manifest, the history and the archive all name
     # the bytes the run read, even if someone saves the file while the run goes on.
-    framework_sha256 = _checksum(request.framework)
+    framework_sha256 = _checksum(request.framework) or ""  # "": loading it fails first
     adjustments_sha256 = _checksum(request.adjustments)
     report = progress or (lambda stage, done, total: None)
 
@@ -172,7 +172,7 @@ def run(request: RunRequest, progress: Progress | None = None) -> RunResult:
             if request.archive is not None:
                 with stage("archive"):
                     target = archive_folder(request.archive, folder.run_id)
-                    sources = [Source("framework", request.framework, framework_sha256 or "")]
+                    sources = [Source("framework", request.framework, framework_sha256)]
                     if request.adjustments is not None:
                         sources.append(
                             Source("adjustments", request.adjustments, adjustments_sha256 or "")
@@ -183,7 +183,7 @@ def run(request: RunRequest, progress: Progress | None = None) -> RunResult:
                     manifest,
                     ctx,
                     request=request,
-                    framework_sha256=framework_sha256 or "",
+                    framework_sha256=framework_sha256,
                     adjustments_sha256=adjustments_sha256,
                     timings=timings,
                     archive=None if archived is None else archived.folder,
