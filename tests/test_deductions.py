@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+import pandas as pd
 import pytest
 from scoring_factories import DUE, ROUND, STD, adjustments, framework, kpi, results, submissions
 
@@ -119,4 +120,10 @@ def test_missing_date_is_not_charged_but_reported() -> None:
     fw = _fw()
     out = score_round(fw, ROUND, results({("u", "a"): 73}), submissions({"u": None}))
     assert str(out.unit_scores.loc[0, "final_score"]) == "3.6000"
-    assert [i.code for i in out.issues] == ["submission_no_date"]
+    assert [i.code for i in out.issues] == ["date_to_confirm"]
+    unit = out.unit_scores.iloc[0]
+    assert (unit["date_source"], unit["received_on"], unit["days_late"]) == (
+        "date_to_confirm",
+        None,
+        pd.NA,
+    ) or (unit["date_source"] == "date_to_confirm" and pd.isna(unit["days_late"]))

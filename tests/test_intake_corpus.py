@@ -235,14 +235,15 @@ def test_submissions_and_lateness_source(run: tuple[IntakeResult, Path, dict]) -
     result, _, _ = run
     sub = result.submissions.set_index("unit_id")
     assert sub.loc["U01", "submitted_on"] == pd.Timestamp("2024-04-03")
-    assert sub.loc["U01", "submitted_on_source"] == "workbook"
+    assert sub.loc["U01", "date_source"] == "workbook"
     assert sub.loc["U02", "submitted_on"] == pd.Timestamp("2024-04-03")  # Thai text date
     assert sub.loc["U03", "submitted_on"] == pd.Timestamp("2024-04-04")  # BE-year Excel date
     assert sub.loc["U05", "submitted_on"] == pd.Timestamp("2024-04-06")
     assert sub.loc["U05", "file"] == "U05/v2.xlsx"
     assert sub.loc["U06", "file"] == "sub/deeper/U06.xlsx"
-    for unit in ("U04", "U11", "U12"):  # empty, implausible, not a date: file time used
-        assert sub.loc[unit, "submitted_on_source"] == "file_mtime"
+    for unit in ("U04", "U11", "U12"):  # empty, implausible, not a date: never the file time
+        assert sub.loc[unit, "date_source"] == "date_to_confirm"
+        assert pd.isna(sub.loc[unit, "submitted_on"])
     assert sub.loc["U08", "status"] == "rejected"
     assert pd.isna(sub.loc["U08", "submitted_on"])
     assert "U99" not in sub.index  # not a unit of the framework

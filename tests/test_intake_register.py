@@ -54,8 +54,9 @@ def test_latest_submitted_on_wins_then_latest_file_time() -> None:
 def test_a_file_without_a_date_competes_with_its_file_date() -> None:
     undated = _outcome("a", day=None, mtime=BKK_NOON + 2 * 86_400)  # saved 5 Apr
     assert _status([undated, _outcome("b")]) == {"a": "accepted", "b": "superseded"}
-    assert undated.source == "file_mtime"
-    assert undated.submitted_on == dt.date(2024, 4, 5)
+    assert undated.date_source == "date_to_confirm"
+    assert undated.received_on is None  # the file's date orders duplicates, never charges
+    assert undated.order_date == dt.date(2024, 4, 5)
 
 
 def test_a_rejected_file_never_supersedes() -> None:
@@ -78,7 +79,7 @@ def test_reasons_and_sources_in_the_register() -> None:
     assert reg.loc["c", "reasons"] == "result_empty ×2 (1.1)"
     assert reg.loc["c", ["errors", "warnings"]].tolist() == [0, 2]
     assert reg.loc["~$a", "status"] == "ignored"
-    assert reg.loc["a", "submitted_on_source"] == "workbook"
+    assert reg.loc["a", "date_source"] == "workbook"
 
 
 @given(
@@ -110,5 +111,5 @@ def test_statuses_add_up_and_one_file_wins_per_unit(files: list[tuple]) -> None:
         winners = [o for o in usable if o.status.startswith("accepted")]
         assert len(winners) == (1 if usable else 0)
         if winners:
-            best = max(usable, key=lambda o: (o.submitted_on, o.found.mtime, o.found.rel))
+            best = max(usable, key=lambda o: (o.order_date, o.found.mtime, o.found.rel))
             assert winners[0] is best

@@ -45,6 +45,7 @@ def test_scores_csv_columns_rows_and_values(ctx: ReportContext, tmp_path: Path) 
         "unit_id": "U02", "unit_name": "สำนักงานเลขานุการกรม", "cluster_id": "c1",
         "pre_appeal_score": "3.8000", "deduction": "0.0000", "final_score": "4.4000",
         "band": "good", "rank": "1", "cluster_rank": "1", "days_late": "0", "status": "scored",
+        "received_on": "2024-10-07", "date_source": "",
     }  # fmt: skip
     u01 = dict(zip(header, rows[1], strict=True))
     assert (u01["deduction"], u01["days_late"]) == ("0.2500", "2")

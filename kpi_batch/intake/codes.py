@@ -67,6 +67,15 @@ class Check:
 _E, _W = Severity.ERROR, Severity.WARNING
 _KPI_MISSING_TH = "ผลของตัวชี้วัดนี้จะถือว่าไม่ได้รายงาน (ได้ 0 คะแนน)"
 _RESEND_TH = "กรุณาส่งไฟล์ใหม่"
+# The file's modification date never charges a deduction (DOMAIN §3.6).
+_NO_MTIME_TH = (
+    "ระบบไม่ใช้วันที่แก้ไขไฟล์ ({date}) คิดการส่งล่าช้า แต่ใช้วันที่ตามทะเบียนรับหรือวันที่ของอีเมล "
+    "ถ้าไม่มีจะยังไม่หักคะแนนจนกว่าเจ้าหน้าที่ยืนยันวันที่รับ"
+)
+_NO_MTIME_EN = (
+    "the file's modification date ({date}) never charges lateness: the receipts register or "
+    "the e-mail's date does, else the date waits for staff to confirm"
+)
 
 _CHECKS = (
     # -- the file as a file: checked before anything parses it ------------------------------
@@ -106,6 +115,14 @@ _CHECKS = (
         Scope.FILE,
         f"ไฟล์เสียหรือไม่สมบูรณ์ (อาจส่งไม่ครบ) {_RESEND_TH}",
         "the file is damaged or truncated ({detail})",
+    ),
+    Check(
+        "mail_malformed",
+        _E,
+        Scope.FILE,
+        "ไฟล์อีเมล (.eml) นี้อ่านไม่ได้ (ไฟล์เสียหรือไม่ใช่อีเมล) กรุณาบันทึกอีเมลจากโปรแกรมอีเมลใหม่ "
+        "(บันทึกเป็น .eml) หรือบันทึกไฟล์แนบ .xlsx ลงในโฟลเดอร์แทน",
+        "the saved e-mail cannot be read ({detail}); save it again as .eml or save the attachment",
     ),
     Check(
         "file_encrypted",
@@ -220,25 +237,31 @@ _CHECKS = (
         "submitted_on_missing",
         _W,
         Scope.FLAG,
-        "ไม่ได้กรอกวันที่ส่งรายงาน ระบบใช้วันที่แก้ไขไฟล์ ({date}) แทนในการคำนวณการส่งช้า "
-        "หากไม่ถูกต้องกรุณากรอกวันที่ส่งแล้วส่งใหม่",
-        "submitted_on is empty; the file's modification date ({date}) is used",
+        f"ไม่ได้กรอกวันที่ส่งรายงาน {_NO_MTIME_TH} กรุณากรอกวันที่ส่งรายงานทุกครั้ง",
+        f"submitted_on is empty; {_NO_MTIME_EN}",
     ),
     Check(
         "submitted_on_invalid",
         _W,
         Scope.FLAG,
-        "วันที่ส่งรายงาน '{value}' อ่านเป็นวันที่ไม่ได้ ระบบใช้วันที่แก้ไขไฟล์ ({date}) แทน "
-        "กรุณากรอกเป็นวันที่ เช่น 5/4/2567",
-        "submitted_on '{value}' is not a date; the file's modification date ({date}) is used",
+        f"วันที่ส่งรายงาน '{{value}}' อ่านเป็นวันที่ไม่ได้ {_NO_MTIME_TH} กรุณากรอกเป็นวันที่ เช่น 5/4/2567",
+        f"submitted_on '{{value}}' is not a date; {_NO_MTIME_EN}",
     ),
     Check(
         "submitted_on_implausible",
         _W,
         Scope.FLAG,
-        "วันที่ส่งรายงาน {value} ไม่สมเหตุสมผล ({detail}) ระบบใช้วันที่แก้ไขไฟล์ ({date}) แทน กรุณาตรวจสอบวันที่ส่ง",
-        "submitted_on {value} is implausible ({detail}); the file's modification date "
-        "({date}) is used",
+        f"วันที่ส่งรายงาน {{value}} ไม่สมเหตุสมผล ({{detail}}) {_NO_MTIME_TH} กรุณาตรวจสอบวันที่ส่ง",
+        f"submitted_on {{value}} is implausible ({{detail}}); {_NO_MTIME_EN}",
+    ),
+    Check(
+        "received_dates_differ",
+        _W,
+        Scope.FLAG,
+        "วันที่รับไฟล์ไม่ตรงกัน: {used_th} {used_date} แต่{other_th} {value} (ต่างกันเกิน 1 วัน) "
+        "ระบบคิดการส่งล่าช้าตาม{used_th} เจ้าหน้าที่กรุณาตรวจสอบว่าถูกต้อง",
+        "received dates differ by more than one day: {used} {used_date}, {other} {value}; "
+        "lateness is counted from the {used} date",
     ),
     # -- the KPI rows against the agreement --------------------------------------------------------
     Check(

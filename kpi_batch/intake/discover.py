@@ -5,6 +5,8 @@ anywhere on the machine); hidden folders (`.git`, `.Trash`) are not walked. A fi
 - a candidate when its extension is one python-calamine reads (.xlsx, .xlsm, .xls, .ods);
 - rejected at once when it is a spreadsheet format we do not read (.xlsb, templates...), so
   the unit is told to save it as .xlsx;
+- a saved e-mail (.eml) to open: its spreadsheet attachments become files of their own
+  (`intake/mail.py`); an Outlook .msg is ignored with a reason telling staff to save .eml;
 - ignored otherwise: Office lock files (`~$...`), hidden files, other documents.
 The file name never identifies a submission (the defined names inside do).
 """
@@ -19,6 +21,7 @@ from functools import cached_property
 from pathlib import Path
 
 READ = frozenset({".xlsx", ".xlsm", ".xls", ".ods"})
+MAIL = frozenset({".eml"})
 UNSUPPORTED = frozenset({".xlsb", ".xltx", ".xltm", ".xlt", ".ots", ".fods", ".numbers", ".et"})
 BANGKOK = dt.timezone(dt.timedelta(hours=7), "Asia/Bangkok")
 
@@ -29,6 +32,11 @@ IGNORED = {
     "not_spreadsheet": "ไม่ใช่ไฟล์ตารางคำนวณ / not a spreadsheet",
     "symlink": "ทางลัด (symbolic link) ไม่เปิดอ่าน / symbolic link, not followed",
     "not_regular": "ไม่ใช่ไฟล์ปกติ / not a regular file",
+    "outlook_msg": "ไฟล์อีเมล Outlook (.msg) ระบบไม่เปิดอ่าน กรุณาเปิดอีเมลใน Outlook แล้วเลือก "
+    "บันทึกเป็น (Save As) ชนิด .eml หรือบันทึกไฟล์แนบ .xlsx ลงในโฟลเดอร์ / "
+    "Outlook .msg is not read; save the e-mail as .eml or save its attachment",
+    "mail_no_spreadsheet": "อีเมลนี้ไม่มีไฟล์แนบที่เป็นแบบรายงาน (.xlsx .xls .ods) / "
+    "the e-mail has no spreadsheet attachment",
 }
 
 
@@ -40,6 +48,12 @@ class Found:
     mtime: float  # seconds since the epoch
     extension: str  # lower case, with the dot
     ignored: str = ""  # a key of IGNORED, or ""
+    # An attachment of a saved e-mail (intake/mail.py): its bytes (never written to disk),
+    # the .eml it came in (`rel` of that file), the e-mail's Date in Thai time, its sender.
+    content: bytes | None = None
+    container: str = ""
+    received: dt.datetime | None = None
+    sender: str = ""
 
     @cached_property
     def modified(self) -> dt.datetime:
@@ -56,7 +70,9 @@ def _reason(name: str, extension: str, st: os.stat_result) -> str:
         return "lock_file"
     if name.startswith("."):
         return "hidden"
-    if extension not in READ and extension not in UNSUPPORTED:
+    if extension == ".msg":
+        return "outlook_msg"
+    if extension not in READ and extension not in UNSUPPORTED and extension not in MAIL:
         return "not_spreadsheet"
     return ""
 

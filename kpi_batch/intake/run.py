@@ -1,6 +1,7 @@
 """`run_intake`: inbox folder -> register, clean results, submissions, issues.
 
-    discover -> read bytes, sha256 -> container.inspect (safety, before any parser)
+    discover -> [.eml: mail.open_mail -> one entry per spreadsheet attachment, in memory]
+             -> read bytes, sha256 -> container.inspect (safety, before any parser)
              -> load (calamine) -> frames.build (normalise) -> validate (pandera, all files
              at once) -> register.settle (duplicates, lateness) -> IntakeResult
 
@@ -11,11 +12,12 @@ file never stops the batch: whatever goes wrong with it becomes its status and r
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import gc
 import hashlib
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,8 +27,9 @@ import pandas as pd
 from kpi_batch.intake import frames
 from kpi_batch.intake.codes import CHECKS
 from kpi_batch.intake.container import Container, Limits, Rejection, inspect
-from kpi_batch.intake.discover import UNSUPPORTED, Found, discover
+from kpi_batch.intake.discover import MAIL, UNSUPPORTED, Found, discover
 from kpi_batch.intake.load import Prepared, load, prepare
+from kpi_batch.intake.mail import open_mail
 from kpi_batch.intake.register import (
     FileOutcome,
     register_frame,
@@ -37,6 +40,8 @@ from kpi_batch.intake.register import (
 from kpi_batch.intake.validate import validate
 from kpi_batch.issues import Issue
 from kpi_batch.model import Framework
+from kpi_batch.receipts.codes import unmatched_receipt
+from kpi_batch.receipts.spec import Receipt
 from kpi_batch.templates.workbook import criteria_key
 
 # Files are checked, then prepared, then read by calamine a batch at a time: each step's
@@ -54,14 +59,18 @@ class IntakeResult:
 
     - `register`: one row per file found (`register.REGISTER_COLUMNS`): path (relative to
       `inbox`), sha256, size, modified, unit_id, round_id, status, errors, warnings, reasons,
-      submitted_on, submitted_on_source, superseded_by, issues (list of {code, severity,
-      where, kpi_id}). It goes into manifest.json as `inputs`.
+      submitted_on (as typed), received_on, date_source (receipt / email / workbook /
+      date_to_confirm), receipt_reference, container (the .eml of an attachment), sender,
+      superseded_by, issues (list of {code, severity, where, kpi_id}). It goes into
+      manifest.json as `inputs`. A saved e-mail has a row (status `opened`) and so has each
+      spreadsheet attachment (`mail.eml#แบบรายงาน.xlsx`).
     - `results`: the clean results of accepted files (`schemas.submission.CleanResults`,
       fits `schemas.scoring.Results`): unit_id, kpi_id, value, numerator, denominator,
       level (float, NaN when empty or not applicable), note, file, sheet, excel_row.
     - `submissions`: one row per unit of the framework that sent a file (fits
-      `schemas.scoring.Submissions`): unit_id, file, submitted_on (datetime64),
-      submitted_on_source (workbook / file_mtime), status (accepted / rejected).
+      `schemas.scoring.Submissions`): unit_id, file, submitted_on (the received date
+      that charges lateness, datetime64, empty when to confirm), date_source, status
+      (accepted / rejected).
     - `issues`: every issue, in register order; `Issue.file` is the register's `path`.
     """
 
@@ -135,6 +144,8 @@ class _Checked:
 
 def _check(found: Found, outcome: FileOutcome, limits: Limits) -> _Checked | None:
     """Read, hash and check one file; None when it is refused (the outcome says why)."""
+    if found.content is not None:  # an e-mail's attachment, already in memory
+        return _check_bytes(found.content, outcome, limits)
     if found.extension in UNSUPPORTED:
         outcome.sha256 = _sha256_chunks(found.path)
         _reject(outcome, Rejection("file_unsupported_format", found.extension))
@@ -148,13 +159,25 @@ def _check(found: Found, outcome: FileOutcome, limits: Limits) -> _Checked | Non
             ),
         )
         return None
-    data = _read_bytes(found.path, found.size + 1)  # read-only, once
+    return _check_bytes(_read_bytes(found.path, found.size + 1), outcome, limits)
+
+
+def _check_bytes(data: bytes, outcome: FileOutcome, limits: Limits) -> _Checked | None:
+    found = outcome.found
     outcome.sha256 = hashlib.sha256(data).hexdigest()
+    if found.extension in UNSUPPORTED:
+        _reject(outcome, Rejection("file_unsupported_format", found.extension))
+        return None
     if not data:
         _reject(outcome, Rejection("file_empty", "0 bytes"))
         return None
     if len(data) > limits.max_file_bytes:  # grew since it was listed
-        _reject(outcome, Rejection("file_too_large", "size", value=str(len(data))))
+        _reject(
+            outcome,
+            Rejection(
+                "file_too_large", "size", value=str(len(data)), limit=str(limits.max_file_bytes)
+            ),
+        )
         return None
     container = inspect(data, found.extension, limits)
     if isinstance(container, Rejection):
@@ -186,6 +209,69 @@ def _open(checked: _Checked) -> frames.Loaded | None:
     return frames.Loaded(found.rel, found.modified, book)
 
 
+def _saved_mail(outcome: FileOutcome, limits: Limits) -> list[FileOutcome]:
+    """Open a saved e-mail: its own row is settled here (opened, ignored without a
+    spreadsheet, rejected when it is not an e-mail) and each spreadsheet attachment comes
+    back as a file of its own, its bytes in memory (intake/mail.py)."""
+    found = outcome.found
+    if found.size > limits.max_file_bytes:
+        outcome.sha256 = _sha256_chunks(found.path)
+        limit = str(limits.max_file_bytes)
+        _reject(outcome, Rejection("file_too_large", "size", str(found.size), limit))
+        return []
+    data = _read_bytes(found.path, found.size + 1)
+    outcome.sha256 = hashlib.sha256(data).hexdigest()
+    if not data:
+        _reject(outcome, Rejection("file_empty", "0 bytes"))
+        return []
+    mail = open_mail(data)
+    outcome.found = found = dataclasses.replace(found, received=mail.received, sender=mail.sender)
+    if mail.problem == "malformed":
+        _reject(outcome, Rejection("mail_malformed", mail.detail))
+        return []
+    if mail.problem == "no_spreadsheet":
+        outcome.found = dataclasses.replace(found, ignored="mail_no_spreadsheet")
+        return []
+    outcome.opened = mail.summary_th()
+    return [
+        FileOutcome(
+            Found(
+                found.path,
+                f"{found.rel}#{a.name}",
+                len(a.content),
+                found.mtime,
+                a.extension,
+                content=a.content,
+                container=found.rel,
+                received=a.received,
+                sender=a.sender,
+            )
+        )
+        for a in mail.attachments
+    ]
+
+
+def _each_file(
+    todo: list[FileOutcome], outcomes: list[FileOutcome], limits: Limits
+) -> Iterator[FileOutcome]:
+    """The files to check, in register order, each appended to `outcomes` as it comes; a
+    saved e-mail is opened when reached and its attachments follow it (so only one e-mail's
+    attachments are held at a time, beside the batch)."""
+    for outcome in todo:
+        outcomes.append(outcome)
+        if outcome.found.extension not in MAIL or outcome.found.ignored:
+            yield outcome
+            continue
+        try:
+            parts = _saved_mail(outcome, limits)
+        except OSError as exc:  # vanished or unreadable since it was listed
+            _reject(outcome, Rejection("file_corrupt", f"{type(exc).__name__}: {exc}"))
+            continue
+        for part in parts:
+            outcomes.append(part)
+            yield part
+
+
 def run_intake(
     inbox: Path,
     framework: Framework,
@@ -193,11 +279,12 @@ def run_intake(
     as_of: dt.date,
     limits: Limits | None = None,
     progress: Callable[[int, int], None] | None = None,
+    receipts: Sequence[Receipt] = (),
 ) -> IntakeResult:
     """`progress(files read, files found)`, if given, is called as the files are read
-    (the CLI's progress bar)."""
+    (the CLI's progress bar). `receipts` are the checked rows of the receipts register."""
     with _gc_paused():
-        return _run(inbox, framework, round_id, as_of, limits or Limits(), progress)
+        return _run(inbox, framework, round_id, as_of, limits or Limits(), progress, receipts)
 
 
 def _run(
@@ -207,9 +294,11 @@ def _run(
     as_of: dt.date,
     limits: Limits,
     progress: Callable[[int, int], None] | None = None,
+    receipts: Sequence[Receipt] = (),
 ) -> IntakeResult:
     found = discover(inbox)
-    outcomes = [FileOutcome(f) for f in found]
+    todo = [FileOutcome(f) for f in found]
+    outcomes: list[FileOutcome] = []
     loaded: list[frames.Loaded] = []
     batch: list[_Checked] = []
     held = 0  # bytes the batch holds
@@ -223,9 +312,9 @@ def _run(
                 loaded.append(item)
         batch.clear()
 
-    for n, outcome in enumerate(outcomes):
+    for n, outcome in enumerate(_each_file(todo, outcomes, limits)):
         if progress is not None and n % _BATCH_FILES == 0:
-            progress(n, len(outcomes))
+            progress(n, len(todo))
         if outcome.found.ignored:
             continue
         try:
@@ -233,6 +322,9 @@ def _run(
         except OSError as exc:  # vanished or unreadable since it was listed
             _reject(outcome, Rejection("file_corrupt", f"{type(exc).__name__}: {exc}"))
             continue
+        finally:
+            if outcome.found.content is not None:  # the batch holds the bytes from here
+                outcome.found = dataclasses.replace(outcome.found, content=None)
         if ready is None:
             continue
         batch.append(ready)
@@ -242,7 +334,7 @@ def _run(
             held = 0
     read_batch()
     if progress is not None:
-        progress(len(outcomes), len(outcomes))
+        progress(len(todo), len(todo))
 
     criteria_keys = [criteria_key(p) for p in framework.settings.scale]
     headers, rows, places = frames.build(loaded, criteria_keys)
@@ -258,7 +350,7 @@ def _run(
         o.unit_id, o.round_id = str(unit_id), str(file_round)
         o.rejected = o.found.rel in checked.rejected_files
         o.workbook_date = workbook_date(submitted_on, o.issues)
-    settle(outcomes, round_id)
+    unmatched = settle(outcomes, round_id, receipts)
 
     accepted = [o.found.rel for o in outcomes if o.status.startswith("accepted")]
     results = checked.clean[checked.clean["file"].isin(accepted)].reset_index(drop=True)
@@ -268,5 +360,5 @@ def _run(
         register=register_frame(outcomes),
         results=results,
         submissions=submissions_frame(outcomes, known),
-        issues=[i for o in outcomes for i in o.issues],
+        issues=[i for o in outcomes for i in o.issues] + [unmatched_receipt(r) for r in unmatched],
     )

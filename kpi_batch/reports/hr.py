@@ -6,7 +6,9 @@ Sheets:
 - `ผลคะแนน (hr)`: the Excel table `hr`, one row per unit of the framework in rank order,
   unscored units last with their status and empty score, band and rank cells. The header
   cells end with the DOMAIN §7 keys in their order (`คะแนนสุดท้าย (final_score)`), then
-  two extra columns: `appeal_change` (final − pre-appeal) and `band_name`. Cells hold the
+  two extra columns: `appeal_change` (final − pre-appeal) and `band_name`. `received_on`
+  is shown as a Thai date and `date_source` with its Thai label (`ทะเบียนรับ (receipt)`);
+  `date_to_confirm` marks a unit scored without a date that may charge lateness. Cells hold the
   ScoredRound's values (scores as numbers shown with `decimals` places, status as its key
   with the Thai label added by the number format). Band cells are filled by band order.
 - one sheet per cluster (framework order), the same columns in cluster-rank order.
@@ -33,7 +35,12 @@ from xlsxwriter.worksheet import Worksheet
 from kpi_batch.model import Framework
 from kpi_batch.reports.context import ReportContext
 from kpi_batch.reports.layout import PINNED_CREATED, workbook_options
-from kpi_batch.reports.settings_text import METHOD_TH, round_line, settings_rows
+from kpi_batch.reports.settings_text import (
+    METHOD_TH,
+    date_source_th,
+    round_line,
+    settings_rows,
+)
 from kpi_batch.reports.tables import (
     UNIT_STATUS_TH,
     Column,
@@ -46,7 +53,7 @@ from kpi_batch.reports.tables import (
     write_table,
     write_value,
 )
-from kpi_batch.schemas.scoring import HR_COLUMNS
+from kpi_batch.schemas.scoring import DATE_TO_CONFIRM, HR_COLUMNS
 from kpi_batch.scoring.explain import num
 from kpi_batch.scoring.rank import ordered_bands
 from kpi_batch.scoring.rounding import pad
@@ -71,6 +78,8 @@ COLUMNS: tuple[Column, ...] = (
     Column("cluster_rank", "อันดับในกลุ่ม", 12, "int"),
     Column("days_late", "วันส่งช้า", 9, "int"),
     Column("status", "สถานะ", 19, "status"),
+    Column("received_on", "วันที่รับ", 12),
+    Column("date_source", "ที่มาของวันที่รับ", 19, "wrap"),
     Column("appeal_change", "เปลี่ยนแปลงหลังอุทธรณ์", 13, "change"),
     Column("band_name", "ชื่อกลุ่มคะแนน", 13, band=True),
 )
@@ -117,6 +126,9 @@ def hr_rows(ctx: ReportContext) -> list[dict[str, Any]]:
     out = []
     for record in units.to_dict("records"):
         row = {key: plain(record.get(key)) for key in HR_COLUMNS}
+        if row["received_on"] is not None:
+            row["received_on"] = format_date_th(row["received_on"])
+        row["date_source"] = date_source_th(row["date_source"])
         pre, final = row["pre_appeal_score"], row["final_score"]
         row["appeal_change"] = final - pre if final is not None and pre is not None else None
         row["band_name"] = plain(record.get("band_name"))
@@ -248,6 +260,13 @@ def _notes_sheet(ctx: ReportContext, ws: Worksheet, styles: Styles) -> None:
         ws.set_row(row, fast_row_height([(line, sum(_NOTE_WIDTHS))]))
         row += 1
 
+    row = _section(ws, styles, row + 1, "วันที่รับที่ต้องยืนยัน (date_to_confirm)")
+    for line in dates_to_confirm_lines(ctx.scored.unit_scores):
+        ws.merge_range(row, 0, row, len(_NOTE_WIDTHS) - 1, "", styles.note)
+        ws.write_string(row, 0, line, styles.note)
+        ws.set_row(row, fast_row_height([(line, sum(_NOTE_WIDTHS))]))
+        row += 1
+
     row = _section(ws, styles, row + 1, "กลุ่มคะแนนในรอบนี้ (bands)")
     band_index = {b.band_id: i for i, b in enumerate(ordered_bands(fw.bands))}
     limits = ctx.scored.band_limits
@@ -265,6 +284,20 @@ def _notes_sheet(ctx: ReportContext, ws: Worksheet, styles: Styles) -> None:
         ws, styles, row, "inputs", _INPUT_COLUMNS, _input_rows(ctx.inputs), set_widths=False
     )
     confidential_print_setup(ws, title, ctx.run_id, area=(1, 0, end - 1, len(_NOTE_WIDTHS) - 1))
+
+
+def dates_to_confirm_lines(units: pd.DataFrame) -> list[str]:
+    """The units scored without a date that may charge lateness (DOMAIN §3.6): not
+    charged until staff confirm the date; one line each, or one line saying there are none."""
+    undated = units[units["date_source"] == DATE_TO_CONFIRM]
+    if undated.empty:
+        return ["ไม่มี: ทุกหน่วยงานที่ได้คะแนนมีวันที่รับจากทะเบียนรับ อีเมล หรือแบบรายงาน (none)"]
+    lines = [
+        f"{r.unit_id} {r.unit_name}: ไม่มีวันที่รับที่ใช้คิดการส่งล่าช้าได้ จึงยังไม่หักคะแนนส่งล่าช้า "
+        "(วันที่แก้ไขไฟล์ไม่ใช้คิด) — ยืนยันด้วยทะเบียนรับ (--receipts) หรือ submitted_on ในไฟล์ทบทวน/อุทธรณ์"
+        for r in undated.itertuples()
+    ]
+    return lines
 
 
 def _input_rows(register: pd.DataFrame) -> list[list[Any]]:

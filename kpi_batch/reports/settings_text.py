@@ -26,6 +26,13 @@ DUE_DATE_ROLL_TH = {
     "next_working_day": "กำหนดส่งตรงวันหยุด เลื่อนเป็นวันทำการถัดไป",
     "none": "ไม่เลื่อนกำหนดส่ง",
 }
+DATE_SOURCE_TH = {
+    "receipt": "ทะเบียนรับ",
+    "email": "วันที่ของอีเมล",
+    "workbook": "วันที่ส่งในแบบรายงาน",
+    "adjustment": "ไฟล์ทบทวน/อุทธรณ์",
+    "date_to_confirm": "รอยืนยันวันที่รับ ยังไม่หักคะแนน",
+}
 BAND_METHOD_TH = {
     "fixed": "เกณฑ์คงที่: กลุ่มที่มีคะแนนขั้นต่ำสูงสุดที่ไม่เกินคะแนนสุดท้าย",
     "equal_width": "แบ่งช่วงเท่ากัน: (คะแนนสูงสุด − ต่ำสุดของรอบนี้) ÷ จำนวนกลุ่ม",
@@ -35,6 +42,11 @@ BAND_METHOD_TH = {
 def _with_key(labels: dict[str, str], value: str) -> str:
     label = labels.get(value)
     return f"{label} ({value})" if label else value
+
+
+def date_source_th(source: str | None) -> str | None:
+    """'ทะเบียนรับ (receipt)': where a unit's received date came from (DOMAIN §3.6)."""
+    return _with_key(DATE_SOURCE_TH, source) if source else None
 
 
 def round_line(ctx: ReportContext) -> str:

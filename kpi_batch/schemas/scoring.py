@@ -6,7 +6,9 @@ Inputs (coerced; extra columns are allowed and ignored):
   read as the decimal its shortest repr shows (what the officer typed). A KPI with no row is
   treated as left empty (missing).
 - `Submissions`: one row per unit: `status` accepted / missing / rejected, `submitted_on`
-  (date, or empty). A unit of the framework with no row is `missing`.
+  (the received date that charges lateness, or empty), optional `date_source` (receipt /
+  email / workbook / date_to_confirm) and `file`. A unit of the framework with no row is
+  `missing`.
 - Adjustments: `schemas.adjustments.Adjustments` (the adjustments reader's contract).
 
 Outputs (every score-like column holds `decimal.Decimal` with exactly `decimals` places,
@@ -38,7 +40,11 @@ HR_COLUMNS = (
     "cluster_rank",
     "days_late",
     "status",
+    "received_on",
+    "date_source",
 )
+# date_source of a unit scored without a date that may charge lateness (DOMAIN §3.6)
+DATE_TO_CONFIRM = "date_to_confirm"
 KPI_SCORE_COLUMNS = ("unit_id", "kpi_id", "value", "score", "weight", "weighted_score")
 SUBMISSION_STATUSES = ("accepted", "missing", "rejected")
 UNIT_STATUSES = ("scored", "missing", "rejected")
@@ -116,6 +122,8 @@ class UnitScores(pa.DataFrameModel):
     cluster_rank: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1)
     days_late: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0)
     status: Series[str] = pa.Field(isin=list(UNIT_STATUSES))
+    received_on: Series[object] = pa.Field(nullable=True)  # datetime.date or None
+    date_source: Series[str] = pa.Field(nullable=True)
     band_name: Series[str] = pa.Field(nullable=True)
     pre_appeal_total: Series[object] = pa.Field(nullable=True)
     pre_appeal_deduction: Series[object] = pa.Field(nullable=True)

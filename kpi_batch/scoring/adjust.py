@@ -15,7 +15,8 @@ one row per unit, KPI, stage and field).
 
 Fields: value, numerator, denominator, level replace the reported number; score sets the KPI
 score directly; exempt 1 drops the KPI (0 takes it back); submitted_on replaces the
-submission date; late_days (kpi_id `*`) is one extra late item of that many days.
+received date whatever its source (`date_source` becomes `adjustment`); late_days (kpi_id
+`*`) is one extra late item of that many days.
 
 Working results frame (input of `score.score_kpis`): unit_id, kpi_id, value, numerator,
 denominator, level (float64), exempt (bool), score_set (Decimal or None), note (Thai text of
@@ -57,7 +58,7 @@ _SET = {"score": "score_set"}  # adjustment field -> working-frame column, where
 @dataclass(frozen=True)
 class Adjusted:
     results: pd.DataFrame  # the working results frame (module docstring)
-    submissions: pd.DataFrame  # unit_id, status, submitted_on (dates replaced)
+    submissions: pd.DataFrame  # unit_id, status, submitted_on, date_source, file (dates replaced)
     late_extra: pd.DataFrame  # unit_id, days, stage, reason, reference
     applied: pd.DataFrame  # APPLIED_COLUMNS, in the order applied
     issues: tuple[Issue, ...]
@@ -116,8 +117,11 @@ def apply_adjustments(
     work = results.reindex(columns=[*KEY, *RESULT_FIELDS]).reset_index(drop=True)
     for f in RESULT_FIELDS:
         work[f] = work[f].astype("float64")
-    subs = submissions.reindex(columns=["unit_id", "status", "submitted_on"]).reset_index(drop=True)
+    subs = submissions.reindex(columns=["unit_id", "status", "submitted_on", "date_source", "file"])
+    subs = subs.reset_index(drop=True)
     subs["submitted_on"] = subs["submitted_on"].astype(object)
+    for col in ("date_source", "file"):  # absent (all NaN) when the caller has no such column
+        subs[col] = subs[col].astype(object).where(subs[col].notna(), "")
     accepted = set(subs.loc[subs["status"] == "accepted", "unit_id"])
     rows = _in_order(adjustments, stages)
     issues = [_not_scored(r) for r in rows if r.unit_id not in accepted]
@@ -153,6 +157,7 @@ def apply_adjustments(
             i = sub_pos[r.unit_id]
             old = subs.at[i, "submitted_on"]
             subs.at[i, "submitted_on"] = r.new_date
+            subs.at[i, "date_source"] = "adjustment"  # overrides every other source
         else:
             i = position[(r.unit_id, r.kpi_id)]
             col = _SET.get(r.field, r.field)

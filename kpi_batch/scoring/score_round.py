@@ -17,6 +17,7 @@ status missing / rejected and empty scores, and have no KPI rows.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
@@ -29,6 +30,7 @@ from kpi_batch.issues import Issue, warning
 from kpi_batch.model import Framework
 from kpi_batch.schemas.adjustments import STAGES, Adjustments
 from kpi_batch.schemas.scoring import (
+    DATE_TO_CONFIRM,
     HR_COLUMNS,
     AppliedAdjustments,
     BandLimits,
@@ -110,6 +112,28 @@ def _run(
     return _Stage(adjusted, kpis, totals, items, unit_deductions(items), issues)
 
 
+def _dates_to_confirm(submissions: pd.DataFrame) -> list[Issue]:
+    """`date_to_confirm` for each accepted unit still without a date that may charge
+    lateness after the adjustments (the file's modification date never does)."""
+    undated = submissions[
+        (submissions["status"] == "accepted") & submissions["submitted_on"].isna()
+    ]
+    return [
+        warning(
+            DATE_TO_CONFIRM,
+            f"หน่วยงาน {u} ไม่มีวันที่รับไฟล์ที่ใช้คิดการส่งล่าช้าได้ (ไม่มีในทะเบียนรับ ไม่ได้ส่งมาเป็นอีเมล"
+            " และไม่ได้กรอกวันที่ส่งในแบบรายงาน) จึงคิดคะแนนโดยยังไม่หักคะแนนส่งล่าช้า — เจ้าหน้าที่กรุณายืนยัน"
+            "วันที่รับ: เพิ่มแถวในทะเบียนรับ (--receipts) หรือแถว submitted_on ในไฟล์ทบทวน/อุทธรณ์",
+            f"unit {u} has no received date that may charge lateness (the file's modification "
+            "date never does); scored without a late deduction: confirm the date with a receipt "
+            "row or a submitted_on adjustment",
+            unit_id=str(u),
+            file=str(f or ""),
+        )
+        for u, f in sorted(zip(undated["unit_id"], undated["file"], strict=True))
+    ]
+
+
 def _unit_scores(
     framework: Framework, submissions: pd.DataFrame, pre: _Stage, final: _Stage
 ) -> pd.DataFrame:
@@ -123,6 +147,8 @@ def _unit_scores(
     pre_total, fin_total = by_unit(pre.totals, "total"), by_unit(final.totals, "total")
     pre_ded, fin_ded = by_unit(pre.deductions, "deduction"), by_unit(final.deductions, "deduction")
     late = by_unit(final.deductions, "days_late")
+    received = by_unit(final.adjusted.submissions, "submitted_on")
+    source = by_unit(final.adjusted.submissions, "date_source")
     counts = final.totals.set_index("unit_id")[["n_kpis", "n_missing", "n_exempt"]]
     rows = []
     for unit in framework.units:
@@ -143,6 +169,8 @@ def _unit_scores(
                 "final_score": fin_score,
                 "days_late": late.get(u) if accepted else None,
                 "status": "scored" if accepted else status_of.get(u, "missing"),
+                "received_on": _day(received.get(u)) if accepted else None,
+                "date_source": _source(_day(received.get(u)), source.get(u)) if accepted else None,
                 "pre_appeal_total": pt if accepted else None,
                 "pre_appeal_deduction": pd_ if accepted else None,
                 "final_total": ft if accepted else None,
@@ -156,6 +184,22 @@ def _unit_scores(
     for col in ("n_kpis", "n_missing", "n_exempt"):
         out[col] = out[col].astype("Int64")
     return out
+
+
+def _day(value: object) -> dt.date | None:
+    if value is None or value is pd.NaT or (isinstance(value, float) and value != value):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.date()
+    if isinstance(value, dt.datetime):
+        return value.date()
+    return value if isinstance(value, dt.date) else None
+
+
+def _source(received: dt.date | None, source: object) -> str | None:
+    if received is None:
+        return DATE_TO_CONFIRM
+    return str(source) if isinstance(source, str) and source else None
 
 
 def score_round(
@@ -189,15 +233,6 @@ def score_round(
             )
         )
     accepted = set(submissions.loc[submissions["status"] == "accepted", "unit_id"])
-    for u in sorted(accepted & set(submissions.loc[submissions["submitted_on"].isna(), "unit_id"])):
-        issues.append(
-            warning(
-                "submission_no_date",
-                f"หน่วยงาน {u} ไม่ระบุวันที่ส่ง จึงไม่คิดการหักคะแนนส่งล่าช้า",
-                f"unit {u} has no submission date; no late deduction",
-                unit_id=u,
-            )
-        )
     plan = build_plan(framework, round_id)
     plan = replace(
         plan, frame=plan.frame[plan.frame["unit_id"].isin(accepted)].reset_index(drop=True)
@@ -211,6 +246,7 @@ def score_round(
         else pre
     )
     issues += pre.issues + final.issues + list(pre.adjusted.issues + final.adjusted.issues)
+    issues += _dates_to_confirm(final.adjusted.submissions)
 
     kpis = final.kpis.assign(pre_appeal_score=pre.kpis["score"].to_numpy())
     units = _unit_scores(framework, submissions, pre, final)
