@@ -12,10 +12,14 @@ from kpi_batch.history.store import ROUND_FILE_COLUMNS
 UNITS = ["U01", "U02", "U03", "U04"]
 
 
-def row(seq: int, path: str, sha: str, unit: str, status: str, day: str, reasons: str = ""):
+def row(
+    seq: int, path: str, sha: str, unit: str, status: str, day: str, reasons: str = "",
+    modified: str = "",
+) -> tuple[object, ...]:  # fmt: skip
     run = f"2567/R1/2024-03-{seq:02d}_1"
     as_of = dt.date(2024, 3, seq)
-    return (seq, run, as_of, path, sha, unit, status, f"2024-03-{seq:02d}T09:00:00", day, reasons)
+    modified = modified or f"2024-03-{seq:02d}T09:00:00"
+    return (seq, run, as_of, path, sha, unit, status, modified, day, reasons)
 
 
 def frame(rows: list[tuple[object, ...]]) -> pd.DataFrame:
@@ -34,7 +38,8 @@ RUN2 = [row(2, "U01.xlsx", "a1", "U01", "accepted", "2024-03-01"),
         row(2, "U02.xlsx", "b1", "U02", "rejected", "2024-03-02", "รอบไม่ตรง [round_mismatch]")]  # fmt: skip
 RUN3 = [row(3, "U01.xlsx", "a1", "U01", "accepted", "2024-03-01"),
         row(3, "U02.xlsx", "b1", "U02", "rejected", "2024-03-02", "รอบไม่ตรง [round_mismatch]"),
-        row(3, "U02_แก้ไข.xlsx", "b2", "U02", "accepted", "2024-03-03"),
+        # saved before the rejected one, but first seen by a later run: it came later
+        row(3, "U02_แก้ไข.xlsx", "b2", "U02", "accepted", "2024-03-03", modified="2024-02-28"),
         row(3, "U03.xlsx", "c1", "U03", "accepted", "2024-03-01"),
         row(3, "U03_v2.xlsx", "c2", "U03", "rejected", "2024-03-03", "ไฟล์เสีย [file_corrupt]")]  # fmt: skip
 
