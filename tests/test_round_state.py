@@ -35,13 +35,16 @@ RUN1 = [row(1, "U01.xlsx", "a1", "U01", "accepted", "2024-03-01"),
         row(1, "U03.xlsx", "c1", "U03", "accepted", "2024-03-01")]  # fmt: skip
 RUN2 = [row(2, "U01.xlsx", "a1", "U01", "accepted", "2024-03-01"),
         row(2, "U03.xlsx", "c1", "U03", "accepted", "2024-03-01"),
-        row(2, "U02.xlsx", "b1", "U02", "rejected", "2024-03-02", "รอบไม่ตรง [round_mismatch]")]  # fmt: skip
+        row(2, "U02.xlsx", "b1", "U02", "rejected", "2024-03-02",
+            "รอบไม่ตรง [round_mismatch]")]  # fmt: skip
 RUN3 = [row(3, "U01.xlsx", "a1", "U01", "accepted", "2024-03-01"),
         row(3, "U02.xlsx", "b1", "U02", "rejected", "2024-03-02", "รอบไม่ตรง [round_mismatch]"),
         # saved before the rejected one, but first seen by a later run: it came later
-        row(3, "U02_แก้ไข.xlsx", "b2", "U02", "accepted", "2024-03-03", modified="2024-02-28"),
+        row(3, "U02_แก้ไข.xlsx", "b2", "U02", "accepted", "2024-03-03",
+            modified="2024-02-28"),
         row(3, "U03.xlsx", "c1", "U03", "accepted", "2024-03-01"),
-        row(3, "U03_v2.xlsx", "c2", "U03", "rejected", "2024-03-03", "ไฟล์เสีย [file_corrupt]")]  # fmt: skip
+        row(3, "U03_v2.xlsx", "c2", "U03", "rejected", "2024-03-03",
+            "ไฟล์เสีย [file_corrupt]")]  # fmt: skip
 
 
 def states_after(*runs: list[tuple[object, ...]]) -> dict[str, RoundState]:

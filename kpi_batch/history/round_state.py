@@ -27,6 +27,8 @@ from typing import Any
 
 import pandas as pd
 
+from kpi_batch.history.schema import as_date
+
 
 class RoundState(StrEnum):
     SUBMITTED = "ส่งแล้ว"
@@ -97,7 +99,7 @@ def round_states(files: pd.DataFrame, unit_ids: Iterable[str]) -> dict[str, Unit
             path=str(rec.get("path") or ""),
             sha256=str(rec.get("sha256") or ""),
             status=str(rec.get("status") or ""),
-            received_on=_date(rec.get("received_on")),
+            received_on=as_date(rec.get("received_on")),
             modified=str(rec.get("modified") or ""),
             reasons=str(rec.get("reasons") or ""),
             first_run=first.first_run if first else str(rec.get("run_id") or ""),
@@ -140,16 +142,3 @@ def state_counts(states: Mapping[str, UnitState]) -> dict[RoundState, int]:
     for s in states.values():
         counts[s.state] += 1
     return counts
-
-
-def _date(value: Any) -> dt.date | None:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str) and value:
-        try:
-            return dt.date.fromisoformat(value[:10])
-        except ValueError:
-            return None
-    return None

@@ -179,18 +179,25 @@ def received_on(record: Mapping[Any, Any]) -> dt.date | None:
     """The date a register row says the file was received: `received_on` when intake
     records it (issue 13, DOMAIN §3.6), else the `submitted_on` the run charged from."""
     for key in ("received_on", "submitted_on"):
-        value = record.get(key)
-        if value is None or value is pd.NaT or (isinstance(value, float) and value != value):
-            continue
-        if isinstance(value, dt.datetime):
-            return value.date()
-        if isinstance(value, dt.date):
-            return value
-        if isinstance(value, str) and value:
-            try:
-                return dt.date.fromisoformat(value[:10])
-            except ValueError:
-                continue
+        day = as_date(record.get(key))
+        if day is not None:
+            return day
+    return None
+
+
+def as_date(value: Any) -> dt.date | None:
+    """A date, datetime or ISO text as a date; None for anything else (None, NaT, NaN)."""
+    if value is None or value is pd.NaT:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and value:
+        try:
+            return dt.date.fromisoformat(value[:10])
+        except ValueError:
+            return None
     return None
 
 
