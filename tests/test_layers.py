@@ -24,6 +24,7 @@ PURE = [
     PACKAGE / "cells.py",
     PACKAGE / "thai.py",
     PACKAGE / "model.py",
+    PACKAGE / "workdays.py",
 ]
 FORBIDDEN_MODULES = (
     "openpyxl",
