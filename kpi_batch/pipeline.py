@@ -10,6 +10,7 @@ ones, the framework and the adjustments elsewhere (kpi_batch/archive.py).
 from __future__ import annotations
 
 import datetime as dt
+import os
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -29,6 +30,8 @@ from kpi_batch.archive import (
 )
 from kpi_batch.errors import UsageError
 from kpi_batch.framework.load import load_framework
+from kpi_batch.history.round_state import with_run
+from kpi_batch.history.schema import file_rows
 from kpi_batch.history.store import History
 from kpi_batch.intake import IntakeResult, run_intake
 from kpi_batch.issues import Issue
@@ -129,6 +132,11 @@ def run(request: RunRequest, progress: Progress | None = None) -> RunResult:
         rnd = choose_round(framework, request.round_id, request.as_of)
     if not request.inbox.is_dir():
         raise UsageError(f"ไม่พบโฟลเดอร์ไฟล์รายงานผล {request.inbox} / inbox not found")
+    if not os.access(request.inbox, os.R_OK | os.X_OK):
+        raise UsageError(
+            f"เปิดโฟลเดอร์ไฟล์รายงานผล {request.inbox} ไม่ได้ (ไม่มีสิทธิ์อ่าน) "
+            "ให้สิทธิ์อ่านแล้วสั่งใหม่ / the inbox cannot be read"
+        )
     if request.archive is not None:
         check_archive_root(request.archive, request.inbox)
     with stage("intake"):
@@ -163,6 +171,12 @@ def run(request: RunRequest, progress: Progress | None = None) -> RunResult:
             inputs=intake.register,
             input_issues=tuple(intake.issues) + tuple(adjustment_issues),
             history=history.trend(fiscal_year, rnd.round_id, request.as_of),
+            round_files=with_run(
+                history.round_files(fiscal_year, rnd.round_id),
+                folder.run_id,
+                request.as_of,
+                file_rows(intake.register),
+            ),
             package_version=__version__,
         )
         with stage("reports"):

@@ -5,7 +5,8 @@ hr_<fy>_<round>.xlsx                 the confidential list for HR (table `hr`)
 executive_<fy>_<round>.xlsx          the executives' summary
 units/result_<fy>_<round>_<unit>.xlsx one per scored unit, its own data only
 validation_report.xlsx               every problem found in the inputs
-returned/[<sub-folder>/]<file>_แก้ไข.xlsx  a marked-up copy of each unit file with problems
+status_<fy>_<round>.xlsx             each unit's state in the round across runs (planning staff)
+returned/[<sub-folder>/]<file>_<ext>_แก้ไข.xlsx  a marked-up copy of each unit file with problems
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from itertools import chain, takewhile
 from pathlib import Path
 
 from kpi_batch.intake import IntakeResult
+from kpi_batch.intake.codes import NOT_REOPENED
 from kpi_batch.issues import Issue
 from kpi_batch.reports.context import ReportContext
 from kpi_batch.reports.csv import write_kpi_scores_csv, write_scores_csv
@@ -25,6 +27,7 @@ from kpi_batch.reports.executive import write_executive_workbook
 from kpi_batch.reports.hr import write_hr_workbook
 from kpi_batch.reports.pool import Job, default_workers, run_jobs
 from kpi_batch.reports.returned import returned_path, write_returned_workbook
+from kpi_batch.reports.status import write_status_workbook
 from kpi_batch.reports.unit import unit_jobs
 from kpi_batch.reports.validation import write_validation_report
 
@@ -40,6 +43,10 @@ def hr_name(ctx: ReportContext) -> str:
 
 def executive_name(ctx: ReportContext) -> str:
     return f"executive_{ctx.fiscal_year}_{ctx.round.round_id}.xlsx"
+
+
+def status_name(ctx: ReportContext) -> str:
+    return f"status_{ctx.fiscal_year}_{ctx.round.round_id}.xlsx"
 
 
 def write_reports(
@@ -65,6 +72,7 @@ def write_reports(
         lambda: write_hr_workbook(ctx, run_dir / hr_name(ctx)),
         lambda: write_executive_workbook(ctx, run_dir / executive_name(ctx)),
         lambda: write_validation_report(run_dir, ctx.input_issues, ctx.inputs, units_by_id),
+        lambda: write_status_workbook(ctx, run_dir / status_name(ctx)),
     ]
     returned, returned_work = returned_jobs(intake, run_dir / "returned")
     units, unit_work = unit_jobs(ctx, run_dir / "units")
@@ -114,15 +122,27 @@ def returned_jobs(intake: IntakeResult, out_dir: Path) -> tuple[list[Path], Iter
         by_file[issue.file].append(issue)
     returnable = intake.register[intake.register["status"].isin(RETURNABLE)]
     originals = [
-        (intake.inbox / rel, by_file[rel], out_dir / returned_path(rel))
-        for rel in map(str, returnable["path"])
+        (intake.inbox / rel, by_file[rel], out_dir / returned_path(rel), str(unit_id))
+        for rel, unit_id in zip(
+            map(str, returnable["path"]), returnable["unit_id"].fillna(""), strict=True
+        )
         if by_file.get(rel)
     ]
     if originals:
         out_dir.mkdir(parents=True, exist_ok=True)
-    paths = [target for _, _, target in originals]
+    paths = [target for _, _, target, _ in originals]
     jobs = (
-        (write_returned_workbook, (original, issues, target))
-        for original, issues, target in originals
+        (
+            write_returned_workbook,
+            (
+                original,
+                issues,
+                target,
+                not any(i.code in NOT_REOPENED for i in issues),
+                None,
+                unit_id,
+            ),
+        )
+        for original, issues, target, unit_id in originals
     )
     return paths, jobs
