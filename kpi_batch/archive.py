@@ -77,8 +77,16 @@ def archive_inputs(
     `folder/inbox`, each of `sources` to `folder/<its folder>`, and write SHA256SUMS; raise
     `ArchiveError` if a copy differs from what the run read or the folder cannot be written."""
     rows = register[register["status"].isin(ARCHIVED_STATUSES)]
-    accepted = zip(rows["path"].astype(str), rows["sha256"].astype(str), strict=True)
-    copies = [(inbox / rel, f"{INBOX}/{rel}", sha) for rel, sha in sorted(accepted)]
+    accepted = dict(zip(rows["path"].astype(str), rows["sha256"].astype(str), strict=True))
+    if "container" in register.columns:  # an e-mail's attachment: the saved e-mail is kept
+        sha_of = dict(
+            zip(register["path"].astype(str), register["sha256"].astype(str), strict=True)
+        )
+        for rel, container in zip(rows["path"].astype(str), rows["container"], strict=True):
+            if isinstance(container, str) and container:
+                del accepted[rel]
+                accepted[container] = sha_of[container]
+    copies = [(inbox / rel, f"{INBOX}/{rel}", sha) for rel, sha in sorted(accepted.items())]
     copies += [(s.path, f"{s.folder}/{s.path.name}", s.sha256) for s in sources]
     partial = folder.with_name(f".{folder.name}.partial")
     try:

@@ -20,6 +20,7 @@ from kpi_batch.demo import DemoFolder
 from kpi_batch.history.diff import RunDiff
 from kpi_batch.history.round_state import CHASE_ORDER, RoundState, UnitState, state_counts
 from kpi_batch.pipeline import RunResult
+from kpi_batch.schemas.scoring import DATE_TO_CONFIRM
 from kpi_batch.thai import format_date_th
 
 FILE_STATUSES = (
@@ -28,6 +29,7 @@ FILE_STATUSES = (
     ("rejected", "ไม่รับ (ต้องแก้ไข)"),
     ("superseded", "มีไฟล์ใหม่กว่าแทน"),
     ("ignored", "ไม่ใช่ไฟล์รายงาน"),
+    ("opened", "อีเมลที่เปิดไฟล์แนบแล้ว"),
 )
 UNIT_STATUSES = (
     ("scored", "คิดคะแนนแล้ว"),
@@ -120,6 +122,12 @@ def print_run_summary(result: RunResult, console: Console | None = None) -> None
     table.add_row("หน่วยงาน / units", str(len(result.scored.unit_scores)))
     for key, label in UNIT_STATUSES:
         table.add_row(f"  {label} / {key}", str(int(units.get(key, 0))))
+    scores = result.scored.unit_scores
+    undated = scores.loc[scores["date_source"] == DATE_TO_CONFIRM, "unit_id"].tolist()
+    table.add_row(
+        "  ยังไม่หักคะแนนส่งช้า รอยืนยันวันที่รับ / date_to_confirm",
+        f"{len(undated)}" + (f" ({', '.join(map(str, undated))})" if undated else ""),
+    )
     if result.adjustment_issues:
         table.add_row("ปัญหาในไฟล์ปรับคะแนน / adjustment problems", str(len(result.adjustment_issues)))
     console.print(table)

@@ -41,6 +41,7 @@ from kpi_batch.reports.context import ReportContext
 from kpi_batch.reports.writeall import write_reports
 from kpi_batch.runfolder import RunFolder
 from kpi_batch.schemas.adjustments import Adjustments
+from kpi_batch.schemas.scoring import DATE_TO_CONFIRM
 from kpi_batch.scoring.score_round import ScoredRound, score_round
 
 # Called as stages start and finish, e.g. by the CLI's progress display:
@@ -169,7 +170,10 @@ def run(request: RunRequest, progress: Progress | None = None) -> RunResult:
             run_id=folder.run_id,
             scored=scored,
             inputs=intake.register,
-            input_issues=tuple(intake.issues) + tuple(adjustment_issues),
+            # + the units scored without a date that may charge (listed for staff to confirm)
+            input_issues=tuple(intake.issues)
+            + tuple(adjustment_issues)
+            + tuple(i for i in scored.issues if i.code == DATE_TO_CONFIRM),
             history=history.trend(fiscal_year, rnd.round_id, request.as_of),
             round_files=with_run(
                 history.round_files(fiscal_year, rnd.round_id),

@@ -29,6 +29,7 @@ import re
 from dataclasses import dataclass
 from email import policy
 from email.message import Message
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from kpi_batch.intake.container import OLE_MAGIC, ZIP_MAGIC
@@ -197,3 +198,23 @@ def _attachments(
             name = f"{stem} ({n}){extension}"
         found.append(Attachment(name, extension, content, when, who))
     return found, others
+
+
+def attachment_bytes(path: Path, max_bytes: int) -> bytes | None:
+    """The bytes of the attachment a register path names (`<inbox>/mail.eml#a.xlsx`), read
+    again from the saved e-mail (for the returned copy); None when it is not there."""
+    folder, _, name = str(path).replace("\\", "/").rpartition("/")
+    mail_name, sep, wanted = name.partition("#")
+    if not sep or not mail_name.lower().endswith(".eml"):
+        return None
+    try:
+        with Path(folder, mail_name).open("rb") as f:
+            data = f.read(max_bytes + 1)
+    except OSError:
+        return None
+    if len(data) > max_bytes:
+        return None
+    for a in open_mail(data).attachments:
+        if a.name == wanted:
+            return a.content
+    return None

@@ -49,6 +49,7 @@ FILE_STATUS_TH = {
     "rejected": "ไม่รับ",
     "superseded": "มีฉบับใหม่กว่า",
     "ignored": "ไม่เกี่ยวข้อง",
+    "opened": "อีเมล เปิดไฟล์แนบแล้ว",
 }
 
 

@@ -48,6 +48,7 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.hyperlink import Hyperlink
 
 from kpi_batch.intake.container import Limits, Rejection, inspect
+from kpi_batch.intake.mail import attachment_bytes
 from kpi_batch.issues import Issue
 from kpi_batch.reports import returned_xml
 from kpi_batch.reports.layout import FONT, FONT_SIZE, SEVERITY_COLOURS
@@ -146,8 +147,10 @@ def _checked_bytes(original: Path, limits: Limits) -> bytes | None:
     try:
         with original.open("rb") as f:
             data = f.read(limits.max_file_bytes + 1)
-    except OSError:
-        return None
+    except OSError:  # an e-mail's attachment (`mail.eml#a.xlsx`) is read from the e-mail
+        data = attachment_bytes(original, limits.max_file_bytes) or b""
+        if not data:
+            return None
     if len(data) > limits.max_file_bytes:
         return None
     extension = original.suffix.lower()

@@ -61,6 +61,7 @@ STATUS_TH = {
     "superseded": "มีฉบับใหม่กว่า",
     "duplicate": "ซ้ำ",
     "ignored": "ไม่เกี่ยวข้อง",
+    "opened": "อีเมล เปิดไฟล์แนบแล้ว",
     "unreadable": "เปิดไม่ได้",
 }
 
