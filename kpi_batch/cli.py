@@ -14,7 +14,7 @@ from typing import Annotated
 
 import typer
 
-from kpi_batch.errors import FrameworkError, KpiBatchError
+from kpi_batch.errors import FileInUseError, FrameworkError, KpiBatchError
 
 INTERNAL_ERROR = 3  # exit code of an unexpected exception (docs/cli.md)
 
@@ -349,6 +349,9 @@ def email_command(
         console.print(renderable)
     if outcome.history_note:
         console.print(outcome.history_note, markup=False)
+    if outcome.csv_note:
+        typer.echo(outcome.csv_note, err=True)
+        raise typer.Exit(FileInUseError.exit_code)
     raise typer.Exit(0 if outcome.ok else 1)
 
 

@@ -21,6 +21,7 @@ from kpi_batch.deliver.log import LOG_CSV, LOG_JSONL
 from kpi_batch.deliver.messages import POLICY
 from kpi_batch.deliver.outbox import INDEX, OUTBOX
 from kpi_batch.deliver.smtp import Outgoing, SmtpConfig, send_all
+from kpi_batch.runfolder import LOCK_NAME
 from tests.email_factories import (
     ADDRESSES,
     SENDER,
@@ -72,7 +73,7 @@ def email(run_dir: Path, port: int | None, *args: str, env: dict[str, str] | Non
 
 def snapshot(run_dir: Path) -> dict[str, str]:
     """The run's own files and their checksums (what e-mail must never touch)."""
-    mine = (OUTBOX, LOG_JSONL, LOG_CSV)
+    mine = (OUTBOX, LOG_JSONL, LOG_CSV, LOCK_NAME)  # the lock file stays (the OS's lock)
     return {
         p.relative_to(run_dir).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
         for p in run_dir.rglob("*")

@@ -13,6 +13,7 @@ import re
 from collections.abc import Mapping
 from pathlib import Path
 
+from kpi_batch import fsutil
 from kpi_batch.deliver.messages import KIND_TH, POLICY, Plan, Planned
 
 OUTBOX = "outbox"
@@ -28,14 +29,19 @@ def write_outbox(plan: Plan, run_dir: Path, status: Mapping[str, str] | None = N
     folder = run_dir / OUTBOX
     folder.mkdir(exist_ok=True)
     for old in folder.glob("*.eml"):
-        old.unlink()
+        fsutil.remove(old)  # retried: Outlook may be showing one
     written = []
     for planned in plan.messages:
         if planned.ready and planned.message is not None:
             path = folder / eml_name(planned)
-            path.write_bytes(planned.message.as_bytes(policy=POLICY))
+            fsutil.write_bytes(path, planned.message.as_bytes(policy=POLICY))
             written.append(path)
-    with (folder / INDEX).open("w", encoding="utf-8-sig", newline="") as f:
+    fsutil.write_with(folder / INDEX, lambda tmp: _write_index(tmp, plan, status))
+    return written
+
+
+def _write_index(tmp: Path, plan: Plan, status: Mapping[str, str] | None) -> None:
+    with tmp.open("w", encoding="utf-8-sig", newline="") as f:
         writer = csv.writer(f)
         writer.writerow(
             ["no", "eml", "message_key", "unit_id", "kind", "to", "subject", "attachments",
@@ -56,4 +62,3 @@ def write_outbox(plan: Plan, run_dir: Path, status: Mapping[str, str] | None = N
                     or (status or {}).get(planned.key, "ready"),
                 ]
             )
-    return written
