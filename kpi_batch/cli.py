@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
 import os
 import sys
 import tempfile
@@ -15,6 +16,8 @@ from typing import Annotated
 import typer
 
 from kpi_batch.errors import FileInUseError, FrameworkError, KpiBatchError
+from kpi_batch.streams import safe_streams
+from kpi_batch.thai import parse_date
 
 INTERNAL_ERROR = 3  # exit code of an unexpected exception (docs/cli.md)
 
@@ -103,7 +106,7 @@ def run_command(
         str | None, typer.Option("--round", help="รหัสรอบ (ค่าเริ่มต้น: รอบของ --as-of) / round")
     ] = None,
     as_of: Annotated[
-        str | None, typer.Option("--as-of", help="วันที่ประมวลผล YYYY-MM-DD (ค่าเริ่มต้น: วันนี้)")
+        str | None, typer.Option("--as-of", help="วันที่ประมวลผล เช่น 15/3/2567, 2567-03-15, 2024-03-15 (ค่าเริ่มต้น: วันนี้)")
     ] = None,
     adjustments: Annotated[
         Path | None, typer.Option("--adjustments", help="ไฟล์ทบทวน/อุทธรณ์ / adjustments")
@@ -205,14 +208,17 @@ def _crash_log(out: Path, details: str) -> Path | None:
 
 
 def _as_of(text: str | None) -> dt.date:
+    """`--as-of` as the workbooks write dates: `2024-03-15`, `2567-03-15`, `15/3/2567`,
+    `15 มี.ค. 2567`, Thai digits (`๑๕/๓/๒๕๖๗`); BE years become CE."""
     if text is None:
         return dt.date.today()  # the one place the clock is read
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
+    day = parse_date(text)
+    if day is None:
         raise typer.BadParameter(
-            f"--as-of ต้องเป็น YYYY-MM-DD / must be YYYY-MM-DD: {text!r}"
-        ) from None
+            f"--as-of อ่านเป็นวันที่ไม่ได้: {text!r} — เขียนเช่น 15/3/2567, 2567-03-15 หรือ "
+            f"15 มี.ค. 2567 / not a date: write e.g. 2024-03-15, 15/3/2567 or 15 มี.ค. 2567"
+        )
+    return day
 
 
 @app.command("history")
@@ -358,6 +364,8 @@ def email_command(
 def main() -> None:
     """The `kpi-batch` entry point. `run` and `demo` handle their own crashes (log in the
     output folder, `--debug`); this gives every other command the same exit code 3."""
+    multiprocessing.freeze_support()  # a frozen Windows build must not re-run the CLI
+    safe_streams()
     try:
         app()
     except Exception as exc:

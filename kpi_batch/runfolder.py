@@ -28,6 +28,7 @@ from filelock import BaseFileLock, FileLock, Timeout
 
 from kpi_batch import fsutil
 from kpi_batch.errors import FileInUseError, RunLockedError
+from kpi_batch.safe_names import safe_name
 
 LOCK_NAME = ".kpi-batch.lock"
 HOLDER_NAME = ".kpi-batch.holder"  # who holds the lock, for the refusal message only
@@ -52,11 +53,11 @@ class RunFolder:
 
     @property
     def run_id(self) -> str:
-        return f"{self.fiscal_year}/{self.round_id}/{self.as_of.isoformat()}_{self.number}"
+        return f"{self.fiscal_year}/{safe_name(self.round_id)}/{self.as_of.isoformat()}_{self.number}"
 
     @property
     def round_dir(self) -> Path:
-        return self.out / str(self.fiscal_year) / self.round_id
+        return self.out / str(self.fiscal_year) / safe_name(self.round_id)
 
     def __enter__(self) -> RunFolder:
         self.out.mkdir(parents=True, exist_ok=True)
@@ -116,7 +117,7 @@ def next_run_number(round_dir: Path, as_of: dt.date) -> int:
 
 
 def latest_run(out: Path, fiscal_year: int, round_id: str) -> Path | None:
-    return _pointed(out / str(fiscal_year) / round_id / LATEST)
+    return _pointed(out / str(fiscal_year) / safe_name(round_id) / LATEST)
 
 
 def _pointed(pointer: Path) -> Path | None:

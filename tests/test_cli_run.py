@@ -350,3 +350,24 @@ def test_every_command_is_in_docs_cli_md() -> None:
     for command in cli_module.app.registered_commands:
         name = command.name or command.callback.__name__  # type: ignore[union-attr]
         assert f"## `kpi-batch {name}" in docs, name
+
+
+@pytest.mark.parametrize(
+    "text", ["2024-02-20", "2567-02-20", "20/2/2567", "20 ก.พ. 2567", "๒๐/๒/๒๕๖๗", "20/02/67"]
+)
+def test_as_of_is_read_as_the_workbooks_write_dates(text: str) -> None:
+    assert cli_module._as_of(text) == AS_OF
+
+
+def test_a_buddhist_era_as_of_names_the_run_folder_in_ce(
+    world: tuple[Path, Path], tmp_path: Path
+) -> None:
+    framework, inbox = world
+    out = tmp_path / "out"
+    result = cli("run", "--framework", framework, "--inbox", inbox, "--out", out,
+                 "--as-of", "20 ก.พ. 2567")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert latest_run(out, 2567, "R1") == out / "2567" / "R1" / FIRST
+    bad = cli("run", "--framework", framework, "--inbox", inbox, "--out", out,
+              "--as-of", "2/30/2024")  # fmt: skip
+    assert bad.exit_code == 2 and "15/3/2567" in bad.output

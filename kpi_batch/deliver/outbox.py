@@ -9,20 +9,21 @@ address, a failed check) get no .eml; the index says why.
 from __future__ import annotations
 
 import csv
-import re
 from collections.abc import Mapping
 from pathlib import Path
 
 from kpi_batch import fsutil
 from kpi_batch.deliver.messages import KIND_TH, POLICY, Plan, Planned
+from kpi_batch.safe_names import safe_name
 
 OUTBOX = "outbox"
 INDEX = "outbox.csv"
 
 
 def eml_name(planned: Planned) -> str:
-    """`01_unit_U01.eml`, `35_hr.eml`."""
-    return f"{planned.number:02d}_{re.sub(r'[^A-Za-z0-9.-]', '_', planned.key)}.eml"
+    """`01_unit_U01.eml`, `35_hr.eml` (key `unit:U01`, `hr`)."""
+    kind, _, unit_id = planned.key.partition(":")
+    return f"{planned.number:02d}_{kind}{f'_{safe_name(unit_id)}' if unit_id else ''}.eml"
 
 
 def write_outbox(plan: Plan, run_dir: Path, status: Mapping[str, str] | None = None) -> list[Path]:

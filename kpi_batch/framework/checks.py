@@ -47,28 +47,33 @@ def duplicates(sheet: Sheet) -> tuple[list[Issue], set[int]]:
     columns, what_th, what_en = UNIQUE_KEYS[sheet.name]
     if any(c not in sheet.columns for c in columns):
         return [], set()
-    first: dict[tuple[str, ...], int] = {}
+    # Ids are unique ignoring case (DOMAIN.md §4): `U01` and `u01` would be one file name
+    # on Windows, where the second unit's template overwrites the first's.
+    first: dict[tuple[str, ...], tuple[int, tuple[str, ...]]] = {}
     issues: list[Issue] = []
     repeats: set[int] = set()
     for row in sheet.rows():
         key = key_of(sheet, row, columns)
         if key is None:
             continue
-        if key in first:
+        folded = tuple(v.casefold() for v in key)
+        if folded in first:
+            first_row, first_key = first[folded]
             repeats.add(row)
             issues.append(
                 fw_issue(
-                    "FW_DUPLICATE_ID",
+                    "FW_DUPLICATE_ID" if key == first_key else "FW_DUPLICATE_ID_CASE",
                     sheet.name,
                     sheet.cell(columns[-1], row),
                     "/".join(key),
                     what_th=what_th,
                     what_en=what_en,
-                    first_row=first[key],
+                    first_row=first_row,
+                    first="/".join(first_key),
                 )
             )
         else:
-            first[key] = row
+            first[folded] = (row, key)
     return issues, repeats
 
 

@@ -26,6 +26,7 @@ from kpi_batch import TEMPLATE_VERSION, fsutil
 from kpi_batch.errors import UsageError
 from kpi_batch.model import AgreementItem, Formula, Framework, KpiType, Round, Unit
 from kpi_batch.reports.layout import FONT, FONT_SIZE, workbook_options
+from kpi_batch.safe_names import safe_name
 from kpi_batch.templates.text import instructions
 from kpi_batch.thai import BE_OFFSET, format_date_th
 
@@ -98,7 +99,7 @@ def result_columns(scale: Sequence[Decimal]) -> tuple[tuple[str, str], ...]:
 
 
 def template_filename(framework: Framework, round_id: str, unit_id: str) -> str:
-    return f"{framework.settings.fiscal_year}_{round_id}_{unit_id}.xlsx"
+    return f"{framework.settings.fiscal_year}_{safe_name(round_id)}_{safe_name(unit_id)}.xlsx"
 
 
 def write_templates(framework: Framework, round_id: str, out_dir: Path) -> list[Path]:
