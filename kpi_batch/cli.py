@@ -106,7 +106,8 @@ def run_command(
         str | None, typer.Option("--round", help="รหัสรอบ (ค่าเริ่มต้น: รอบของ --as-of) / round")
     ] = None,
     as_of: Annotated[
-        str | None, typer.Option("--as-of", help="วันที่ประมวลผล เช่น 15/3/2567, 2567-03-15, 2024-03-15 (ค่าเริ่มต้น: วันนี้)")
+        str | None,
+        typer.Option("--as-of", help="วันที่ประมวลผล เช่น 15/3/2567, 2567-03-15 (ค่าเริ่มต้น: วันนี้)"),
     ] = None,
     adjustments: Annotated[
         Path | None, typer.Option("--adjustments", help="ไฟล์ทบทวน/อุทธรณ์ / adjustments")

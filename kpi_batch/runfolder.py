@@ -53,7 +53,12 @@ class RunFolder:
 
     @property
     def run_id(self) -> str:
-        return f"{self.fiscal_year}/{safe_name(self.round_id)}/{self.as_of.isoformat()}_{self.number}"
+        return f"{self.fiscal_year}/{safe_name(self.round_id)}/{self.name}"
+
+    @property
+    def name(self) -> str:
+        """The run folder's name: `<as-of>_<n>`."""
+        return f"{self.as_of.isoformat()}_{self.number}"
 
     @property
     def round_dir(self) -> Path:
@@ -64,9 +69,10 @@ class RunFolder:
         self._lock = acquire_lock(self.out)
         try:
             self.number = next_run_number(self.round_dir, self.as_of)
-            name = f"{self.as_of.isoformat()}_{self.number}"
-            self.final_path = self.round_dir / name
-            self.path = self.out / STAGING / f"{self.fiscal_year}_{self.round_id}_{name}"
+            self.final_path = self.round_dir / self.name
+            self.path = (
+                self.out / STAGING / f"{self.fiscal_year}_{safe_name(self.round_id)}_{self.name}"
+            )
             fsutil.rmtree(self.path)  # left by a run that stopped before its clean-up
             self.path.mkdir(parents=True)
         except BaseException:
