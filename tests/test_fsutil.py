@@ -18,7 +18,7 @@ from kpi_batch.deliver.log import LOG_CSV, LOG_JSONL
 from kpi_batch.errors import FileInUseError
 from kpi_batch.runfolder import STAGING, latest_run
 from tests.email_factories import Handler, base_run, copy_run, smtp_server
-from tests.test_cli_run import FIRST, cli, run, world  # noqa: F401  (world: the fixture)
+from tests.test_cli_run import FIRST, SECOND, cli, run, world  # noqa: F401  (world: the fixture)
 from tests.test_email_smtp import delivered_pairs, email, expected_pairs
 
 SHARING_VIOLATION = "[WinError 32] The process cannot access the file because it is being used"
@@ -111,40 +111,33 @@ def test_long_paths_get_the_windows_prefix() -> None:
     assert fsutil.long_path(Path(linux), windows=False) == linux
 
 
-def test_a_run_whose_folder_cannot_be_moved_is_kept_and_exits_2(
+def test_a_run_outlasts_a_scanner_and_is_kept_when_its_folder_stays_held(
     world: tuple[Path, Path],  # noqa: F811
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     pauses: list[float],
 ) -> None:
     framework, inbox = world
-    out = tmp_path / "out"
-    monkeypatch.setattr(os, "replace", refusing(os.replace, lambda s, d: STAGING in s, None))
-    result = run(framework, inbox, out)
-    assert result.exit_code == 2, result.output
-    staged = out / STAGING / f"2567_R1_{FIRST}"
-    assert f"ปิดไฟล์ {staged} ใน Excel" in result.output
-    assert "ผลการประมวลผลที่เสร็จแล้วเก็บไว้ที่" in result.output
+    out, round_dir = tmp_path / "out", tmp_path / "out" / "2567" / "R1"
+    staging_refused = lambda times: refusing(os.replace, lambda s, d: STAGING in s, times)  # noqa: E731
+    monkeypatch.setattr(os, "replace", staging_refused(2))  # a scanner, for a moment
+    first = run(framework, inbox, out)
+    assert first.exit_code == 0, first.output
+    assert latest_run(out, 2567, "R1") == round_dir / FIRST
+
+    monkeypatch.setattr(os, "replace", staging_refused(None))  # held for good
+    held = run(framework, inbox, out)
+    assert held.exit_code == 2, held.output
+    staged = out / STAGING / f"2567_R1_{SECOND}"
+    assert f"ปิดไฟล์ {staged} ใน Excel" in held.output
+    assert "ผลการประมวลผลที่เสร็จแล้วเก็บไว้ที่" in held.output
     assert (staged / "scores.csv").is_file()  # the finished run is not lost
-    assert latest_run(out, 2567, "R1") is None
+    assert latest_run(out, 2567, "R1") == round_dir / FIRST
+
     monkeypatch.undo()
     again = run(framework, inbox, out)  # the same command, once the file is closed
     assert again.exit_code == 0, again.output
-    assert latest_run(out, 2567, "R1") == out / "2567" / "R1" / FIRST
-
-
-def test_a_run_refused_twice_by_a_scanner_is_committed(
-    world: tuple[Path, Path],  # noqa: F811
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    pauses: list[float],
-) -> None:
-    framework, inbox = world
-    out = tmp_path / "out"
-    monkeypatch.setattr(os, "replace", refusing(os.replace, lambda s, d: STAGING in s, 2))
-    result = run(framework, inbox, out)
-    assert result.exit_code == 0, result.output
-    assert latest_run(out, 2567, "R1") == out / "2567" / "R1" / FIRST
+    assert latest_run(out, 2567, "R1") == round_dir / SECOND
 
 
 def test_a_template_open_in_excel_is_named_and_exits_2(
