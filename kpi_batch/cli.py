@@ -170,6 +170,26 @@ def demo(
     )
 
 
+@app.command()
+def init(
+    folder: Annotated[Path, typer.Argument(help="โฟลเดอร์ทำงานที่จะสร้าง / working folder")],
+    blank: Annotated[
+        bool,
+        typer.Option("--blank", help="ใช้กรอบตัวชี้วัดเปล่าแทนตัวอย่าง / the blank framework"),
+    ] = False,
+) -> None:
+    """สร้างโฟลเดอร์ทำงานพร้อมไฟล์ดับเบิลคลิก / make a working folder with launchers."""
+    from kpi_batch.workfolder import README, init_folder
+
+    made = init_folder(folder, blank=blank)
+    typer.echo(f"สร้างโฟลเดอร์ทำงานที่ / working folder: {made.root}")
+    if made.framework_kept:
+        typer.echo("framework.xlsx มีอยู่แล้ว ไม่เขียนทับ / framework.xlsx exists: kept as it was")
+    for path in made.written:
+        typer.echo(f"  {path.name}")
+    typer.echo(f"อ่าน {README} แล้วดับเบิลคลิก 1_ตรวจกรอบตัวชี้วัด / next: read {README}")
+
+
 @contextmanager
 def _guard(out: Path, debug: bool) -> Iterator[None]:
     """Package errors -> their message and exit code; anything else is a bug: exit 3 with a

@@ -59,6 +59,7 @@ def commands(root: Path) -> dict[str, list[str | Path]]:
         "history": ["history", "--out", output],
         "diff": ["diff", "previous", "latest", "--out", output],
         "email dry run": ["email", "--run", output / "2567" / "R1" / "latest", "--from", SENDER],
+        "init": ["init", root / "work"],
         "unknown round": ["templates", "--framework", demo / "framework.xlsx", "--round", "R9",
                           "--out", root / "templates"],
     }  # fmt: skip
@@ -75,6 +76,7 @@ def commands(root: Path) -> dict[str, list[str | Path]]:
         "history",
         "diff",
         "email dry run",
+        "init",
         "unknown round",
     ],
 )
