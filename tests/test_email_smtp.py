@@ -405,3 +405,17 @@ def test_one_session_for_the_whole_batch() -> None:
 
 def _clock() -> dt.datetime:
     return dt.datetime(2024, 3, 11, 9, 0, tzinfo=dt.UTC)
+
+
+def test_a_wording_file_saved_as_ansi_is_warned_in_the_dry_run(
+    run_dir: Path, tmp_path: Path
+) -> None:
+    wording = tmp_path / "wording"
+    wording.mkdir()
+    text = "แจ้งผล {unit_name}\r\n\r\nเรียน ผู้อำนวยการ{unit_name}\r\nคะแนน {final_score}\r\n"
+    (wording / "unit_scored.txt").write_bytes(text.encode("cp874"))
+    result = email(run_dir, None, "--templates", str(wording))
+    assert result.exit_code == 0, result.output
+    assert "unit_scored.txt" in result.output and "cp874" in result.output
+    u01 = parse((run_dir / OUTBOX / "01_unit_U01.eml").read_bytes())
+    assert str(u01["Subject"]).startswith("แจ้งผล ")

@@ -104,6 +104,7 @@ def prepare(request: EmailRequest, *, now: dt.datetime, token: str) -> Prepared:
         appeal_deadline=deadline,
     )
     check_plan(plan, source.framework)
+    plan.warnings += [t.warning for t in texts.values() if t.warning]
     if not source.is_latest and source.latest is not None:
         plan.warnings.insert(
             0,
