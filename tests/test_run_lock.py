@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import subprocess
 import sys
 import textwrap
@@ -81,7 +80,7 @@ def test_a_holder_that_died_leaves_no_stale_lock(tmp_path: Path) -> None:
     """Killed outright (power cut, kill -9): no clean-up ran, the lock file and the holder
     note are still there, and the next run takes the lock at once."""
     child = _start(HOLD, tmp_path)
-    child.send_signal(signal.SIGKILL)
+    child.kill()  # SIGKILL; TerminateProcess on Windows
     child.wait(timeout=30)
     assert json.loads((tmp_path / HOLDER_NAME).read_text(encoding="utf-8"))["pid"] == child.pid
     with _folder(tmp_path) as folder:
