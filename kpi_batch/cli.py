@@ -17,7 +17,6 @@ import typer
 
 from kpi_batch.errors import FileInUseError, FrameworkError, KpiBatchError
 from kpi_batch.streams import safe_streams
-from kpi_batch.thai import parse_date
 
 INTERNAL_ERROR = 3  # exit code of an unexpected exception (docs/cli.md)
 
@@ -231,6 +230,8 @@ def _crash_log(out: Path, details: str) -> Path | None:
 def _as_of(text: str | None) -> dt.date:
     """`--as-of` as the workbooks write dates: `2024-03-15`, `2567-03-15`, `15/3/2567`,
     `15 มี.ค. 2567`, Thai digits (`๑๕/๓/๒๕๖๗`); BE years become CE."""
+    from kpi_batch.cells import parse_date  # the workbooks' own date reader
+
     if text is None:
         return dt.date.today()  # the one place the clock is read
     day = parse_date(text)
