@@ -95,8 +95,8 @@ class RunFolder:
                     "(มักเป็นโปรแกรมสแกนไวรัส OneDrive หรือ Excel ที่เปิดไฟล์ในโฟลเดอร์นี้)"
                 ),
             ) from exc
+        self.committed = True  # in place: a `latest` held open below does not undo the run
         write_atomic(self.round_dir / LATEST, self.final_path.name + "\n")
-        self.committed = True
         return self.final_path
 
     def __exit__(

@@ -195,3 +195,22 @@ def test_delivery_log_csv_open_in_excel_loses_no_delivery(
     assert handler2.received == []
     with csv_path.open(encoding="utf-8-sig") as f:
         assert len(list(csv.DictReader(f))) == sum(expected_pairs().values())
+
+
+def test_a_latest_pointer_held_open_keeps_the_run_that_was_moved_into_place(
+    world: tuple[Path, Path],  # noqa: F811
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    pauses: list[float],
+) -> None:
+    framework, inbox = world
+    out = tmp_path / "out"
+    pointer = out / "2567" / "R1" / "latest"
+    monkeypatch.setattr(os, "replace", refusing(os.replace, lambda s, d: d == str(pointer), None))
+    result = run(framework, inbox, out, "--archive", tmp_path / "archive")
+    assert result.exit_code == 2, result.output
+    assert f"ปิดไฟล์ {pointer} ใน Excel" in result.output
+    assert (out / "2567" / "R1" / FIRST / "scores.csv").is_file()
+    assert (tmp_path / "archive" / "2567" / "R1" / FIRST / "SHA256SUMS").is_file()
+    monkeypatch.undo()
+    assert "2567/R1/" + FIRST in cli("history", "--out", out).output  # recorded, not lost
