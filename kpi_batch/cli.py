@@ -115,6 +115,10 @@ def run_command(
             help="เก็บสำเนาไฟล์ที่ใช้ประมวลผลพร้อม SHA256SUMS / keep copies of what the run read",
         ),
     ] = None,
+    reviews: Annotated[
+        Path | None,
+        typer.Option("--reviews", help="โฟลเดอร์แบบทบทวนผลของเจ้าภาพตัวชี้วัด / owners' reviews"),
+    ] = None,
     debug: Annotated[
         bool, typer.Option("--debug", help="แสดง traceback เมื่อโปรแกรมขัดข้อง / show tracebacks")
     ] = False,
@@ -128,7 +132,9 @@ def run_command(
     from kpi_batch.console import print_run_summary, run_progress
     from kpi_batch.pipeline import RunRequest, run
 
-    request = RunRequest(framework, inbox, out, _as_of(as_of), round_id, adjustments, archive)
+    request = RunRequest(
+        framework, inbox, out, _as_of(as_of), round_id, adjustments, archive, reviews
+    )
     with _guard(out, debug):
         with run_progress() as progress:
             result = run(request, progress)
@@ -350,6 +356,40 @@ def email_command(
     if outcome.history_note:
         console.print(outcome.history_note, markup=False)
     raise typer.Exit(0 if outcome.ok else 1)
+
+
+@app.command("review-sheets")
+def review_sheets_command(
+    run: Annotated[Path, typer.Option("--run", help="โฟลเดอร์ผลการประมวลผล / run folder")],
+    out: Annotated[Path, typer.Option("--out", help="โฟลเดอร์ปลายทาง / output folder")],
+    stage: Annotated[
+        str, typer.Option("--stage", help="review (ทบทวนผล) หรือ appeal (พิจารณาอุทธรณ์)")
+    ] = "review",
+    appeals: Annotated[
+        Path | None,
+        typer.Option("--appeals", help="รายการอุทธรณ์ unit_id, kpi_id, argument (ขั้นตอน appeal)"),
+    ] = None,
+    framework: Annotated[
+        Path | None,
+        typer.Option("--framework", help="กรอบตัวชี้วัด ถ้าย้ายที่จาก manifest / framework"),
+    ] = None,
+) -> None:
+    """แบบทบทวนผลให้เจ้าภาพตัวชี้วัด คนละหนึ่งไฟล์ / one review workbook per KPI owner."""
+    from kpi_batch.review.sheets import write_review_sheets
+
+    try:
+        written = write_review_sheets(run, out, stage, appeals, framework)
+    except KpiBatchError as exc:
+        raise _fail(exc) from exc
+    for w in written:
+        if w.path is None:
+            typer.echo(
+                f"{w.owner.owner_id} {w.owner.name}: ไม่มีรายการในผลนี้ ไม่สร้างไฟล์ / no rows, no file"
+            )
+        else:
+            typer.echo(f"{w.owner.owner_id} {w.owner.name}: {w.rows} แถว / rows -> {w.path}")
+    files = sum(1 for w in written if w.path is not None)
+    typer.echo(f"เขียนแบบทบทวนผล {files} ไฟล์ที่ {out} / wrote {files} review workbook(s) to {out}")
 
 
 def main() -> None:
