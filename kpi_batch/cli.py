@@ -306,6 +306,10 @@ def email_command(
     backoff: Annotated[
         float, typer.Option("--backoff", min=0, help="วินาทีรอก่อนลองใหม่ (เพิ่มเท่าตัว)")
     ] = 2.0,
+    reviews: Annotated[
+        Path | None,
+        typer.Option("--reviews", help="ส่งแบบทบทวนผลในโฟลเดอร์นี้ให้เจ้าภาพตัวชี้วัด / owners' workbooks"),
+    ] = None,
 ) -> None:
     """ส่งผลทางอีเมล: ทดลอง (outbox/) หรือส่งจริง (--send) / e-mail a run's results."""
     import datetime as dt_
@@ -317,6 +321,7 @@ def email_command(
     from kpi_batch.deliver.batch import EmailRequest, prepare, write_dry_run
     from kpi_batch.deliver.batch import send as send_batch
     from kpi_batch.deliver.outbox import OUTBOX
+    from kpi_batch.deliver.owners import OUTBOX_REVIEWS, prepare_owner_mail
     from kpi_batch.deliver.report import dry_run_summary, plan_renderables, send_renderables
     from kpi_batch.deliver.smtp import SmtpConfig
 
@@ -326,12 +331,18 @@ def email_command(
     request = EmailRequest(run, framework, templates_dir, sender, appeal_deadline)
     try:
         now = dt_.datetime.now().astimezone()  # the clock, read here as for --as-of
-        prepared = prepare(request, now=now, token=uuid.uuid4().hex[:16])
+        token = uuid.uuid4().hex[:16]
+        if reviews is None:
+            prepared, outbox = prepare(request, now=now, token=token), OUTBOX
+        else:
+            prepared = prepare_owner_mail(request, reviews, now=now, token=token)
+            outbox = OUTBOX_REVIEWS
         for renderable in plan_renderables(prepared):
             console.print(renderable)
         if not send:
-            written = write_dry_run(prepared)
-            console.print(dry_run_summary(prepared, written, str(run / OUTBOX)), markup=False)
+            written = write_dry_run(prepared, outbox)
+            folder = str(prepared.source.run_dir / outbox)
+            console.print(dry_run_summary(prepared, written, folder), markup=False)
             raise typer.Exit(1 if prepared.plan.has_problems else 0)
         config = SmtpConfig.resolve(
             host=smtp_host,
