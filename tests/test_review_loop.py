@@ -218,3 +218,10 @@ def test_appeal_stage_holds_only_the_appealed_rows(loop: dict[str, Any]) -> None
                   "--stage", "appeal", "--appeals", bad)  # fmt: skip
     assert refused.exit_code == 2
     assert "appeals!A2" in refused.output or "bad_appeals.csv!A2" in refused.output
+
+
+def test_every_review_code_is_documented() -> None:
+    from kpi_batch.review.codes import MESSAGES
+
+    docs = (Path(__file__).parents[1] / "docs" / "reviews.md").read_text(encoding="utf-8")
+    assert [c for c in MESSAGES if f"`{c}`" not in docs] == []
