@@ -155,6 +155,7 @@ def demo(
     from kpi_batch.console import print_demo_intro, print_run_summary
     from kpi_batch.demo import build_demo
     from kpi_batch.pipeline import RunRequest, run
+    from kpi_batch.review.demo_loop import owner_loop
 
     with _guard(out, debug):
         folder = build_demo(out)
@@ -166,6 +167,26 @@ def demo(
                 )
             )
             print_run_summary(result)
+        # The KPI owners' loop on the round's closing run: review sheets out, two back.
+        loop = owner_loop(result.run_dir, folder.root)
+        typer.echo(
+            f"แบบทบทวนผลของเจ้าภาพตัวชี้วัด / review workbooks: {loop.sheets}; เจ้าภาพสองรายส่งกลับ"
+            f" / two owners returned theirs: {loop.returned}"
+        )
+        for change in loop.changes:
+            typer.echo(f"  {change}")
+        final = run(
+            RunRequest(
+                folder.framework,
+                inbox,
+                folder.output,
+                month.as_of,
+                None,
+                folder.adjustments,
+                reviews=loop.returned,
+            )
+        )
+        print_run_summary(final)
     typer.echo(
         f"ดูประวัติและความเปลี่ยนแปลงระหว่างสองเดือน / next: kpi-batch history --out "
         f"{folder.output}  ·  kpi-batch diff previous latest --out {folder.output}"
