@@ -68,12 +68,12 @@ _WIDTHS = {
     "days_late": 8,
     "argument": 30,
     "score": 10,
-    "explanation": 34,
-    "new_value": 11,
-    "new_numerator": 11,
-    "new_denominator": 11,
-    "new_level": 10,
-    "new_score": 11,
+    "explanation": 40,
+    "new_value": 14,
+    "new_numerator": 14,
+    "new_denominator": 14,
+    "new_level": 12,
+    "new_score": 13,
     "exempt": 12,
     "reason": 30,
     "reference": 18,
@@ -299,12 +299,11 @@ def _table(
                 small = key in ("explanation", "argument")
                 fmt = f.small_wrap if small else f.wrap if key in _WRAPPED else f.text
                 ws.write_string(row, c, str(values[key]), fmt)
-        ws.set_row(
-            row,
-            row_height(
-                [(str(values[k]), _WIDTHS[k]) for k in keys if k in _WRAPPED and k in values]
-            ),
-        )
+        # explanation and argument are in the smaller font: estimated at their own size
+        small = [(str(values[k]), _WIDTHS[k]) for k in ("explanation", "argument") if k in keys]
+        wrapped = [(str(values[k]), _WIDTHS[k]) for k in keys if k in _WRAPPED and k in values]
+        large = [w for w in wrapped if w not in small]
+        ws.set_row(row, max(row_height(large), row_height(small, 12) + 4))
     first, last_row = HEADER_ROW + 1, HEADER_ROW + max(len(rows), 1)
     for key, (title, message) in _PROMPTS.items():
         rule: dict[str, Any] = {"validate": "any", "input_title": title, "input_message": message}
@@ -361,7 +360,6 @@ def _instructions(ws: Worksheet, f: _Formats, stage: str) -> None:
     for i, (key, field) in enumerate(INPUT_FIELDS.items(), start=1):
         text = f"{INPUTS[key]} ({key}) → ปรับ {field} ของตัวชี้วัด ขั้นตอน {stage}"
         ws.write_string(row + i, 0, text, f.guide)
-    ws.write_string(
-        row + len(INPUT_FIELDS) + 1, 0, f"{EXTRA['days_late']}: จำนวนวันที่ส่งรายงานช้า", f.guide
-    )
+    late = f"{EXTRA['days_late']}: จำนวนวันที่หน่วยงานส่งรายงานช้า (หักคะแนนตามกรอบการประเมิน)"
+    ws.write_string(row + len(INPUT_FIELDS) + 1, 0, late, f.guide)
     print_setup(ws, f"{INSTRUCTIONS_SHEET} — {SHEET}", repeat_header=False)
