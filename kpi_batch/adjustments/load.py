@@ -182,7 +182,7 @@ def _read_sheet(path: Path, file: str) -> tuple[pd.DataFrame | None, dict[str, i
             ],
         )
 
-    texts = [[_text(v) for v in row] for row in cells]
+    texts = [[cell_text(v) for v in row] for row in cells]
     # The header is the first row with anything in it (row 1 in the template).
     header_row = next((i + 1 for i, row in enumerate(texts) if any(row)), 1)
     header = [t.lower() for t in texts[header_row - 1]] if texts else []
@@ -234,7 +234,7 @@ def _read_sheet(path: Path, file: str) -> tuple[pd.DataFrame | None, dict[str, i
     return frame, cols, []
 
 
-def _text(value: object) -> str:
+def cell_text(value: object) -> str:
     """A cell as text: numbers without a spurious `.0`, dates as ISO, blanks as ''."""
     if value is None:
         return ""

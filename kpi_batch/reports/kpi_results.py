@@ -46,6 +46,9 @@ def kpi_result_rows(
     ctx: ReportContext, results: pd.DataFrame, submissions: pd.DataFrame
 ) -> Iterator[tuple[Any, ...]]:
     """Rows in kpi_scores order; `results` and `submissions` are intake's frames."""
+    # intake's frames, possibly empty without columns (no file at all)
+    results = results.reindex(columns=["unit_id", "kpi_id", *REPORTED, "note"])
+    submissions = submissions.reindex(columns=["unit_id", "submitted_on"])
     reported = {(str(r["unit_id"]), str(r["kpi_id"])): r for r in results.to_dict("records")}
     dates = {
         str(u): d for u, d in zip(submissions["unit_id"], submissions["submitted_on"], strict=True)

@@ -21,7 +21,6 @@ trail and the run-to-run diff all show who decided.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -30,7 +29,7 @@ from pathlib import PurePath
 import pandas as pd
 from pandera.typing import DataFrame
 
-from kpi_batch.adjustments.load import Places, check_rows, empty_adjustments
+from kpi_batch.adjustments.load import Places, cell_text, check_rows, empty_adjustments
 from kpi_batch.issues import Issue, cell_ref
 from kpi_batch.model import Framework, Owner
 from kpi_batch.review.codes import review_issue
@@ -71,22 +70,9 @@ class Checked:
 
 
 def text(value: object) -> str:
-    """A cell as the adjustments reader's text: 85.0 -> '85', Thai digits kept (the
-    reader converts them), dates ISO, blanks ''."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    if isinstance(value, float):
-        if value != value or value in (float("inf"), float("-inf")):
-            return str(value)
-        number = Decimal(repr(value))
-        return format(number.normalize(), "f") if number != 0 else "0"
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value).strip()
+    """A cell as the adjustments reader's text: 85.0 -> '85', Thai digits kept (the reader
+    converts them), dates ISO, blanks ''."""
+    return cell_text(value)
 
 
 def _ident(value: object) -> str:

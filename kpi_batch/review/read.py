@@ -12,17 +12,15 @@ Identity is taken from the defined names only (specs.review.NAMES), never the fi
 from __future__ import annotations
 
 import io
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from html import unescape
 from pathlib import Path
 from typing import Any
 
 from python_calamine import CalamineWorkbook
 
 from kpi_batch.intake.container import Container, Limits, Rejection, inspect, worksheet
-from kpi_batch.intake.layout import header_key, layout_of, split_ref
+from kpi_batch.intake.layout import defined_names, header_key, layout_of, split_ref
 from kpi_batch.specs.review import NAMES, SHEET
 
 # 15 KPIs x 10,000 units would be 150,000 rows; one owner rarely has a tenth of that.
@@ -32,8 +30,6 @@ LIMITS = Limits(
     max_rows=200_000,
     max_cells=200_000 * 64,
 )
-_DEFINED_NAME = re.compile(rb"<definedName\b([^>]*)>([^<]*)</definedName>")
-_NAME_ATTR = re.compile(rb'(?:^|\s)name="([^"]*)"')
 
 
 @dataclass(frozen=True)
@@ -75,30 +71,11 @@ def read_review(path: Path) -> ReviewBook | ReviewRejected:
         return ReviewRejected(file, "review_file_unreadable", f"{type(exc).__name__}: {exc}")
 
 
-def _defined_names(workbook_xml: bytes) -> dict[str, tuple[str, str]]:
-    found: dict[str, tuple[str, str]] = {}
-    for raw_attrs, raw_ref in _DEFINED_NAME.findall(workbook_xml):
-        name_match = _NAME_ATTR.search(raw_attrs)
-        if b"localSheetId" in raw_attrs or name_match is None:
-            continue
-        name = unescape(name_match[1].decode("utf-8"))
-        if name not in NAMES:
-            continue
-        ref = unescape(raw_ref.decode("utf-8")).strip().lstrip("=")
-        sheet, _, cell = ref.rpartition("!")
-        if sheet.startswith("'") and sheet.endswith("'"):
-            sheet = sheet[1:-1].replace("''", "'")
-        cell = cell.replace("$", "")
-        if sheet and split_ref(cell):
-            found[name] = (sheet, cell)
-    return found
-
-
 def _read(file: str, data: bytes, container: Container) -> ReviewBook | ReviewRejected:
     workbook_xml = container.inflate_part("xl/workbook.xml")
     if isinstance(workbook_xml, Rejection):
         return ReviewRejected(file, "review_file_unreadable", workbook_xml.detail)
-    names = _defined_names(workbook_xml)
+    names = defined_names(workbook_xml, NAMES)
     layout = layout_of(container)
     if isinstance(layout, Rejection):
         return ReviewRejected(file, "review_file_unreadable", layout.detail)
@@ -118,7 +95,7 @@ def _read(file: str, data: bytes, container: Container) -> ReviewBook | ReviewRe
     values: dict[str, object] = {}
     for name, (_, ref) in names.items():
         spot = split_ref(ref)
-        assert spot is not None  # _defined_names kept only cell references
+        assert spot is not None  # defined_names keeps only cell references
         row, col = spot
         line = cells[row - 1] if row - 1 < len(cells) else []
         value = line[col] if col < len(line) else None

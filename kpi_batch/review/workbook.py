@@ -300,10 +300,10 @@ def _table(
                 fmt = f.small_wrap if small else f.wrap if key in _WRAPPED else f.text
                 ws.write_string(row, c, str(values[key]), fmt)
         # explanation and argument are in the smaller font: estimated at their own size
-        small = [(str(values[k]), _WIDTHS[k]) for k in ("explanation", "argument") if k in keys]
+        in_small = [(str(values[k]), _WIDTHS[k]) for k in ("explanation", "argument") if k in keys]
         wrapped = [(str(values[k]), _WIDTHS[k]) for k in keys if k in _WRAPPED and k in values]
-        large = [w for w in wrapped if w not in small]
-        ws.set_row(row, max(row_height(large), row_height(small, 12) + 4))
+        large = [w for w in wrapped if w not in in_small]
+        ws.set_row(row, max(row_height(large), row_height(in_small, 12) + 4))
     first, last_row = HEADER_ROW + 1, HEADER_ROW + max(len(rows), 1)
     for key, (title, message) in _PROMPTS.items():
         rule: dict[str, Any] = {"validate": "any", "input_title": title, "input_message": message}
