@@ -105,6 +105,7 @@ def check_book(book: ReviewBook, framework: Framework, view: RunView) -> Checked
         return Checked(book.file, owner, stage, empty_adjustments(), (), tuple(issues))
 
     records: list[list[str]] = []
+    typed: list[object] = []  # each record's value as the owner typed it (the cell reader's)
     origin: list[tuple[int, str]] = []  # per adjustment row: (Excel row, input key)
     owned = set(framework.owned_by(owner.owner_id))
     units = {u.unit_id: u for u in framework.units}
@@ -157,9 +158,12 @@ def check_book(book: ReviewBook, framework: Framework, view: RunView) -> Checked
             )
             continue
         for key in filled:
-            value = text(book.value(cells, key))
+            raw = book.value(cells, key)
+            value = text(raw)
             if key == "exempt":
                 value = EXEMPT_CHOICES.get(value, value)
+                raw = value if value in EXEMPT_CHOICES.values() else raw
+            typed.append(raw)
             records.append([unit_id, kpi_id, stage, INPUT_FIELDS[key], value, reason, reference])
             origin.append((excel_row, key))
 
@@ -168,6 +172,7 @@ def check_book(book: ReviewBook, framework: Framework, view: RunView) -> Checked
     index = pd.Index(range(2, len(records) + 2), dtype="int64")  # Adjustments wants >= 2
     rows = pd.DataFrame(records, columns=list(COLUMNS), index=index, dtype="str")
     spot = dict(zip(index.tolist(), origin, strict=True))
+    as_typed = dict(zip(index.tolist(), typed, strict=True))
 
     def locate(row: int, column: str) -> str:
         excel_row, key = spot[row]
@@ -178,7 +183,7 @@ def check_book(book: ReviewBook, framework: Framework, view: RunView) -> Checked
         return cell_ref(excel_row, book.columns[column])
 
     places = Places(book.sheet, dict.fromkeys(COLUMNS, 0), locate, lambda r: spot[r][0])
-    frame, found = check_rows(rows, places, framework, book.file)
+    frame, found = check_rows(rows, as_typed, places, framework, book.file)
     issues += found
     where = [f"{name} {book.sheet}!{locate(int(r), 'new_value')}" for r in frame.index]
     frame = frame.assign(
