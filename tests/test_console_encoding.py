@@ -60,6 +60,9 @@ def commands(root: Path) -> dict[str, list[str | Path]]:
         "diff": ["diff", "previous", "latest", "--out", output],
         "email dry run": ["email", "--run", output / "2567" / "R1" / "latest", "--from", SENDER],
         "init": ["init", root / "work"],
+        "status": ["status", "--out", output],
+        "review-sheets": ["review-sheets", "--run", output / "2567" / "R1" / "latest", "--out",
+                          root / "reviews"],
         "unknown round": ["templates", "--framework", demo / "framework.xlsx", "--round", "R9",
                           "--out", root / "templates"],
     }  # fmt: skip
@@ -77,6 +80,8 @@ def commands(root: Path) -> dict[str, list[str | Path]]:
         "diff",
         "email dry run",
         "init",
+        "status",
+        "review-sheets",
         "unknown round",
     ],
 )

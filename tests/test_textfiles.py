@@ -51,3 +51,11 @@ def test_bytes_no_thai_editor_writes_are_refused_with_a_fix(tmp_path: Path) -> N
     (tmp_path / "hr.txt").write_bytes(b"\xdb\xdc\xdd\xde\xfc\xfd\xfe\xff subject\r\n\r\nbody")
     with pytest.raises(UsageError, match="UTF-8"):
         load_texts(tmp_path)
+
+
+def test_an_appeals_csv_saved_as_ansi_is_read(tmp_path: Path) -> None:
+    from kpi_batch.review.appeals import _cells
+
+    path = tmp_path / "appeals.csv"
+    path.write_bytes("unit_id,kpi_id,argument\r\nU01,1.1.1,เอกสารส่งครบแล้ว\r\n".encode("cp874"))
+    assert _cells(path)[1][1] == ["U01", "1.1.1", "เอกสารส่งครบแล้ว"]
