@@ -128,6 +128,13 @@ def print_run_summary(result: RunResult, console: Console | None = None) -> None
         "  ยังไม่หักคะแนนส่งช้า รอยืนยันวันที่รับ / date_to_confirm",
         f"{len(undated)}" + (f" ({', '.join(map(str, undated))})" if undated else ""),
     )
+    if result.reviews:
+        read = sum(1 for f in result.reviews if f.status == "read")
+        table.add_row("แบบทบทวนผลของเจ้าภาพ / review workbooks", str(len(result.reviews)))
+        table.add_row("  อ่านแล้ว / read", str(read))
+        table.add_row("  ไม่รับ / refused", str(len(result.reviews) - read))
+        changes = sum(f.applied_rows for f in result.reviews)
+        table.add_row("  รายการแก้ไขที่ผ่านการตรวจ / checked changes", str(changes))
     if result.adjustment_issues:
         table.add_row("ปัญหาในไฟล์ปรับคะแนน / adjustment problems", str(len(result.adjustment_issues)))
     console.print(table)
@@ -151,7 +158,9 @@ def print_run_summary(result: RunResult, console: Console | None = None) -> None
             markup=False,
         )
     for issue in result.adjustment_issues:
-        console.print(f"  {issue.line()}", markup=False, style="yellow")
+        # several files (the adjustments workbook, each owner's) share sheet names
+        name = Path(issue.file).name if issue.file else ""
+        console.print(f"  {name} {issue.line()}".rstrip(), markup=False, style="yellow")
     code = result.exit_code
     if code:
         console.print(

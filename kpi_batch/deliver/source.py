@@ -26,6 +26,7 @@ from kpi_batch.errors import KpiBatchError, UsageError
 from kpi_batch.framework.load import load_framework
 from kpi_batch.model import Framework, Round
 from kpi_batch.runfolder import follow_latest, latest_run
+from kpi_batch.safe_names import safe_name
 
 MANIFEST = "manifest.json"
 SCORES = "scores.csv"
@@ -100,10 +101,10 @@ class RunSource:
         return self.latest is None or self.latest.resolve() == self.run_dir.resolve()
 
     def hr_name(self) -> str:
-        return f"hr_{self.fiscal_year}_{self.round.round_id}.xlsx"
+        return f"hr_{self.fiscal_year}_{safe_name(self.round.round_id)}.xlsx"
 
     def executive_name(self) -> str:
-        return f"executive_{self.fiscal_year}_{self.round.round_id}.xlsx"
+        return f"executive_{self.fiscal_year}_{safe_name(self.round.round_id)}.xlsx"
 
 
 def sha256_bytes(data: bytes) -> str:
@@ -149,8 +150,8 @@ def load_run(run_dir: Path, framework_path: Path | None = None) -> RunSource:
     files = {}
     for rel, sha in outputs.items():
         attachable = rel.startswith(ATTACHABLE_DIRS) or rel in (
-            f"hr_{framework.settings.fiscal_year}_{rnd.round_id}.xlsx",
-            f"executive_{framework.settings.fiscal_year}_{rnd.round_id}.xlsx",
+            f"hr_{framework.settings.fiscal_year}_{safe_name(rnd.round_id)}.xlsx",
+            f"executive_{framework.settings.fiscal_year}_{safe_name(rnd.round_id)}.xlsx",
         )
         target = run_dir / rel
         if attachable and target.is_file():
@@ -192,6 +193,11 @@ def _manifest(run_dir: Path) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise RunFolderError(f"{path}: รูปแบบไม่ถูกต้อง / not a manifest")
     return data
+
+
+def read_output(source: RunSource, rel: str) -> bytes:
+    """A file the run wrote, refused if it changed since (checksum in the manifest)."""
+    return _read_checked(source.run_dir, rel, source.manifest_outputs)
 
 
 def _read_checked(run_dir: Path, rel: str, outputs: Mapping[str, str]) -> bytes:

@@ -42,6 +42,12 @@ MESSAGES = MappingProxyType(
             "{what_th} '{value}' ซ้ำกับแถว {first_row} — ลบแถวที่ซ้ำหรือแก้รหัส",
             "{what_en} '{value}' repeats row {first_row}; remove the duplicate or fix the id",
         ),
+        "FW_DUPLICATE_ID_CASE": (
+            "{what_th} '{value}' ซ้ำกับ '{first}' ในแถว {first_row} (ตัวพิมพ์เล็ก/ใหญ่ถือว่าเป็นรหัส"
+            "เดียวกัน ชื่อไฟล์บน Windows จะทับกัน) — แก้รหัสให้ต่างกัน หรือลบแถวที่ซ้ำ",
+            "{what_en} '{value}' repeats '{first}' of row {first_row} ignoring case (one file "
+            "name on Windows); make the ids differ or remove the duplicate",
+        ),
         "FW_BAD_ENUM": (
             "ค่า '{value}' ใช้ไม่ได้ในช่อง {column} — ใช้ได้เฉพาะ: {allowed}",
             "'{value}' is not a valid {column}; use one of: {allowed}",
@@ -91,6 +97,14 @@ MESSAGES = MappingProxyType(
         "FW_UNKNOWN_UNIT": (
             "ไม่พบหน่วยงาน '{value}' ในชีต units — แก้รหัส หรือเพิ่มหน่วยงานในชีต units{hint_th}",
             "Unit '{value}' is not in the units sheet{hint_en}",
+        ),
+        "FW_UNKNOWN_OWNER": (
+            "ไม่พบเจ้าภาพตัวชี้วัด '{value}' ในชีต owners — แก้รหัส หรือเพิ่มแถวในชีต owners",
+            "KPI owner '{value}' is not in the owners sheet; fix the id or add the owner",
+        ),
+        "FW_OWNER_NO_EMAIL": (
+            "เจ้าภาพตัวชี้วัด '{owner}' ไม่มีอีเมล — กรอกอีเมลเพื่อส่งแบบทบทวนผล (หลายที่อยู่คั่นด้วย ;)",
+            "KPI owner '{owner}' has no e-mail address; add one so the review workbook can be sent",
         ),
         "FW_UNKNOWN_KPI": (
             "ไม่พบตัวชี้วัด '{value}' ของหน่วยงาน '{unit}' ในชีต kpis"
