@@ -97,7 +97,7 @@ class Column:
     key: str
     heading_th: str
     width: float
-    # text | wrap | centre | score | score_left | change | int | number | ranking |
+    # text | wrap | centre | score | score_earlier | score_left | change | int | number | ranking |
     # status | kpi_status (text keys shown with a Thai label)
     kind: str = "text"
     band: bool = False  # filled with the row's band colour
@@ -153,6 +153,9 @@ class Styles:
             props.update(num_format="@", text_wrap=True, align="center")
         elif kind == "score":
             props.update(num_format=score_format(self.decimals), align="right")
+        elif kind == "score_earlier":  # an earlier figure beside the final one: greyed
+            props.update(num_format=score_format(self.decimals), align="right",
+                         font_color="#7F7F7F", italic=True)  # fmt: skip
         elif kind == "score_left":
             props.update(num_format=score_format(self.decimals), align="left")
         elif kind == "change":
