@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-
 import zipfile
 from pathlib import Path
 
@@ -138,10 +137,13 @@ def test_register_extras_read_as_people_read_them(tmp_path: Path) -> None:
     register["submitted_on"] = "2024-03-04"
     register["submitted_on_source"] = "workbook"
     register["superseded_by"] = ""
-    register["issues"] = [
-        [{"code": "cell_not_number", "severity": "error", "where": "รายงานผล!N14", "kpi_id": "1.1.1"}],
-        [], [],
-    ]  # fmt: skip
+    issue = {
+        "code": "cell_not_number",
+        "severity": "error",
+        "where": "รายงานผล!N14",
+        "kpi_id": "1.1.1",
+    }
+    register["issues"] = [[issue], [], []]
     path = write_validation_report(tmp_path / "v.xlsx", [], register, UNITS)
     header, first, *_ = _rows(openpyxl.load_workbook(path)["ไฟล์ที่รับ (files)"])
     row = dict(zip(header, first, strict=True))
@@ -154,7 +156,9 @@ def test_register_extras_read_as_people_read_them(tmp_path: Path) -> None:
 
 def test_run_id_round_and_as_of_on_every_printed_page(tmp_path: Path) -> None:
     run = RunLabel("2567/R1/2024-03-15_1", "รอบ 6 เดือน (R1)", dt.date(2024, 3, 15))
-    path = write_validation_report(tmp_path / "v.xlsx", sample_issues(), sample_register(), UNITS, run)
+    path = write_validation_report(
+        tmp_path / "v.xlsx", sample_issues(), sample_register(), UNITS, run
+    )
     for ws in openpyxl.load_workbook(path).worksheets:
         header, footer = ws.oddHeader, ws.oddFooter
         text = " ".join(str(p.text) for p in (header.left, header.right, footer.left, footer.right))

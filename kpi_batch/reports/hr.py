@@ -61,9 +61,9 @@ TITLE = "ผลคะแนนตามคำรับรองการปฏ�
 
 COLUMNS: tuple[Column, ...] = (
     Column("unit_id", "รหัสหน่วยงาน", 11),
-    Column("unit_name", "หน่วยงาน", 30, "wrap"),
+    Column("unit_name", "หน่วยงาน", 27, "wrap"),
     Column("cluster_id", "รหัสกลุ่ม", 9),
-    Column("cluster_name", "ชื่อกลุ่มหน่วยงาน", 24, "wrap"),
+    Column("cluster_name", "ชื่อกลุ่มหน่วยงาน", 22, "wrap"),
     Column("pre_appeal_score", "คะแนนก่อนอุทธรณ์ (ผลที่ประกาศก่อน)", 15, "score_earlier"),
     Column("deduction", "หักคะแนน", 10, "score"),
     Column("final_score", "คะแนนสุดท้าย", 11, "score"),
@@ -73,9 +73,9 @@ COLUMNS: tuple[Column, ...] = (
     Column("cluster_rank", "อันดับในกลุ่ม", 12, "int"),
     Column("days_late", "วันส่งช้า", 9, "int"),
     Column("status", "สถานะ", 19, "status"),
-    Column("total_before_deduction", "คะแนนรวมก่อนหัก", 13, "score"),
+    Column("total_before_deduction", "คะแนนรวมก่อนหัก", 16, "score"),
     Column("appeal_change", "เปลี่ยนแปลงหลังอุทธรณ์", 13, "change"),
-    Column("deduction_reasons", "เหตุที่หักคะแนน", 30, "wrap"),
+    Column("deduction_reasons", "เหตุที่หักคะแนน", 28, "wrap"),
 )
 # The DOMAIN §7 keys appear in their order; the Thai names sit next to their ids.
 assert [c.key for c in COLUMNS if c.key in HR_COLUMNS] == list(HR_COLUMNS)
@@ -99,7 +99,7 @@ def write_hr_workbook(ctx: ReportContext, path: Path) -> Path:
             "created": PINNED_CREATED,
         }
     )
-    styles = Styles(wb, fw.settings.decimals)
+    styles = Styles(wb, fw.settings.decimals, len(fw.bands))
     main = wb.add_worksheet(HR_SHEET)
     _scores_sheet(ctx, main, styles, TABLE, rows, band_index, _lines(ctx, rows), with_sign_off=True)
     main.activate()
@@ -127,7 +127,9 @@ def hr_rows(ctx: ReportContext) -> list[dict[str, Any]]:
         row["appeal_change"] = final - pre if final is not None and pre is not None else None
         row["band_name"] = plain(record.get("band_name"))
         row["cluster_name"] = cluster_names.get(row["cluster_id"])
-        row["deduction_reasons"] = reasons.get(row["unit_id"]) if row["status"] == "scored" else None
+        row["deduction_reasons"] = (
+            reasons.get(row["unit_id"]) if row["status"] == "scored" else None
+        )
         out.append(row)
     return out
 

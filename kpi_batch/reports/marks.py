@@ -13,7 +13,9 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
+from typing import Any
 
 from xlsxwriter.worksheet import Worksheet
 
@@ -50,20 +52,30 @@ def state_line(ctx: ReportContext) -> str:
 
 
 def deduction_reasons(ctx: ReportContext) -> dict[str, str]:
-    """unit_id -> 'ส่งช้า 3 วัน −0.1500 · ส่งคู่มือล่าช้า 2 วัน −0.1000 (เหตุผล)'; units with
-    no deduction are absent."""
-    parts: dict[str, list[str]] = defaultdict(list)
-    items = ctx.scored.late_items
-    cols = ["unit_id", "item", "days", "penalty", "reason"]
-    for unit_id, item, days, penalty, reason in items[cols].itertuples(index=False, name=None):
+    """unit_id -> 'ส่งรายงานช้า 3 วัน −0.1500 · รายการส่งช้าเพิ่มเติม 2 วัน −0.1000 (เหตุผล)';
+    units with no deduction are absent."""
+    by_unit: dict[str, list[Mapping[Any, Any]]] = defaultdict(list)
+    for record in ctx.scored.late_items.to_dict("records"):
+        by_unit[str(record["unit_id"])].append(record)
+    out = {u: late_items_text(items) for u, items in by_unit.items()}
+    return {u: text for u, text in out.items() if text}
+
+
+def late_items_text(items: Iterable[Mapping[Any, Any]]) -> str:
+    """Each charged late item (`late_items` rows: item, days, penalty, reason) in Thai."""
+    parts = []
+    for record in items:
+        penalty = record.get("penalty")
         if not isinstance(penalty, Decimal) or penalty == 0:
             continue
-        what = "ส่งรายงานช้า" if item == "submission" else "รายการส่งช้าเพิ่มเติม"
-        text = f"{what} {int(days)} วัน −{num(penalty)}"
-        if item != "submission" and str(reason or "").strip():
-            text += f" ({str(reason).strip()})"
-        parts[str(unit_id)].append(text)
-    return {u: " · ".join(p) for u, p in parts.items()}
+        own = record.get("item") == "submission"
+        what = "ส่งรายงานช้า" if own else "รายการส่งช้าเพิ่มเติม"
+        text = f"{what} {int(record.get('days') or 0)} วัน −{num(penalty)}"
+        reason = str(record.get("reason") or "").strip()
+        if not own and reason:
+            text += f" ({reason})"
+        parts.append(text)
+    return " · ".join(parts)
 
 
 def sign_off(

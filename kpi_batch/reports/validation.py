@@ -42,10 +42,10 @@ from xlsxwriter.worksheet import Worksheet
 
 from kpi_batch.issues import Issue, Severity
 from kpi_batch.reports.layout import (
+    FONT,
     HEADER_PT,
     PINNED_CREATED,
     SEVERITY_COLOURS,
-    FONT,
     fmt,
     print_setup,
     row_height,
@@ -333,8 +333,7 @@ def _print_setup(ws: Worksheet, part: str, run: RunLabel | None) -> None:
     if run is None:
         return
     ws.set_header(
-        f'&L&"{FONT},Bold"&14{_escape(TITLE)} — {_escape(part)}'
-        f'&R&"{FONT}"&12{_escape(run.line)}',
+        f'&L&"{FONT},Bold"&14{_escape(TITLE)} — {_escape(part)}&R&"{FONT}"&12{_escape(run.line)}',
         {"margin": 0.3},
     )
     ws.set_footer(
