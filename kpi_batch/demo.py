@@ -22,6 +22,7 @@ import itertools
 import os
 import random
 import shutil
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -99,7 +100,7 @@ def build_demo(root: Path, seed: int = SEED) -> DemoFolder:
         inbox.mkdir(parents=True, exist_ok=True)
         _fill_month(fw, month, inbox, blanks, quality, rng)
         inboxes.append((month, inbox))
-    adjustments = _write_adjustments(root / "adjustments.xlsx")
+    adjustments = write_demo_adjustments(root / "adjustments.xlsx")
     (root / "output").mkdir(exist_ok=True)
     return DemoFolder(root, framework_path, blank_dir, tuple(inboxes), adjustments, root / "output")
 
@@ -242,39 +243,42 @@ def _inverse(points: list[tuple[float, float]], score: float) -> float:
     return points[-1][0]
 
 
-def _write_adjustments(path: Path) -> Path:
-    """A KPI owner's review, an exemption, an extra late item and two appeals."""
-    rows = [
-        (
-            "U04",
-            "1.1.1",
-            "review",
-            "level",
-            "3",
-            "เจ้าภาพตรวจหลักฐานแล้ว ให้ขั้นที่ 3",
-            "บันทึก กพร. 12/2567",
-        ),
-        (
-            "U06",
-            "1.2.1",
-            "review",
-            "exempt",
-            "1",
-            "ไม่ได้รับมอบหมายประเด็นข่าวในรอบนี้",
-            "หนังสือ สธ 0901/45",
-        ),
-        ("U10", "*", "review", "late_days", "2", "ส่งคู่มือคำรับรองฯ ล่าช้า 2 วัน", "ทะเบียนรับ 3/2567"),
-        (
-            "U02",
-            "*",
-            "appeal",
-            "submitted_on",
-            "6 มี.ค. 2567",
-            "ส่งทางอีเมลทันกำหนด แต่ระบบรับช้า",
-            "มติคณะทำงาน 2/2567",
-        ),
-        ("U08", "2", "appeal", "score", "4.5", "คณะกรรมการพิจารณาอุทธรณ์เห็นชอบ", "มติคณะทำงาน 2/2567"),
-    ]
+# A KPI owner's review, an exemption, an extra late item and two appeals (adjustments.xlsx).
+ADJUSTMENT_ROWS: tuple[tuple[str, ...], ...] = (
+    (
+        "U04",
+        "1.1.1",
+        "review",
+        "level",
+        "3",
+        "เจ้าภาพตรวจหลักฐานแล้ว ให้ขั้นที่ 3",
+        "บันทึก กพร. 12/2567",
+    ),
+    (
+        "U06",
+        "1.2.1",
+        "review",
+        "exempt",
+        "1",
+        "ไม่ได้รับมอบหมายประเด็นข่าวในรอบนี้",
+        "หนังสือ สธ 0901/45",
+    ),
+    ("U10", "*", "review", "late_days", "2", "ส่งคู่มือคำรับรองฯ ล่าช้า 2 วัน", "ทะเบียนรับ 3/2567"),
+    (
+        "U02",
+        "*",
+        "appeal",
+        "submitted_on",
+        "6 มี.ค. 2567",
+        "ส่งทางอีเมลทันกำหนด แต่ระบบรับช้า",
+        "มติคณะทำงาน 2/2567",
+    ),
+    ("U08", "2", "appeal", "score", "4.5", "คณะกรรมการพิจารณาอุทธรณ์เห็นชอบ", "มติคณะทำงาน 2/2567"),
+)
+
+
+def write_demo_adjustments(path: Path, rows: Sequence[Sequence[str]] = ADJUSTMENT_ROWS) -> Path:
+    """The adjustments workbook with `rows`, every cell typed as text (as people paste it)."""
     wb = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False, "strings_to_formulas": False})
     wb.set_properties({"created": dt.datetime(2024, 1, 1)})
     ws = wb.add_worksheet("adjustments")

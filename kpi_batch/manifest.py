@@ -70,6 +70,7 @@ def write_manifest(
             "late_penalty_per_day": str(settings.late_penalty_per_day),
             "late_penalty_cap": str(settings.late_penalty_cap),
             "late_day_count": str(settings.late_day_count),
+            "due_date_roll": str(settings.due_date_roll),
             "band_method": str(settings.band_method),
         },
         "counts": _counts(ctx),

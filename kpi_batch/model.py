@@ -33,6 +33,11 @@ class DayCount(StrEnum):
     BUSINESS = "business"
 
 
+class DueDateRoll(StrEnum):
+    NEXT_WORKING_DAY = "next_working_day"  # ป.พ.พ. มาตรา 193/8
+    NONE = "none"
+
+
 class BandMethod(StrEnum):
     FIXED = "fixed"
     EQUAL_WIDTH = "equal_width"
@@ -72,6 +77,7 @@ class Settings:
     late_penalty_per_day: Decimal = Decimal("0.05")
     late_penalty_cap: Decimal = Decimal("0.25")
     late_day_count: DayCount = DayCount.CALENDAR
+    due_date_roll: DueDateRoll = DueDateRoll.NEXT_WORKING_DAY
     band_method: BandMethod = BandMethod.FIXED
     # Keys the format does not name (smtp_host, appeal_deadline, ...) are kept, not dropped.
     extra: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))

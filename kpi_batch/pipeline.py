@@ -10,6 +10,7 @@ ones, the framework and the adjustments elsewhere (kpi_batch/archive.py).
 from __future__ import annotations
 
 import datetime as dt
+import os
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -129,6 +130,11 @@ def run(request: RunRequest, progress: Progress | None = None) -> RunResult:
         rnd = choose_round(framework, request.round_id, request.as_of)
     if not request.inbox.is_dir():
         raise UsageError(f"ไม่พบโฟลเดอร์ไฟล์รายงานผล {request.inbox} / inbox not found")
+    if not os.access(request.inbox, os.R_OK | os.X_OK):
+        raise UsageError(
+            f"เปิดโฟลเดอร์ไฟล์รายงานผล {request.inbox} ไม่ได้ (ไม่มีสิทธิ์อ่าน) "
+            "ให้สิทธิ์อ่านแล้วสั่งใหม่ / the inbox cannot be read"
+        )
     if request.archive is not None:
         check_archive_root(request.archive, request.inbox)
     with stage("intake"):

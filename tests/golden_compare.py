@@ -16,6 +16,7 @@ xlsxwriter output depends on its version: a version bump may need a regeneration
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
 import shutil
@@ -84,3 +85,22 @@ def assert_matches_golden(produced: Path, name: str) -> None:
     assert golden.exists(), f"tests/golden/{name} is missing; {REGENERATE_HINT}"
     problems = compare_parts(golden, produced)
     assert not problems, f"tests/golden/{name}: " + "\n".join(problems) + f"\n{REGENERATE_HINT}"
+
+
+def assert_text_matches_golden(produced: str, name: str) -> None:
+    """Fail unless `produced` equals the text file `tests/golden/<name>` (or regenerate it);
+    the message shows every line that differs."""
+    golden = GOLDEN_DIR / name
+    if regenerating():
+        golden.parent.mkdir(parents=True, exist_ok=True)
+        golden.write_bytes(produced.encode("utf-8"))
+        return
+    assert golden.exists(), f"tests/golden/{name} is missing; {REGENERATE_HINT}"
+    want = golden.read_bytes().decode("utf-8")  # as stored: CRLF stays CRLF
+    if want != produced:
+        diff = difflib.unified_diff(
+            want.splitlines(), produced.splitlines(), "golden", "produced", lineterm=""
+        )
+        raise AssertionError(
+            f"tests/golden/{name} differs:\n" + "\n".join(diff) + f"\n{REGENERATE_HINT}"
+        )

@@ -156,3 +156,91 @@ def copy(src: Path, dst: Path) -> Path:
     dst.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(src, dst)
     return dst
+
+
+def fuzzed(template: Path, folder: Path, seed: int, per_part: int = 6) -> list[Path]:
+    """Damaged copies of a real submission, `per_part` for every part of its zip: random
+    byte flips and truncations of that part (re-zipped, so the zip itself is sound and the
+    part's XML is broken), plus as many flips and cuts of the file's raw bytes. Seeded:
+    the same seed gives the same files."""
+    import random
+
+    rng = random.Random(seed)
+    folder.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(template) as z:
+        members = {i.filename: z.read(i) for i in z.infolist()}
+    raw = template.read_bytes()
+    made: list[Path] = []
+
+    def damage(body: bytes) -> bytes:
+        if not body:
+            return bytes([rng.randrange(256)])
+        data = bytearray(body)
+        if rng.random() < 0.4:
+            return bytes(data[: rng.randrange(len(data))])
+        for _ in range(rng.randint(1, 8)):
+            data[rng.randrange(len(data))] = rng.randrange(256)
+        return bytes(data)
+
+    for n, name in enumerate(sorted(members)):
+        for k in range(per_part):
+            out = io.BytesIO()
+            with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+                for other, body in members.items():
+                    z.writestr(other, damage(body) if other == name else body)
+            path = folder / f"part{n:02d}_{k}.xlsx"
+            path.write_bytes(out.getvalue())
+            made.append(path)
+    for k in range(per_part * 4):
+        path = folder / f"raw_{k:02d}.xlsx"
+        path.write_bytes(damage(raw))
+        made.append(path)
+    return made
+
+
+def inflating_bomb(
+    template: Path,
+    dst: Path,
+    gigabytes: float = 4.1,
+    member: str = "xl/worksheets/sheet1.xml",
+    honest: bool = False,
+) -> Path:
+    """A real submission whose `member` inflates to `gigabytes` GB of zeros (~1 MB on disk
+    per GB: deflate's best ratio), under the file-size limit. Its headers declare the
+    original small size, or (`honest`) the true size in a ZIP64 extra field, which Python's
+    zipfile believes and inflates whole. Built from one compressed 1 MB block repeated (each
+    block ends with a full flush, so the copies are independent), in well under a second."""
+    deflater = zlib.compressobj(9, zlib.DEFLATED, -15)
+    deflater.compress(b"\0" * (1 << 20))
+    deflater.flush(zlib.Z_FULL_FLUSH)  # the first block differs: it has no history yet
+    block = deflater.compress(b"\0" * (1 << 20)) + deflater.flush(zlib.Z_FULL_FLUSH)
+    bomb = block * int(gigabytes * 1024) + b"\x03\x00"  # an empty final block ends it
+    with zipfile.ZipFile(template) as z:
+        members = [(i, z.read(i)) for i in z.infolist()]
+    out, central = io.BytesIO(), io.BytesIO()
+    for info, body in members:
+        extra = b""
+        if info.filename == member:
+            data, method, crc, size = bomb, 8, zlib.crc32(body), len(body)
+            if honest:
+                size = 0xFFFFFFFF
+                extra = struct.pack("<2HQ", 1, 8, int(gigabytes * 1024) << 20)
+        else:
+            data, method, crc, size = zlib.compress(body, 6)[2:-4], 8, zlib.crc32(body), len(body)
+        name = info.filename.encode()
+        offset = out.tell()
+        out.write(struct.pack("<4s5H3L2H", b"PK\x03\x04", 45, 0, method, 0, 0x21,
+                              crc, len(data), size, len(name), len(extra)))  # fmt: skip
+        out.write(name + extra)
+        out.write(data)
+        central.write(struct.pack("<4s6H3L5H2L", b"PK\x01\x02", 45, 45, 0, method, 0, 0x21,
+                                  crc, len(data), size, len(name), len(extra), 0, 0, 0, 0,
+                                  offset))  # fmt: skip
+        central.write(name + extra)
+    start = out.tell()
+    directory = central.getvalue()
+    out.write(directory)
+    out.write(struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, len(members), len(members),
+                          len(directory), start, 0))  # fmt: skip
+    dst.write_bytes(out.getvalue())
+    return dst

@@ -26,6 +26,7 @@ from kpi_batch.model import (
     Criteria,
     DayCount,
     Direction,
+    DueDateRoll,
     Formula,
     Framework,
     Holiday,
@@ -126,6 +127,7 @@ def framework(
         "rounding": Rounding,
         "below_lowest": BelowLowest,
         "late_day_count": DayCount,
+        "due_date_roll": DueDateRoll,
         "band_method": BandMethod,
     }
     for key, enum in enums.items():

@@ -127,6 +127,23 @@ def test_a_missing_unit_exits_1(world: tuple[Path, Path], tmp_path: Path) -> Non
     assert re.search(r"missing\s*│\s*1\b", result.stdout)
 
 
+def test_bad_adjustments_exit_1_even_when_every_file_is_accepted(
+    world: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """A KPI owner's correction that cannot be applied needs a person as much as a rejected
+    file does: the run finishes, says which cell, and exits 1."""
+    framework, inbox = world
+    adjustments = write_adjustment_rows(
+        tmp_path / "adjustments.xlsx",
+        [("U02", "9.9", "review", "level", 4, "ตัวชี้วัดที่ไม่ได้ลงนาม", "บันทึกที่ 13/2567")],
+    )
+    result = run(framework, inbox, tmp_path / "out", "--adjustments", adjustments)
+    assert result.exit_code == 1, result.output
+    assert re.search(r"rejected\s*│\s*0\b", result.stdout)  # every file was accepted
+    assert "adjustments!B2" in result.stdout
+    assert "[adjustment_unknown_kpi]" in result.stdout
+
+
 # --- exit 2 ---------------------------------------------------------------------------
 
 

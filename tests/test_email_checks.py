@@ -60,8 +60,8 @@ def test_identify_every_workbook_of_a_run(run_dir: Path) -> None:
 
     assert kind("units/result_2567_R1_U01.xlsx") == ("unit_result", "U01")
     assert kind("units/result_2567_R1_U02.xlsx") == ("unit_result", "U02")
-    assert kind("returned/2567_R1_U01_แก้ไข.xlsx") == ("submission", "U01")
-    assert kind("returned/2567_R1_U03_แก้ไข.xlsx") == ("submission", "U03")
+    assert kind("returned/2567_R1_U01_xlsx_แก้ไข.xlsx") == ("submission", "U01")
+    assert kind("returned/2567_R1_U03_xlsx_แก้ไข.xlsx") == ("submission", "U03")
     assert kind("hr_2567_R1.xlsx") == ("hr", "")
     assert kind("executive_2567_R1.xlsx") == ("executive", "")
     assert kind("validation_report.xlsx")[0] == "unknown"
@@ -112,7 +112,7 @@ def test_swapped_file_in_the_run_folder_blocks_the_whole_batch(run_dir: Path) ->
 
 def test_returned_copy_of_another_unit_is_caught(run_dir: Path) -> None:
     prepared = _prepare(run_dir)
-    u03_returned = prepared.source.files["returned/2567_R1_U03_แก้ไข.xlsx"]
+    u03_returned = prepared.source.files["returned/2567_R1_U03_xlsx_แก้ไข.xlsx"]
     planned = _with_attachments(prepared, "unit:U01", [u03_returned])
     problems = check_message(planned, prepared.source.framework)
     assert [p.code for p in problems] == ["not_this_audience"]

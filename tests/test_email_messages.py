@@ -44,9 +44,9 @@ def test_every_unit_and_role_gets_one_message(run_dir: Path) -> None:
     plan = _prepare(run_dir).plan
     got = {m.key: (m.template, [a.filename for a in m.attachments]) for m in plan.messages}
     assert got == {
-        "unit:U01": ("unit_scored", ["result_2567_R1_U01.xlsx", "2567_R1_U01_แก้ไข.xlsx"]),
+        "unit:U01": ("unit_scored", ["result_2567_R1_U01.xlsx", "2567_R1_U01_xlsx_แก้ไข.xlsx"]),
         "unit:U02": ("unit_scored", ["result_2567_R1_U02.xlsx"]),
-        "unit:U03": ("unit_rejected", ["2567_R1_U03_แก้ไข.xlsx"]),
+        "unit:U03": ("unit_rejected", ["2567_R1_U03_xlsx_แก้ไข.xlsx"]),
         "unit:U04": ("unit_missing", []),
         "hr": ("hr", ["hr_2567_R1.xlsx"]),
         "executive": ("executive", ["executive_2567_R1.xlsx"]),
@@ -98,7 +98,7 @@ def test_rejected_unit_is_told_why_and_gets_its_file_back(run_dir: Path) -> None
     assert "ยังไม่ได้นำไปคิดคะแนน" in body
     assert "[round_mismatch]" in body
     assert body.count("[round_mismatch]") == 1  # each reason once
-    assert "2567_R1_U03_แก้ไข.xlsx" in body
+    assert "2567_R1_U03_xlsx_แก้ไข.xlsx" in body
 
 
 def test_missing_unit_gets_a_reminder_naming_its_template(run_dir: Path) -> None:

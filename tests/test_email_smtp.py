@@ -44,9 +44,9 @@ SUBJECT_START = {
     "executive": "สรุปผลการประเมินผลการปฏิบัติราชการ",
 }
 ATTACHED = {
-    "unit:U01": ["units/result_2567_R1_U01.xlsx", "returned/2567_R1_U01_แก้ไข.xlsx"],
+    "unit:U01": ["units/result_2567_R1_U01.xlsx", "returned/2567_R1_U01_xlsx_แก้ไข.xlsx"],
     "unit:U02": ["units/result_2567_R1_U02.xlsx"],
-    "unit:U03": ["returned/2567_R1_U03_แก้ไข.xlsx"],
+    "unit:U03": ["returned/2567_R1_U03_xlsx_แก้ไข.xlsx"],
     "unit:U04": [],
     "hr": ["hr_2567_R1.xlsx"],
     "executive": ["executive_2567_R1.xlsx"],
@@ -105,7 +105,7 @@ def test_dry_run_writes_eml_and_sends_nothing(run_dir: Path) -> None:
                     "04_unit_U04.eml", "05_hr.eml", "06_executive.eml"]  # fmt: skip
     u03 = parse((run_dir / OUTBOX / "03_unit_U03.eml").read_bytes())
     assert u03["To"].addresses[0].addr_spec == "nutri@dept.example"
-    assert [p.get_filename() for p in u03.iter_attachments()] == ["2567_R1_U03_แก้ไข.xlsx"]
+    assert [p.get_filename() for p in u03.iter_attachments()] == ["2567_R1_U03_xlsx_แก้ไข.xlsx"]
     with (run_dir / OUTBOX / INDEX).open(encoding="utf-8-sig") as f:
         index = list(csv.DictReader(f))
     assert [r["message_key"] for r in index] == [

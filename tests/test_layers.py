@@ -23,6 +23,7 @@ PURE = [
     PACKAGE / "intake" / "normalise.py",
     PACKAGE / "thai.py",
     PACKAGE / "model.py",
+    PACKAGE / "workdays.py",
 ]
 FORBIDDEN_MODULES = (
     "openpyxl",

@@ -56,7 +56,7 @@ def test_original_untouched_and_copy_named(original: Path, tmp_path: Path) -> No
     before = (_sha(original), original.stat().st_mtime_ns)
     out_dir = tmp_path / "out"  # a folder, created
     out = write_returned_workbook(original, _issues(), out_dir)
-    assert out == out_dir / "2567_R1_U01_แก้ไข.xlsx" == out_dir / returned_name(original)
+    assert out == out_dir / "2567_R1_U01_xlsx_แก้ไข.xlsx" == out_dir / returned_name(original)
     assert (_sha(original), original.stat().st_mtime_ns) == before
     assert sorted(p.name for p in original.parent.iterdir()) == ["2567_R1_U01.xlsx"]
 
@@ -192,8 +192,8 @@ def test_same_name_in_two_folders_gets_two_copies(tmp_path: Path) -> None:
     paths, jobs = returned_jobs(intake, tmp_path / "run" / "returned")
     run_jobs(jobs, 1, lambda fn, n: None)
     assert sorted(p.relative_to(tmp_path / "run") for p in paths) == [
-        Path("returned/เขต1/report_แก้ไข.xlsx"),
-        Path("returned/เขต2/report_แก้ไข.xlsx"),
+        Path("returned/เขต1/report_xlsx_แก้ไข.xlsx"),
+        Path("returned/เขต2/report_xlsx_แก้ไข.xlsx"),
     ]
     for path, unit_id in zip(sorted(paths), ("U01", "U02"), strict=True):
         wb = openpyxl.load_workbook(path)
@@ -204,5 +204,5 @@ def test_same_name_in_two_folders_gets_two_copies(tmp_path: Path) -> None:
             ].value
             == unit_id
         )
-    assert returned_path("report.xlsx") == "report_แก้ไข.xlsx"
-    assert returned_path("a/b/x.xlsm") == "a/b/x_แก้ไข.xlsm"
+    assert returned_path("report.xlsx") == "report_xlsx_แก้ไข.xlsx"
+    assert returned_path("a/b/x.xlsm") == "a/b/x_xlsm_แก้ไข.xlsx"

@@ -31,6 +31,7 @@ import python_calamine
 from kpi_batch.deliver.messages import POLICY, XLSM, XLSX, Plan, Planned, Problem
 from kpi_batch.deliver.source import sha256_bytes
 from kpi_batch.model import Framework
+from kpi_batch.reports.returned_plan import NOTE_SHEET
 
 UNIT_ID_LABEL = "รหัสหน่วยงาน (unit_id)"  # the result workbook's summary row (reports/unit.py)
 _NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -63,6 +64,9 @@ def identify_workbook(data: bytes) -> Identity:
         if "unit_id" in names and "results" in tables:
             unit_id = _named_value(book, names["unit_id"])
             return Identity("submission", unit_id, "defined name unit_id")
+        if "unit_id" in names and book.sheet_names == [NOTE_SHEET]:
+            unit_id = _named_value(book, names["unit_id"])
+            return Identity("submission", unit_id, "returned note sheet's unit_id")
         if "kpis" in tables:
             return _result_identity(book)
     except Exception as exc:  # calamine raises its own errors for damaged parts

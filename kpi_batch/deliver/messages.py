@@ -35,6 +35,7 @@ from kpi_batch.reports.writeall import RETURNABLE
 from kpi_batch.scoring.appeal_state import appeal_state, deadline_setting
 from kpi_batch.templates.workbook import template_filename
 from kpi_batch.thai import format_date_th
+from kpi_batch.workdays import due_date_th
 
 # RFC 5322 with CRLF and 7-bit headers: Thai subjects and names become RFC 2047 words and
 # Thai file names RFC 2231 parameters, which every mail server and client accepts.
@@ -327,7 +328,7 @@ def _common_values(source: RunSource, sender: Sender) -> dict[str, str]:
         "period": f"{format_date_th(rnd.period_start)} – {format_date_th(rnd.period_end)}",
         "as_of": format_date_th(source.as_of, full_month=True),
         "run_id": source.run_id,
-        "due_date": format_date_th(rnd.due_date, full_month=True),
+        "due_date": due_date_th(fw, rnd.round_id, full_month=True),
         "late_penalty_per_day": decimal_text(fw.settings.late_penalty_per_day),
         "late_penalty_cap": decimal_text(fw.settings.late_penalty_cap),
         "contact": contact,

@@ -77,6 +77,13 @@ COLUMNS: tuple[tuple[str, str, str, str], ...] = (
     ),
     (
         "settings",
+        "due_date_roll",
+        "กำหนดส่งที่ตรงกับวันเสาร์ อาทิตย์ หรือวันหยุดในชีต holidays: next_working_day = "
+        "เลื่อนเป็นวันทำการถัดไป (ป.พ.พ. มาตรา 193/8), none = ไม่เลื่อน",
+        "ค่าเริ่มต้น next_working_day",
+    ),
+    (
+        "settings",
         "band_method",
         "วิธีจัดกลุ่มคะแนน: fixed = ตาม min_score ในชีต bands, "
         "equal_width = แบ่งช่วงเท่ากัน (คะแนนสูงสุด − ต่ำสุด) ÷ จำนวนกลุ่ม",

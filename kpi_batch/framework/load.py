@@ -49,6 +49,7 @@ from kpi_batch.model import (
     AgreementItem,
     Cluster,
     Criteria,
+    DueDateRoll,
     Framework,
     Round,
     Settings,
@@ -249,7 +250,7 @@ def _canonical(value: object, memo: dict[int, tuple[object, object]] | None = No
         return seen[1]
     form: object
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        form = {name: _canonical(getattr(value, name), memo) for name in _field_names(type(value))}
+        form = {name: _canonical(getattr(value, name), memo) for name in _hashed_fields(value)}
     elif isinstance(value, Mapping):
         pairs = [[_canonical(k, memo), _canonical(v, memo)] for k, v in value.items()]
         form = sorted(pairs, key=lambda kv: _json_text(kv[0]))
@@ -281,6 +282,23 @@ _SHARED = 8
 @functools.cache
 def _field_names(cls: type) -> tuple[str, ...]:
     return tuple(f.name for f in dataclasses.fields(cls))
+
+
+# Settings added after templates went out, with their defaults: at the default they are left
+# out of the fingerprint, so the templates units already hold stay current; set otherwise
+# they change scores and are hashed like any setting.
+_LATER_SETTINGS: dict[str, object] = {"due_date_roll": DueDateRoll.NEXT_WORKING_DAY}
+
+
+def _hashed_fields(value: object) -> list[str]:
+    cls: type = type(value)
+    names = sorted(_field_names(cls))
+    if isinstance(value, Settings):
+        return [n for n in names if _LATER_SETTINGS.get(n, _MISSING) != getattr(value, n)]
+    return names
+
+
+_MISSING = object()
 
 
 def _json_text(key: object) -> str:
@@ -329,7 +347,7 @@ def _hash_canonical(
         digest.update(_JSON.encode(_canonical(value, memo)).encode("utf-8"))
     elif dataclasses.is_dataclass(value) and not isinstance(value, type):
         digest.update(b"{")  # a dict of its fields; the encoder sorts the keys
-        for i, name in enumerate(sorted(_field_names(type(value)))):
+        for i, name in enumerate(_hashed_fields(value)):
             digest.update(("," * bool(i) + _JSON.encode(name) + ":").encode("utf-8"))
             _hash_canonical(getattr(value, name), digest, memo, depth - 1)
         digest.update(b"}")

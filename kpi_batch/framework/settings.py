@@ -17,7 +17,7 @@ from kpi_batch.framework.codes import fw_issue
 from kpi_batch.framework.read import Sheet
 from kpi_batch.framework.spec import OPTIONAL_SETTINGS, REQUIRED_SETTINGS
 from kpi_batch.issues import Issue
-from kpi_batch.model import BandMethod, BelowLowest, DayCount, Rounding, Settings
+from kpi_batch.model import BandMethod, BelowLowest, DayCount, DueDateRoll, Rounding, Settings
 
 # A fiscal year outside this range is a typo or a CE year (2024 instead of 2567).
 FISCAL_YEAR_RANGE = (2500, 2700)
@@ -139,6 +139,7 @@ def read_settings(sheet: Sheet) -> SettingsRead:
     rounding = r.choice("rounding", Rounding, Settings.rounding)
     below = r.choice("below_lowest", BelowLowest, Settings.below_lowest)
     day_count = r.choice("late_day_count", DayCount, Settings.late_day_count)
+    roll = r.choice("due_date_roll", DueDateRoll, Settings.due_date_roll)
     band_method = r.choice("band_method", BandMethod, Settings.band_method)
 
     known = {*REQUIRED_SETTINGS, *OPTIONAL_SETTINGS}
@@ -155,6 +156,7 @@ def read_settings(sheet: Sheet) -> SettingsRead:
         late_penalty_per_day=Settings.late_penalty_per_day if per_day is None else per_day,
         late_penalty_cap=Settings.late_penalty_cap if cap is None else cap,
         late_day_count=day_count,
+        due_date_roll=roll,
         band_method=band_method,
         extra=MappingProxyType(extra),
     )

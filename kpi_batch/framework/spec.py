@@ -47,6 +47,7 @@ OPTIONAL_SETTINGS = (
     "late_penalty_per_day",
     "late_penalty_cap",
     "late_day_count",
+    "due_date_roll",
     "band_method",
 )
 SHARED_UNIT = "*"  # a kpis/criteria row for every unit weighted on the KPI

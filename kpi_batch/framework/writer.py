@@ -35,6 +35,7 @@ from kpi_batch.model import (
     BelowLowest,
     DayCount,
     Direction,
+    DueDateRoll,
     KpiType,
     Method,
     Rounding,
@@ -102,6 +103,7 @@ _SETTING_CHOICES: Mapping[str, tuple[str, ...]] = {
     "rounding": tuple(r.value for r in Rounding),
     "below_lowest": tuple(b.value for b in BelowLowest),
     "late_day_count": tuple(d.value for d in DayCount),
+    "due_date_roll": tuple(d.value for d in DueDateRoll),
     "band_method": tuple(b.value for b in BandMethod),
 }
 # (sheet, column) -> sheet whose first column lists the allowed ids. A warning, not a stop:

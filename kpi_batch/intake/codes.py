@@ -108,6 +108,15 @@ _CHECKS = (
         "the file is damaged or truncated ({detail})",
     ),
     Check(
+        "file_unreadable",
+        _E,
+        Scope.FILE,
+        "เปิดอ่านไฟล์นี้ไม่ได้ (ไม่มีสิทธิ์อ่าน หรือไฟล์ถูกโปรแกรมอื่นล็อกไว้) "
+        "ผู้ประมวลผล: ให้สิทธิ์อ่านไฟล์หรือปิดโปรแกรมที่เปิดไฟล์อยู่ แล้วประมวลผลใหม่",
+        "the file cannot be read on this computer ({detail}); give read permission or close "
+        "the program holding it, then run again",
+    ),
+    Check(
         "file_encrypted",
         _E,
         Scope.FILE,
@@ -360,3 +369,21 @@ CHECKS: MappingProxyType[str, Check] = MappingProxyType({c.code: c for c in _CHE
 
 def check(code: str) -> Check:
     return CHECKS[code]
+
+
+# Refusals of the file itself, before (or instead of) a workbook reader: a later stage never
+# opens such a file again (a returned copy is the note sheet alone).
+NOT_REOPENED = frozenset(
+    {
+        "file_unsupported_format",
+        "file_empty",
+        "file_too_large",
+        "file_not_workbook",
+        "file_corrupt",
+        "file_unreadable",
+        "file_encrypted",
+        "file_zip_bomb",
+        "file_xml_entities",
+        "file_too_many_rows",
+    }
+)

@@ -97,6 +97,23 @@ def _reject(outcome: FileOutcome, rejection: Rejection) -> None:
     outcome.rejected = True
 
 
+def _reject_damaged(outcome: FileOutcome, exc: Exception) -> None:
+    """Whatever a file makes a reader raise (a parse or decode error, a permission refused,
+    memory) is that file's rejection, never the batch's end."""
+    if isinstance(exc, PermissionError):
+        _reject(outcome, Rejection("file_unreadable", f"{type(exc).__name__}: {exc}"))
+    else:
+        _reject(outcome, Rejection("file_corrupt", f"{type(exc).__name__}: {exc}"))
+    outcome.sha256 = outcome.sha256 or _try_sha256(outcome.found.path)
+
+
+def _try_sha256(path: Path) -> str:
+    try:
+        return _sha256_chunks(path)
+    except OSError:
+        return ""
+
+
 def _read_bytes(path: Path, n: int) -> bytes:
     """Up to `n` bytes, read-only (os-level: a Python file object costs more than the read)."""
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
@@ -216,9 +233,18 @@ def _run(
 
     def read_batch() -> None:
         for ready in batch:
-            ready.prepared = prepare(ready.container)
+            try:
+                ready.prepared = prepare(ready.container)
+            except Exception as exc:  # one file's fault is that file's rejection
+                _reject_damaged(ready.outcome, exc)
         for ready in batch:
-            item = _open(ready)
+            if ready.outcome.rejected:
+                continue
+            try:
+                item = _open(ready)
+            except Exception as exc:  # one file's fault is that file's rejection
+                _reject_damaged(ready.outcome, exc)
+                continue
             if item is not None:
                 loaded.append(item)
         batch.clear()
@@ -227,11 +253,13 @@ def _run(
         if progress is not None and n % _BATCH_FILES == 0:
             progress(n, len(outcomes))
         if outcome.found.ignored:
+            if outcome.found.hashable:  # listed, so hashed: the manifest says what it was
+                outcome.sha256 = _try_sha256(outcome.found.path)
             continue
         try:
             ready = _check(outcome.found, outcome, limits)
-        except OSError as exc:  # vanished or unreadable since it was listed
-            _reject(outcome, Rejection("file_corrupt", f"{type(exc).__name__}: {exc}"))
+        except Exception as exc:  # unreadable, vanished, or a parser's fault
+            _reject_damaged(outcome, exc)
             continue
         if ready is None:
             continue

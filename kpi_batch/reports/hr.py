@@ -52,6 +52,7 @@ from kpi_batch.scoring.explain import num
 from kpi_batch.scoring.rank import ordered_bands
 from kpi_batch.scoring.rounding import pad
 from kpi_batch.thai import format_date_th
+from kpi_batch.workdays import due_date_th
 
 HR_NAME = "hr.xlsx"
 TABLE = "hr"
@@ -253,7 +254,7 @@ def _notes_sheet(ctx: ReportContext, ws: Worksheet, styles: Styles) -> None:
         ("รอบการประเมิน (round_id)", f"{ctx.round.name} ({ctx.round.round_id})"),
         ("ช่วงเวลาของรอบ (period)", period),
         ("วันตัดข้อมูล (data_cutoff)", format_date_th(ctx.round.data_cutoff)),
-        ("กำหนดส่ง (due_date)", format_date_th(ctx.round.due_date)),
+        ("กำหนดส่ง (due_date)", due_date_th(fw, ctx.round.round_id)),
         ("ข้อมูล ณ วันที่ (as_of)", format_date_th(ctx.as_of, full_month=True)),
         ("รหัสกรอบการประเมิน (framework_fingerprint)", fw.fingerprint or "-"),
         ("ไฟล์กรอบการประเมิน (framework)", fw.source or "-"),

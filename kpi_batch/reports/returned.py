@@ -21,7 +21,8 @@ copy, a file with comments of its own, an unusual package. openpyxl drops images
 charts, which the template does not have.
 
 The original is read into memory and never written, moved or re-saved. The copy is named
-`<original stem>_แก้ไข.xlsx` (`returned_name`); `out_path` is either the file to write
+`<original stem>_<extension>_แก้ไข.xlsx` (`returned_name`), always an .xlsx without
+macros; `out_path` is either the file to write
 (ending in .xlsx) or a folder to put it in (created when missing). Intake identifies a
 submission by its defined names, not its file name, so a unit may send the copy back under
 any name. A copy of a copy replaces the old `แก้ไข` sheet and the old kpi_batch comments.
@@ -40,10 +41,13 @@ from pathlib import Path
 import openpyxl
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils.cell import quote_sheetname
 from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.hyperlink import Hyperlink
 
+from kpi_batch.intake.container import Limits, Rejection, inspect
 from kpi_batch.issues import Issue
 from kpi_batch.reports import returned_xml
 from kpi_batch.reports.layout import FONT, FONT_SIZE, SEVERITY_COLOURS
@@ -59,47 +63,105 @@ from kpi_batch.reports.returned_plan import (
 )
 
 SUFFIX = "_แก้ไข"
+UNIT_ROW = HEADER_ROW - 1  # free: the lines above end on row 4 at most
 
 
 def returned_name(original: Path) -> str:
-    """`2567_R1_U01.xlsx` -> `2567_R1_U01_แก้ไข.xlsx` (an .xlsm keeps its suffix)."""
-    suffix = ".xlsm" if original.suffix.lower() == ".xlsm" else ".xlsx"
-    return f"{original.stem}{SUFFIX}{suffix}"
+    """`2567_R1_U01.xlsx` -> `2567_R1_U01_xlsx_แก้ไข.xlsx`: the original's extension stays in
+    the name, so `report.xls`, `report.xlsx` and `report.ods` of three units in one folder get
+    three copies (an extension has no `_`, so no two originals share a copy's name). The copy
+    is always an .xlsx: a sender's macros (.xlsm) are never sent back."""
+    extension = original.suffix.lstrip(".") or "file"
+    return f"{original.stem}_{extension}{SUFFIX}.xlsx"
 
 
 def returned_path(rel: str) -> str:
     """Where, inside `returned/`, the copy of the inbox file `rel` goes ("เขต1/U01.xlsx" ->
-    "เขต1/U01_แก้ไข.xlsx"): the file's sub-folder is kept, so that two files of one name in
-    two folders get two copies (a flat folder would keep only the last one written)."""
+    "เขต1/U01_xlsx_แก้ไข.xlsx"): the file's sub-folder is kept, so that two files of one name
+    in two folders get two copies (a flat folder would keep only the last one written)."""
     folder, _, name = rel.rpartition("/")
     copy = returned_name(Path(name))
     return f"{folder}/{copy}" if folder else copy
 
 
 def write_returned_workbook(
-    original: Path, issues_for_file: Sequence[Issue], out_path: Path
+    original: Path,
+    issues_for_file: Sequence[Issue],
+    out_path: Path,
+    readable: bool = True,
+    limits: Limits | None = None,
+    unit_id: str = "",
 ) -> Path:
-    """Write the marked-up copy of `original` (see the module docstring); returns its path."""
+    """Write the marked-up copy of `original` (see the module docstring); returns its path.
+
+    `readable=False` (intake refused the file itself: a zip bomb, damaged, unreadable) means
+    the original is never opened again: the copy is the note sheet alone. Otherwise the
+    original is read at most `limits.max_file_bytes` and goes through intake's safety checks
+    again (it may have changed since) before any zip or XML reader sees it; whatever the
+    file makes a reader raise gives the note-only copy, never the batch's end. A note-only
+    copy names `unit_id` (the unit intake found, if any) in a defined name of that name, so
+    the e-mail check can tell whose it is."""
     is_file = out_path.suffix.lower() in (".xlsx", ".xlsm") and not out_path.is_dir()
     target = out_path if is_file else out_path / returned_name(original)
     if target.resolve() == original.resolve():
         raise ValueError(f"refusing to overwrite the unit's own file {original}")
-    data = original.read_bytes()
-    fast = returned_xml.marked_copy(
-        data, lambda sheets, tables: plan(issues_for_file, sheets, tables, original.name, True)
-    )
     target.parent.mkdir(parents=True, exist_ok=True)
-    if fast is not None:
-        target.write_bytes(fast)
-        return target
-    _openpyxl_copy(data, original, issues_for_file).save(target)
+    data = _checked_bytes(original, limits or Limits()) if readable else None
+    if data is not None:
+        try:
+            fast = returned_xml.marked_copy(
+                data,
+                lambda sheets, tables: plan(issues_for_file, sheets, tables, original.name, True),
+            )
+            if fast is not None:
+                target.write_bytes(fast)
+                return target
+            _openpyxl_copy(data, original, issues_for_file).save(target)
+            return target
+        except OSError:
+            raise  # the output cannot be written: not the original's fault
+        except Exception:  # the unit's file broke a reader: the note sheet alone
+            pass
+    wb = _openpyxl_copy(b"", original, issues_for_file)
+    if unit_id:
+        _name_unit(wb, unit_id)
+    wb.save(target)
     return target
 
 
-def _openpyxl_copy(data: bytes, original: Path, issues: Sequence[Issue]) -> Workbook:
-    keep_vba = original.suffix.lower() == ".xlsm"
+def _name_unit(wb: Workbook, unit_id: str) -> None:
+    """The unit id in the note sheet's free row, under the defined name `unit_id`."""
+    ws = wb[NOTE_SHEET]
+    label, value = ws.cell(UNIT_ROW, 1), ws.cell(UNIT_ROW, 2)
+    _text(label, "รหัสหน่วยงาน (unit_id)")
+    _text(value, unit_id)
+    label.font = value.font = Font(name=FONT, size=FONT_SIZE, bold=True)
+    wb.defined_names["unit_id"] = DefinedName(
+        "unit_id", attr_text=f"{quote_sheetname(NOTE_SHEET)}!$B${UNIT_ROW}"
+    )
+
+
+def _checked_bytes(original: Path, limits: Limits) -> bytes | None:
+    """The original's bytes when they pass intake's container checks, else None."""
     try:
-        wb = openpyxl.load_workbook(io.BytesIO(data), keep_vba=keep_vba, keep_links=True)
+        with original.open("rb") as f:
+            data = f.read(limits.max_file_bytes + 1)
+    except OSError:
+        return None
+    if len(data) > limits.max_file_bytes:
+        return None
+    extension = original.suffix.lower()
+    if extension not in (".xlsx", ".xlsm"):
+        return None  # .xls and .ods: neither writer can edit them; the note sheet alone
+    if isinstance(inspect(data, extension, limits), Rejection):
+        return None
+    return data
+
+
+def _openpyxl_copy(data: bytes, original: Path, issues: Sequence[Issue]) -> Workbook:
+    try:
+        # keep_vba=False: a sender's macros never go back out
+        wb = openpyxl.load_workbook(io.BytesIO(data), keep_vba=False, keep_links=True)
         opened = True
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):
         wb, opened = openpyxl.Workbook(), False

@@ -89,6 +89,8 @@ class _Package:
         return self.parts[name].decode("utf-8")
 
     def marked(self, make_plan: MakePlan) -> bytes:
+        if any(name.lower().endswith("vbaproject.bin") for name in self.parts):
+            raise NotHandled("macros: openpyxl writes the copy without them")
         if any(_is_comment_part(name) for name in self.parts):
             raise NotHandled("comments present")
         if "xl/workbook.xml" not in _targets(self.text("_rels/.rels")):

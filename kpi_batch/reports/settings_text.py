@@ -22,6 +22,10 @@ BELOW_LOWEST_TH = {
     "extrapolate": "ต่อเส้นตรงลงไป ไม่ต่ำกว่า 0",
 }
 DAY_COUNT_TH = {"calendar": "นับวันปฏิทิน", "business": "นับเฉพาะวันทำการ"}
+DUE_DATE_ROLL_TH = {
+    "next_working_day": "กำหนดส่งตรงวันหยุด เลื่อนเป็นวันทำการถัดไป",
+    "none": "ไม่เลื่อนกำหนดส่ง",
+}
 BAND_METHOD_TH = {
     "fixed": "เกณฑ์คงที่: กลุ่มที่มีคะแนนขั้นต่ำสูงสุดที่ไม่เกินคะแนนสุดท้าย",
     "equal_width": "แบ่งช่วงเท่ากัน: (คะแนนสูงสุด − ต่ำสุดของรอบนี้) ÷ จำนวนกลุ่ม",
@@ -54,6 +58,10 @@ def settings_rows(settings: Settings) -> list[tuple[str, str]]:
         ("หักคะแนนต่อวันที่ส่งช้า (late_penalty_per_day)", per_day),
         ("หักสูงสุดต่อรายการ (late_penalty_cap)", cap),
         ("การนับวันส่งช้า (late_day_count)", _with_key(DAY_COUNT_TH, str(settings.late_day_count))),
+        (
+            "กำหนดส่งตรงวันหยุด (due_date_roll)",
+            _with_key(DUE_DATE_ROLL_TH, str(settings.due_date_roll)),
+        ),
         ("วิธีจัดกลุ่มคะแนน (band_method)", _with_key(BAND_METHOD_TH, str(settings.band_method))),
     ]
 

@@ -31,6 +31,7 @@ from kpi_batch.reports.settings_text import round_line, settings_rows
 from kpi_batch.reports.tables import plain
 from kpi_batch.scoring.rank import ordered_bands
 from kpi_batch.thai import format_date_th
+from kpi_batch.workdays import effective_due_date
 
 Record = dict[str, Any]
 
@@ -144,7 +145,7 @@ def run_info(ctx: ReportContext) -> RunInfo:
         round_name=ctx.round.name,
         round_line=round_line(ctx),
         period=f"{format_date_th(ctx.round.period_start)} – {format_date_th(ctx.round.period_end)}",
-        due_date=ctx.round.due_date,
+        due_date=effective_due_date(ctx.framework, ctx.round.round_id),
         as_of=ctx.as_of,
         run_id=ctx.run_id,
         fingerprint=fw.fingerprint,

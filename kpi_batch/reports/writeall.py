@@ -5,7 +5,7 @@ hr_<fy>_<round>.xlsx                 the confidential list for HR (table `hr`)
 executive_<fy>_<round>.xlsx          the executives' summary
 units/result_<fy>_<round>_<unit>.xlsx one per scored unit, its own data only
 validation_report.xlsx               every problem found in the inputs
-returned/[<sub-folder>/]<file>_แก้ไข.xlsx  a marked-up copy of each unit file with problems
+returned/[<sub-folder>/]<file>_<ext>_แก้ไข.xlsx  a marked-up copy of each unit file with problems
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from itertools import chain, takewhile
 from pathlib import Path
 
 from kpi_batch.intake import IntakeResult
+from kpi_batch.intake.codes import NOT_REOPENED
 from kpi_batch.issues import Issue
 from kpi_batch.reports.context import ReportContext
 from kpi_batch.reports.csv import write_kpi_scores_csv, write_scores_csv
@@ -120,15 +121,27 @@ def returned_jobs(intake: IntakeResult, out_dir: Path) -> tuple[list[Path], Iter
         by_file[issue.file].append(issue)
     returnable = intake.register[intake.register["status"].isin(RETURNABLE)]
     originals = [
-        (intake.inbox / rel, by_file[rel], out_dir / returned_path(rel))
-        for rel in map(str, returnable["path"])
+        (intake.inbox / rel, by_file[rel], out_dir / returned_path(rel), str(unit_id))
+        for rel, unit_id in zip(
+            map(str, returnable["path"]), returnable["unit_id"].fillna(""), strict=True
+        )
         if by_file.get(rel)
     ]
     if originals:
         out_dir.mkdir(parents=True, exist_ok=True)
-    paths = [target for _, _, target in originals]
+    paths = [target for _, _, target, _ in originals]
     jobs = (
-        (write_returned_workbook, (original, issues, target))
-        for original, issues, target in originals
+        (
+            write_returned_workbook,
+            (
+                original,
+                issues,
+                target,
+                not any(i.code in NOT_REOPENED for i in issues),
+                None,
+                unit_id,
+            ),
+        )
+        for original, issues, target, unit_id in originals
     )
     return paths, jobs

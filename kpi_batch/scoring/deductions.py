@@ -2,9 +2,12 @@
 
 Each late item costs `late_penalty_per_day` per day late, at most `late_penalty_cap` per
 item: with 0.05 / 0.25, 1..6 days cost 0.05, 0.10, 0.15, 0.20, 0.25, 0.25. The unit's own
-submission is one item, late by submitted_on - due_date counted in calendar days, or with
+submission is one item, late by received_on - effective due date counted in calendar days, or with
 `late_day_count = business` in working days: weekends and the framework's holidays after the
 due date are not counted (a file in on the Monday after a Friday due date is 1 day late).
+The effective due date is the round's, rolled forward to the next working day when it falls
+on a day off (`workdays.effective_due_date`, `due_date_roll`): due Sunday 10 Mar 2024, a file
+received Monday 11 Mar is on time and Tuesday 12 Mar is 1 day late, in both modes.
 Extra items (the agreement manual sent late, ...) come from `late_days` adjustments, already
 counted in days by whoever wrote them. A submission without a date is not charged (intake
 reports the missing date; an adjustment can set it).
@@ -24,6 +27,7 @@ import pandas as pd
 
 from kpi_batch.model import DayCount, Framework, Rounding, Settings
 from kpi_batch.scoring.rounding import pad, round_number
+from kpi_batch.workdays import effective_due_date, holiday_dates, is_working_day
 
 LATE_ITEM_COLUMNS = ["unit_id", "item", "days", "penalty", "stage", "reason", "reference"]
 
@@ -39,11 +43,11 @@ def days_late(
         return 0
     if count == DayCount.CALENDAR:
         return (submitted_on - due_date).days
-    off = set(holidays)
+    off = frozenset(holidays)
     days = 0
     day = due_date + dt.timedelta(days=1)
     while day <= submitted_on:
-        if day.weekday() < 5 and day not in off:
+        if is_working_day(day, off):
             days += 1
         day += dt.timedelta(days=1)
     return days
@@ -70,8 +74,8 @@ def late_items(
     `late_days` items of the adjustments (`extra`: unit_id, days, stage, reason, reference).
     On-time submissions appear with 0 days so `days_late` can be read from the frame."""
     settings = framework.settings
-    due = framework.round(round_id).due_date
-    holidays = [h.date for h in framework.holidays]
+    due = effective_due_date(framework, round_id)
+    holidays = holiday_dates(framework)
     rows: list[tuple[object, ...]] = []
     accepted = submissions[submissions["status"] == "accepted"]
     for unit_id, when in zip(accepted["unit_id"], accepted["submitted_on"], strict=True):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from kpi_batch.model import BelowLowest, Framework, Round, Unit
 from kpi_batch.thai import format_date_th
+from kpi_batch.workdays import due_date_th
 
 DEFAULT_EXAMPLE_SCALE = ("1", "2", "3", "4", "5")
 
@@ -23,7 +24,7 @@ def instructions(
     """(item number, paragraph, bold) rows, in reading order."""
     s = fw.settings
     scale = [_num(p) for p in s.scale]
-    due = format_date_th(rnd.due_date, full_month=True)
+    due = due_date_th(fw, rnd.round_id, full_month=True)
     period = f"{format_date_th(rnd.period_start)} – {format_date_th(rnd.period_end)}"
     below = {
         BelowLowest.ZERO: "ผลงานที่ต่ำกว่าเกณฑ์ระดับต่ำสุดได้ 0 คะแนน",

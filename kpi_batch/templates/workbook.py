@@ -28,6 +28,7 @@ from kpi_batch.model import AgreementItem, Formula, Framework, KpiType, Round, U
 from kpi_batch.reports.layout import FONT, FONT_SIZE, workbook_options
 from kpi_batch.templates.text import instructions
 from kpi_batch.thai import BE_OFFSET, format_date_th
+from kpi_batch.workdays import effective_due_date
 
 REPORT_SHEET = "รายงานผล"
 INSTRUCTIONS_SHEET = "คำชี้แจง"
@@ -278,7 +279,7 @@ def _write_report(
         ("โทรศัพท์", "", f.input_text),
         ("วันที่ส่งรายงาน", "", f.input_date),
         ("ข้อมูล ณ วันที่", format_date_th(rnd.data_cutoff), f.info),
-        ("กำหนดส่ง", format_date_th(rnd.due_date), f.info_due),
+        ("กำหนดส่ง", format_date_th(effective_due_date(fw, rnd.round_id)), f.info_due),
         ("ฉบับแบบฟอร์ม", TEMPLATE_VERSION, f.info),
     ]
     for i, (label, value, cell_format) in enumerate(right):
