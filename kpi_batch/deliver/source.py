@@ -26,6 +26,7 @@ from kpi_batch.errors import KpiBatchError, UsageError
 from kpi_batch.framework.load import load_framework
 from kpi_batch.model import Framework, Round
 from kpi_batch.runfolder import follow_latest, latest_run
+from kpi_batch.safe_names import safe_name
 
 MANIFEST = "manifest.json"
 SCORES = "scores.csv"
@@ -102,10 +103,10 @@ class RunSource:
         return self.latest is None or self.latest.resolve() == self.run_dir.resolve()
 
     def hr_name(self) -> str:
-        return f"hr_{self.fiscal_year}_{self.round.round_id}.xlsx"
+        return f"hr_{self.fiscal_year}_{safe_name(self.round.round_id)}.xlsx"
 
     def executive_name(self) -> str:
-        return f"executive_{self.fiscal_year}_{self.round.round_id}.xlsx"
+        return f"executive_{self.fiscal_year}_{safe_name(self.round.round_id)}.xlsx"
 
 
 def sha256_bytes(data: bytes) -> str:
@@ -151,8 +152,8 @@ def load_run(run_dir: Path, framework_path: Path | None = None) -> RunSource:
     files = {}
     for rel, sha in outputs.items():
         attachable = rel.startswith(ATTACHABLE_DIRS) or rel in (
-            f"hr_{framework.settings.fiscal_year}_{rnd.round_id}.xlsx",
-            f"executive_{framework.settings.fiscal_year}_{rnd.round_id}.xlsx",
+            f"hr_{framework.settings.fiscal_year}_{safe_name(rnd.round_id)}.xlsx",
+            f"executive_{framework.settings.fiscal_year}_{safe_name(rnd.round_id)}.xlsx",
         )
         target = run_dir / rel
         if attachable and target.is_file():

@@ -24,8 +24,6 @@ two ids never share a file.
 
 from __future__ import annotations
 
-import hashlib
-import re
 from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -59,6 +57,7 @@ from kpi_batch.reports.unit_data import (
     run_info,
     sorted_issues,
 )
+from kpi_batch.safe_names import safe_name
 from kpi_batch.scoring.explain import num
 from kpi_batch.scoring.rounding import pad
 from kpi_batch.thai import format_date_th
@@ -78,14 +77,7 @@ def unit_workbook_name(ctx: ReportContext, unit_id: str) -> str:
 
 def result_workbook_name(fiscal_year: int, round_id: str, unit_id: str) -> str:
     """The same name without a report context (e-mail finds a unit's file in a run folder)."""
-    return f"result_{fiscal_year}_{_safe(round_id)}_{_safe(unit_id)}.xlsx"
-
-
-def _safe(text: str) -> str:
-    cleaned = re.sub(r"[^\w.-]", "_", text).lstrip(".") or "_"
-    if cleaned == text:
-        return text
-    return f"{cleaned}-{hashlib.sha256(text.encode()).hexdigest()[:8]}"
+    return f"result_{fiscal_year}_{safe_name(round_id)}_{safe_name(unit_id)}.xlsx"
 
 
 def write_unit_workbook(ctx: ReportContext, unit_id: str, path: Path) -> Path:

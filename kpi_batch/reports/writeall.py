@@ -33,6 +33,7 @@ from kpi_batch.reports.returned import returned_path, write_returned_workbook
 from kpi_batch.reports.status import write_status_workbook
 from kpi_batch.reports.unit import unit_jobs
 from kpi_batch.reports.validation import RunLabel, write_validation_report
+from kpi_batch.safe_names import safe_name
 
 Progress = Callable[[str, int, int | None], None]
 # Files whose problems a unit can fix and send again. Superseded files were replaced by a
@@ -41,7 +42,7 @@ RETURNABLE = ("rejected", "accepted_with_warnings")
 
 
 def hr_name(ctx: ReportContext) -> str:
-    return f"hr_{ctx.fiscal_year}_{ctx.round.round_id}.xlsx"
+    return f"hr_{ctx.fiscal_year}_{safe_name(ctx.round.round_id)}.xlsx"
 
 
 def run_label(ctx: ReportContext) -> RunLabel:
@@ -49,7 +50,7 @@ def run_label(ctx: ReportContext) -> RunLabel:
 
 
 def executive_name(ctx: ReportContext) -> str:
-    return f"executive_{ctx.fiscal_year}_{ctx.round.round_id}.xlsx"
+    return f"executive_{ctx.fiscal_year}_{safe_name(ctx.round.round_id)}.xlsx"
 
 
 def status_name(ctx: ReportContext) -> str:
