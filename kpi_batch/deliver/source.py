@@ -65,6 +65,7 @@ class UnitRow:
     cluster_rank: str
     days_late: str
     status: str  # scored / missing / rejected
+    total_before_deduction: str = ""  # DOMAIN §7 v1.1; empty in runs made before it
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,7 @@ class RunSource:
     files: Mapping[str, RunFile]  # rel -> file, attachable outputs present on disk
     manifest_outputs: Mapping[str, str]  # rel -> sha256, everything the run wrote
     latest: Path | None = None  # the round's newest finished run, when laid out as usual
+    appeals_applied: bool = False  # manifest: an appeal-stage adjustment changed a score
 
     @property
     def fiscal_year(self) -> int:
@@ -168,6 +170,7 @@ def load_run(run_dir: Path, framework_path: Path | None = None) -> RunSource:
         inputs=tuple(_input(i) for i in manifest.get("inputs") or [] if isinstance(i, dict)),
         files=files,
         manifest_outputs=outputs,
+        appeals_applied=bool(manifest.get("appeals_applied")),
         latest=_latest(run_dir, framework.settings.fiscal_year, rnd.round_id),
     )
 

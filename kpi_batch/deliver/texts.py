@@ -35,6 +35,7 @@ COMMON = (
     "late_penalty_cap",
     "contact",
     "attachments",
+    "result_state",
 )
 _UNIT = ("unit_id", "unit_name", "cluster_id", "cluster_name")
 _COUNTS = ("recipient_names", "n_units", "n_scored", "n_missing", "n_rejected")
@@ -44,6 +45,7 @@ PLACEHOLDERS: Mapping[str, tuple[str, ...]] = {
         *COMMON,
         *_UNIT,
         "pre_appeal_score",
+        "total_before_deduction",
         "deduction",
         "final_score",
         "band",

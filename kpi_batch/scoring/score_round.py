@@ -169,6 +169,7 @@ def _unit_scores(
                 "final_score": fin_score,
                 "days_late": late.get(u) if accepted else None,
                 "status": "scored" if accepted else status_of.get(u, "missing"),
+                "total_before_deduction": ft if accepted else None,
                 "received_on": _day(received.get(u)) if accepted else None,
                 "date_source": _source(_day(received.get(u)), source.get(u)) if accepted else None,
                 "pre_appeal_total": pt if accepted else None,
