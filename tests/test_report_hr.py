@@ -76,7 +76,8 @@ def test_hr_table_headers_end_with_domain_keys_in_order(wb: Any) -> None:
     assert [k for k in keys if k in HR_COLUMNS] == list(HR_COLUMNS)
     assert keys.index("cluster_name") == keys.index("cluster_id") + 1
     assert keys.index("band_name") == keys.index("band") + 1
-    assert keys[-3:] == ["total_before_deduction", "appeal_change", "deduction_reasons"][-3:]
+    assert keys[-2:] == ["appeal_change", "deduction_reasons"]
+    assert keys[-5:-2] == ["total_before_deduction", "received_on", "date_source"]
     for heading, key in zip(headings, keys, strict=True):
         assert heading.endswith(f" ({key})") and len(heading) > len(key) + 3  # Thai label first
     assert "คะแนนสุดท้าย (final_score)" in headings
