@@ -49,13 +49,22 @@ def templates(
 ) -> None:
     """เขียนแบบรายงานผลของทุกหน่วยงานสำหรับรอบหนึ่ง / write unit submission templates."""
     from kpi_batch.framework.load import load_framework
+    from kpi_batch.templates.token import key_path, load_key
     from kpi_batch.templates.workbook import write_templates
 
     try:
         fw = load_framework(framework)
-        paths = write_templates(fw, round_id, out)
+        key = load_key(framework, create=True)
+        paths = write_templates(fw, round_id, out, key)
     except KpiBatchError as exc:
         raise _fail(exc) from exc
+    except OSError as exc:
+        typer.echo(
+            f"สร้างกุญแจแบบฟอร์ม {key_path(framework)} ไม่ได้ ({exc}) — ตรวจสิทธิ์เขียนโฟลเดอร์ "
+            f"หรือกำหนดตัวแปร KPI_BATCH_TEMPLATE_KEY / cannot create the template key",
+            err=True,
+        )
+        raise typer.Exit(2) from exc
     typer.echo(
         f"เขียนแบบรายงาน {len(paths)} ไฟล์ รอบ {round_id} ที่ {out} / "
         f"wrote {len(paths)} templates for round {round_id} to {out}"

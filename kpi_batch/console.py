@@ -142,6 +142,15 @@ def print_run_summary(result: RunResult, console: Console | None = None) -> None
         )
     for issue in result.adjustment_issues:
         console.print(f"  {issue.line()}", markup=False, style="yellow")
+    if not result.intake.tokens_checked:
+        console.print(
+            "คำเตือน: ไม่พบกุญแจแบบฟอร์ม (kpi-batch-template.key ข้างกรอบตัวชี้วัด หรือตัวแปร "
+            "KPI_BATCH_TEMPLATE_KEY) จึงไม่ได้ตรวจว่าแบบฟอร์มออกให้หน่วยงานใด — สร้างแบบฟอร์มด้วย "
+            "kpi-batch templates เพื่อให้มีกุญแจ / warning: no template key, so template tokens "
+            "were not checked (docs/template.md)",
+            markup=False,
+            style="yellow",
+        )
     code = result.exit_code
     if code:
         console.print(

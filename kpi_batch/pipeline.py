@@ -40,6 +40,7 @@ from kpi_batch.reports.writeall import write_reports
 from kpi_batch.runfolder import RunFolder
 from kpi_batch.schemas.adjustments import Adjustments
 from kpi_batch.scoring.score_round import ScoredRound, score_round
+from kpi_batch.templates.token import load_key
 
 # Called as stages start and finish, e.g. by the CLI's progress display:
 # progress(stage, done, total). Stages report what they know; total may be None.
@@ -144,6 +145,7 @@ def run(request: RunRequest, progress: Progress | None = None) -> RunResult:
             rnd.round_id,
             request.as_of,
             progress=lambda done, total: report("intake", done, total),
+            key=load_key(request.framework),
         )
     with stage("adjustments"):
         adjustments: DataFrame[Adjustments] | None = None

@@ -61,8 +61,9 @@ def test_no_csv_cell_is_a_formula(tmp_path: Path) -> None:
         template = write_unit_template(fw, unit_id, "R1", blank / f"{unit_id}.xlsx")
         fill_template(template, unit_values, submitted_on=None, out=inbox / name)
     runner = CliRunner()
+    out = tmp_path / "out"
     result = runner.invoke(app, ["run", "--framework", str(framework), "--inbox", str(inbox),
-                                 "--out", str(tmp_path / "out"), "--as-of", AS_OF.isoformat()])  # fmt: skip
+                                 "--out", str(out), "--as-of", AS_OF.isoformat()])  # fmt: skip
     assert result.exit_code in (0, 1), result.output
     (run_dir,) = (tmp_path / "out").glob("2567/R1/2024-03-10_*")
     dry = runner.invoke(app, ["email", "--run", str(run_dir)], env={"COLUMNS": "200"})

@@ -210,6 +210,33 @@ _CHECKS = (
         "the template is for fiscal year {value}; the framework is for {expected}",
     ),
     Check(
+        "unit_token_mismatch",
+        _E,
+        Scope.FILE,
+        "แบบฟอร์มนี้ไม่ได้ออกให้หน่วยงาน {value} (รหัสยืนยันแบบฟอร์มเป็นของหน่วยงาน {real}) "
+        "ระบบไม่ใช้ไฟล์นี้ หน่วยงาน {value} กรุณาใช้แบบฟอร์มที่ส่งให้หน่วยงานของตนเอง "
+        "ผู้ประมวลผล: ตรวจสอบกับหน่วยงานผู้ส่งก่อนใช้ไฟล์นี้",
+        "this template was not issued to {value} (its template_token is {real}'s); not used",
+    ),
+    Check(
+        "template_token_missing",
+        _E,
+        Scope.FILE,
+        "แบบฟอร์มนี้ไม่มีรหัสยืนยันแบบฟอร์ม (template_token) ระบบจึงยืนยันไม่ได้ว่าออกให้หน่วยงาน "
+        "{unit_id} กรุณาใช้แบบฟอร์มฉบับที่ส่งให้ กรอกข้อมูลแล้วส่งใหม่",
+        "the workbook has no template_token, so it cannot be shown to be {unit_id}'s template",
+    ),
+    Check(
+        "unit_conflicting_files",
+        _E,
+        Scope.FILE,
+        "หน่วยงาน {unit_id} มีไฟล์ที่ออกจากแบบฟอร์มต่างกันหรือมาจากผู้ส่งต่างกัน: {value} "
+        "ระบบไม่เลือกไฟล์ใดเองจากวันที่ที่กรอก ผู้ประมวลผล: ตรวจสอบกับหน่วยงานว่าไฟล์ใดถูกต้อง "
+        "แล้วนำไฟล์ที่ไม่ใช่ออกจากโฟลเดอร์ แล้วประมวลผลใหม่",
+        "files of {unit_id} differ in template token or origin ({value}); both held for a "
+        "person to decide",
+    ),
+    Check(
         "template_version_unsupported",
         _E,
         Scope.FILE,
@@ -387,3 +414,8 @@ NOT_REOPENED = frozenset(
         "file_too_many_rows",
     }
 )
+
+# A file whose template token is wrong or missing is not used (intake/tokens.py).
+TOKEN_ERRORS = frozenset({"unit_token_mismatch", "template_token_missing"})
+# Files held for a person: no returned copy goes to the unit they claim (it may not be theirs).
+HELD = frozenset({"unit_token_mismatch", "unit_conflicting_files"})

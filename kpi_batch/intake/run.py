@@ -23,7 +23,7 @@ from pathlib import Path
 import pandas as pd
 
 from kpi_batch.intake import frames
-from kpi_batch.intake.codes import CHECKS
+from kpi_batch.intake.codes import CHECKS, TOKEN_ERRORS
 from kpi_batch.intake.container import Container, Limits, Rejection, inspect
 from kpi_batch.intake.discover import UNSUPPORTED, Found, discover
 from kpi_batch.intake.load import Prepared, load, prepare
@@ -34,6 +34,7 @@ from kpi_batch.intake.register import (
     submissions_frame,
     workbook_date,
 )
+from kpi_batch.intake.tokens import token_issues
 from kpi_batch.intake.validate import validate
 from kpi_batch.issues import Issue
 from kpi_batch.model import Framework
@@ -70,6 +71,7 @@ class IntakeResult:
     results: pd.DataFrame
     submissions: pd.DataFrame
     issues: list[Issue] = field(default_factory=list)
+    tokens_checked: bool = False  # the template key was there (templates/token.py)
 
     def counts(self) -> dict[str, int]:
         return {str(k): int(v) for k, v in self.register["status"].value_counts().items()}
@@ -210,11 +212,15 @@ def run_intake(
     as_of: dt.date,
     limits: Limits | None = None,
     progress: Callable[[int, int], None] | None = None,
+    key: bytes | None = None,
 ) -> IntakeResult:
     """`progress(files read, files found)`, if given, is called as the files are read
-    (the CLI's progress bar)."""
+    (the CLI's progress bar). `key`: the planning office's template key (templates/token.py);
+    without it the files' tokens are not checked (`IntakeResult.tokens_checked` is False)."""
     with _gc_paused():
-        return _run(inbox, framework, round_id, as_of, limits or Limits(), progress)
+        result = _run(inbox, framework, round_id, as_of, limits or Limits(), progress, key)
+    result.tokens_checked = key is not None
+    return result
 
 
 def _run(
@@ -224,6 +230,7 @@ def _run(
     as_of: dt.date,
     limits: Limits,
     progress: Callable[[int, int], None] | None = None,
+    key: bytes | None = None,
 ) -> IntakeResult:
     found = discover(inbox)
     outcomes = [FileOutcome(f) for f in found]
@@ -279,12 +286,22 @@ def _run(
     by_file = {o.found.rel: o for o in outcomes}
     for issue in checked.issues:
         by_file[issue.file].issues.append(issue)
-    for file, unit_id, file_round, submitted_on in checked.headers[
-        ["file", "unit_id", "round_id", "submitted_on"]
-    ].itertuples(index=False):
-        o = by_file[str(file)]
-        o.unit_id, o.round_id = str(unit_id), str(file_round)
-        o.rejected = o.found.rel in checked.rejected_files
+    identity = checked.headers[
+        ["file", "unit_id", "fiscal_year", "round_id", "framework_fingerprint", "template_token"]
+    ].astype(str)
+    claims = [
+        (str(a), str(b), str(c), str(d), str(e), str(f))
+        for a, b, c, d, e, f in identity.itertuples(index=False, name=None)
+    ]
+    if key is not None:
+        for issue in token_issues(key, claims, [u.unit_id for u in framework.units]):
+            by_file[issue.file].issues.append(issue)
+    for row, submitted_on in zip(claims, checked.headers["submitted_on"], strict=True):
+        o = by_file[row[0]]
+        o.unit_id, o.round_id, o.token = row[1], row[3], row[5].strip().lower()
+        o.rejected = o.found.rel in checked.rejected_files or any(
+            i.code in TOKEN_ERRORS for i in o.issues
+        )
         o.workbook_date = workbook_date(submitted_on, o.issues)
     settle(outcomes, round_id)
 
