@@ -621,7 +621,7 @@ def test_equal_thresholds_are_not_strictly_monotonic(tmp_path: Path) -> None:
 
 def test_threshold_not_a_number(tmp_path: Path) -> None:
     rows = small_framework_rows()
-    rows["criteria"][2]["4"] = "80%"
+    rows["criteria"][2]["4"] = "ร้อยละ 80"  # "80%" is 80 (docs/cells.md)
     assert places(problems(tmp_path, rows)) == {("FW_BAD_NUMBER", "criteria!G4")}
 
 

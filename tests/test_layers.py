@@ -21,6 +21,7 @@ PURE = [
     PACKAGE / "intake" / "validate.py",
     PACKAGE / "intake" / "register.py",
     PACKAGE / "intake" / "normalise.py",
+    PACKAGE / "cells.py",
     PACKAGE / "thai.py",
     PACKAGE / "model.py",
     PACKAGE / "workdays.py",

@@ -36,7 +36,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Iterator
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 
 import pandas as pd
@@ -44,7 +44,9 @@ import pandera.pandas as pa
 import python_calamine
 from pandera.typing import DataFrame
 
+from kpi_batch import cells
 from kpi_batch.adjustments.template import write_adjustments_template
+from kpi_batch.cells import decimal_text, parse_date
 from kpi_batch.issues import Issue, Severity, cell_ref, error, warning
 from kpi_batch.model import Formula, Framework, KpiType
 from kpi_batch.schemas.adjustments import (
@@ -56,14 +58,13 @@ from kpi_batch.schemas.adjustments import (
     AdjustmentRows,
     Adjustments,
 )
-from kpi_batch.thai import arabic_digits, format_date_th, parse_date
+from kpi_batch.thai import arabic_digits, format_date_th
 
 __all__ = ["OUTPUT_COLUMNS", "empty_adjustments", "load_adjustments", "write_adjustments_template"]
 
 SHEET = "adjustments"
 OUTPUT_COLUMNS = (*COLUMNS, "excel_row", "new_number", "new_date")
 
-_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 _FIELDS_TH = "value, numerator, denominator, level, score, exempt, submitted_on, late_days"
 
 
@@ -72,12 +73,12 @@ def load_adjustments(
 ) -> tuple[DataFrame[Adjustments], list[Issue]]:
     """Read and check an adjustments workbook against the framework. Never raises on content."""
     file = str(path)
-    rows, cols, issues = _read_sheet(Path(path), file)
+    rows, typed, cols, issues = _read_sheet(Path(path), file)
     if rows is None:
         return empty_adjustments(), issues
     row_issues = _schema_issues(rows, cols, file)
     row_issues += _framework_issues(rows, cols, framework, file)
-    parsed, parse_issues = _parse_values(rows, cols, framework, file)
+    parsed, parse_issues = _parse_values(rows, typed, cols, framework, file)
     row_issues += parse_issues
     row_issues += _duplicate_issues(rows, cols, file)
 
@@ -110,8 +111,12 @@ def empty_adjustments() -> DataFrame[Adjustments]:
 # --- reading ---------------------------------------------------------------------------
 
 
-def _read_sheet(path: Path, file: str) -> tuple[pd.DataFrame | None, dict[str, int], list[Issue]]:
-    """The sheet as text, index = Excel row; and each key's 0-based column in the sheet."""
+_Sheet = tuple[pd.DataFrame | None, dict[int, object], dict[str, int], list[Issue]]
+
+
+def _read_sheet(path: Path, file: str) -> _Sheet:
+    """The sheet as text, index = Excel row; each row's new_value cell as calamine read it
+    (numbers and dates are read from the cell, not its text); each key's 0-based column."""
     try:
         workbook = python_calamine.CalamineWorkbook.from_path(str(path))
         names = workbook.sheet_names
@@ -119,6 +124,7 @@ def _read_sheet(path: Path, file: str) -> tuple[pd.DataFrame | None, dict[str, i
             found = ", ".join(names)
             return (
                 None,
+                {},
                 {},
                 [
                     error(
@@ -129,10 +135,11 @@ def _read_sheet(path: Path, file: str) -> tuple[pd.DataFrame | None, dict[str, i
                     )
                 ],
             )
-        cells = workbook.get_sheet_by_name(SHEET).to_python(skip_empty_area=False)
+        grid = workbook.get_sheet_by_name(SHEET).to_python(skip_empty_area=False)
     except (OSError, python_calamine.CalamineError, ValueError) as exc:
         return (
             None,
+            {},
             {},
             [
                 error(
@@ -144,7 +151,7 @@ def _read_sheet(path: Path, file: str) -> tuple[pd.DataFrame | None, dict[str, i
             ],
         )
 
-    texts = [[_text(v) for v in row] for row in cells]
+    texts = [[_text(v) for v in row] for row in grid]
     # The header is the first row with anything in it (row 1 in the template).
     header_row = next((i + 1 for i, row in enumerate(texts) if any(row)), 1)
     header = [t.lower() for t in texts[header_row - 1]] if texts else []
@@ -179,13 +186,16 @@ def _read_sheet(path: Path, file: str) -> tuple[pd.DataFrame | None, dict[str, i
             )
         )
     if issues:
-        return None, cols, issues
+        return None, {}, cols, issues
 
     records: dict[int, list[str]] = {}
+    typed: dict[int, object] = {}
+    at = cols["new_value"]
     for i in range(header_row, len(texts)):
         values = [texts[i][cols[c]] if cols[c] < len(texts[i]) else "" for c in COLUMNS]
         if any(values):
             records[i + 1] = values
+            typed[i + 1] = grid[i][at] if at < len(grid[i]) else ""
     frame = pd.DataFrame.from_dict(records, orient="index", columns=list(COLUMNS), dtype="str")
     frame = frame.reindex(columns=list(COLUMNS)).astype("str")
     frame.index = pd.Index(list(records), dtype="int64")
@@ -193,7 +203,7 @@ def _read_sheet(path: Path, file: str) -> tuple[pd.DataFrame | None, dict[str, i
         frame[key] = frame[key].str.lower()
     for key in ("unit_id", "kpi_id"):
         frame[key] = frame[key].map(arabic_digits)
-    return frame, cols, []
+    return frame, typed, cols, []
 
 
 def _text(value: object) -> str:
@@ -205,7 +215,7 @@ def _text(value: object) -> str:
     if isinstance(value, float):
         if value != value or value in (float("inf"), float("-inf")):
             return str(value)
-        return _plain(Decimal(repr(value)))
+        return decimal_text(Decimal(repr(value)))
     if isinstance(value, int):
         return str(value)
     if isinstance(value, dt.datetime):
@@ -213,12 +223,6 @@ def _text(value: object) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     return str(value).strip()
-
-
-def _plain(number: Decimal) -> str:
-    """Decimal -> '73.5', '100', '0.25' (never exponent notation)."""
-    text = format(number.normalize(), "f")
-    return "0" if text in ("-0", "+0") else text
 
 
 # --- checks ----------------------------------------------------------------------------
@@ -378,7 +382,11 @@ Parsed = tuple[str, Decimal | None, dt.date | None]
 
 
 def _parse_values(
-    rows: pd.DataFrame, cols: dict[str, int], framework: Framework, file: str
+    rows: pd.DataFrame,
+    typed: dict[int, object],
+    cols: dict[str, int],
+    framework: Framework,
+    file: str,
 ) -> tuple[dict[int, Parsed], list[Issue]]:
     """new_value for its field -> (normalised text, number, date), or an issue at its cell."""
     top = framework.settings.top_point
@@ -398,7 +406,7 @@ def _parse_values(
             issues.append(_issue(make, code, th, en, rows, row, "new_value", cols, file))
 
         if field == "submitted_on":
-            day = parse_date(text)
+            day = parse_date(typed[row])
             if day is None:
                 add(
                     "adjustment_bad_date",
@@ -417,7 +425,7 @@ def _parse_values(
                 )
             continue
 
-        number = _number(text)
+        number = cells.decimal(typed[row])
         if number is None:
             add(
                 "adjustment_bad_number",
@@ -442,8 +450,8 @@ def _parse_values(
         if field == "score" and not 0 <= number <= top:
             add(
                 "adjustment_score_out_of_range",
-                f"คะแนน {_plain(number)} ต้องอยู่ระหว่าง 0 ถึง {_plain(top)}",
-                f"score {_plain(number)} must be between 0 and {_plain(top)}",
+                f"คะแนน {decimal_text(number)} ต้องอยู่ระหว่าง 0 ถึง {decimal_text(top)}",
+                f"score {decimal_text(number)} must be between 0 and {decimal_text(top)}",
             )
             continue
         if field == "denominator" and number == 0:
@@ -460,19 +468,8 @@ def _parse_values(
                 f"{field} must not be negative",
             )
             continue
-        parsed[row] = (_plain(number), number, None)
+        parsed[row] = (decimal_text(number), number, None)
     return parsed, issues
-
-
-def _number(text: str) -> Decimal | None:
-    """'1,234.5', '๗๓.๕', '85%' -> Decimal; None when not a plain number."""
-    cleaned = arabic_digits(text).replace(",", "").replace(" ", "").removesuffix("%")
-    if not _NUMBER.match(cleaned):
-        return None
-    try:
-        return Decimal(cleaned)
-    except InvalidOperation:  # pragma: no cover - the pattern already excludes these
-        return None
 
 
 def _duplicate_issues(rows: pd.DataFrame, cols: dict[str, int], file: str) -> list[Issue]:

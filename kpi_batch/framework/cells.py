@@ -1,33 +1,40 @@
 """Cell values as planning staff type them -> Python values.
 
-calamine hands back `str`, `float`, `int`, `bool`, dates and times. Planners type ids as
-numbers (`1.1`), numbers as text with Thai digits (`๘๐`), dates as Excel dates or BE text.
-These helpers are pure and return None for "not this kind of value", so the same function
-serves the pandera checks (is this cell valid?) and the builders (what is its value?).
+calamine hands back `str`, `float`, `int`, `bool`, dates and times. Numbers and dates are read
+by the one cell reader, `kpi_batch.cells` (docs/cells.md); this module adds what only the
+framework reads: ids typed as numbers (`1.1`), keywords, names, e-mail lists. The helpers
+are pure and return None for "not this kind of value", so the same function serves the
+pandera checks (is this cell valid?) and the builders (what is its value?).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
-from decimal import Decimal, InvalidOperation
 
 from kpi_batch import thai
+from kpi_batch.cells import blank, clean_decimal, decimal_text, parse_date
+from kpi_batch.cells import decimal as parse_decimal
 
-_GROUPED_NUMBER = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
-_PLAIN_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+__all__ = [
+    "bad_emails",
+    "blank",
+    "clean_decimal",
+    "decimal_text",
+    "ident",
+    "is_email",
+    "keyword",
+    "parse_date",
+    "parse_decimal",
+    "parse_int",
+    "split_emails",
+    "strip",
+    "text",
+]
+
 # Deliberately simple: one @, no spaces, a dot in the domain. Deliverability is the mail
 # server's business; this catches typos such as a missing @ or two addresses run together.
 _EMAIL = re.compile(r"^[^@\s;,<>()]+@[^@\s;,<>()]+\.[^@\s;,<>().]+$")
-
-
-def blank(value: object) -> bool:
-    if value is None:
-        return True
-    if isinstance(value, float) and math.isnan(value):
-        return True
-    return isinstance(value, str) and not value.strip()
 
 
 def strip(value: object) -> object:
@@ -39,58 +46,11 @@ def strip(value: object) -> object:
     return value
 
 
-def clean_decimal(number: Decimal) -> Decimal:
-    """96.0 -> 96, 0.050 -> 0.05, 100 stays 100 (not 1E+2)."""
-    if number == number.to_integral_value():
-        return number.quantize(Decimal(1))
-    return number.normalize()
-
-
-def decimal_text(number: Decimal) -> str:
-    return format(clean_decimal(number), "f")
-
-
-def parse_decimal(value: object) -> Decimal | None:
-    """A number cell or number text (Thai digits, `1,250.5`) -> Decimal; else None.
-
-    Floats go through `repr`, the shortest text that round-trips, so a cell holding 0.05
-    becomes Decimal('0.05') and not 0.05000000000000000277.
-    """
-    if isinstance(value, bool) or value is None:
-        return None
-    if isinstance(value, int):
-        return Decimal(value)
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            return None
-        return clean_decimal(Decimal(repr(value)))
-    if isinstance(value, Decimal):
-        return clean_decimal(value) if value.is_finite() else None
-    if not isinstance(value, str):
-        return None
-    text = thai.arabic_digits(value).strip().replace(" ", "")
-    if _GROUPED_NUMBER.match(text):
-        text = text.replace(",", "")
-    if not _PLAIN_NUMBER.match(text):
-        return None
-    try:
-        return clean_decimal(Decimal(text))
-    except InvalidOperation:  # pragma: no cover - the pattern already rules this out
-        return None
-
-
 def parse_int(value: object) -> int | None:
     number = parse_decimal(value)
     if number is None or number != number.to_integral_value():
         return None
     return int(number)
-
-
-def parse_date(value: object) -> dt.date | None:
-    """Excel date or date text (ISO, d/m/yyyy, `6 มี.ค. 2567`, Thai digits) -> CE date."""
-    if isinstance(value, dt.time | dt.timedelta | bool | int | float):
-        return None
-    return thai.parse_date(value)
 
 
 def text(value: object) -> str | None:

@@ -7,14 +7,13 @@ normalised float (NaN when empty or not a number) and `<key>_kind`, a small int 
 into the frames: `Place.typed` reads it back from the loaded workbook when an issue needs it,
 and `Place.cell` gives the cell, so nothing per cell is carried that only issues use.
 
-This is intake's only per-cell Python loop; floats and empty cells (nearly all cells) take
-the fast path.
+Number columns are read by `kpi_batch.cells.number_column` (the one cell reader, vectorised:
+floats and empty cells, nearly all cells, never reach a per-cell Python step).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
@@ -22,14 +21,12 @@ from typing import TypeVar
 import numpy as np
 import pandas as pd
 
+from kpi_batch.cells import ABSENT
 from kpi_batch.intake import normalise as norm
 from kpi_batch.intake.layout import NAMES
 from kpi_batch.intake.load import Workbook
-from kpi_batch.schemas.submission import KIND, NUMBER_KEYS
+from kpi_batch.schemas.submission import NUMBER_KEYS
 from kpi_batch.thai import arabic_digits
-
-_NAN = math.nan
-_NUMBER, _EMPTY, _UNUSED = KIND["number"], KIND["empty"], KIND["unused"]
 
 
 @dataclass(frozen=True)
@@ -69,35 +66,6 @@ def _identifier(raw: object) -> str:
     if type(raw) is str and raw.isascii() and raw == raw.strip() and " " not in raw:
         return raw  # "1.1", as the template writes it
     return norm.text(arabic_digits(raw) if isinstance(raw, str) else raw)
-
-
-def _numbers(raw: list[object]) -> tuple[np.ndarray, np.ndarray]:
-    """Normalised floats and kind codes of one column over all files.
-
-    Nearly every cell is a float or empty: those are sorted out by numpy; only the rest
-    (typed text, errors, booleans, dates, absent columns) goes through `norm.number`."""
-    n = len(raw)
-    cells = np.empty(n, dtype=object)
-    cells[:] = raw
-    types = np.fromiter(map(type, raw), dtype=object, count=n)
-    floats = types == float  # noqa: E721 (element-wise: which cells are floats)
-    values = np.full(n, _NAN)
-    values[floats] = cells[floats].astype(np.float64)
-    kinds = np.where(floats, _NUMBER, _EMPTY).astype(np.int8)
-    for i in np.flatnonzero(~floats & (cells != "")).tolist():
-        v = raw[i]
-        if v is None:
-            continue
-        if v is _ABSENT:
-            kinds[i] = _UNUSED
-            continue
-        cell = norm.number(v)
-        values[i] = _NAN if cell.value is None else cell.value
-        kinds[i] = KIND[cell.kind.value]
-    return values, kinds
-
-
-_ABSENT = object()  # the table has no such column
 
 
 def _blank(row: list[object]) -> bool:
@@ -145,7 +113,7 @@ def build(
         sheets.extend([wb.sheet] * n)
         for target, at in plan[1]:
             # -1: no note column (empty notes); -2: no such number column
-            target.extend(columns[at] if at >= 0 else [_ABSENT if at == -2 else ""] * n)
+            target.extend(columns[at] if at >= 0 else [ABSENT if at == -2 else ""] * n)
     frame: dict[str, object] = {
         "file": files,
         "sheet": sheets,
@@ -154,7 +122,7 @@ def build(
         "note": [v if v == "" else norm.text(v) for v in note_raw],
     }
     for key in numbers:
-        frame[key], frame[f"{key}_kind"] = _numbers(raw[key])
+        frame[key], frame[f"{key}_kind"] = norm.number_column(raw[key])
     rows_frame = pd.DataFrame(frame).astype({"file": str, "sheet": str, "kpi_id": str, "note": str})
     headers = _headers(loaded)
     text = [c for c in _HEADER_COLUMNS if c not in ("modified", "submitted_on")]

@@ -24,10 +24,11 @@ import pandera.pandas as pa
 from pandera.typing import Series
 
 from kpi_batch import TEMPLATE_VERSION
+from kpi_batch.cells import KIND_CODE, Kind
 
-KINDS = ("empty", "number", "date", "text", "error", "unused")
+KINDS = tuple(kind.value for kind in Kind)
 # A table cell's kind as a small int in the row frame (comparisons on strings cost more).
-KIND = {kind: code for code, kind in enumerate(KINDS)}
+KIND = {kind.value: code for kind, code in KIND_CODE.items()}
 _TEXT, _ERROR, _EMPTY, _UNUSED = KIND["text"], KIND["error"], KIND["empty"], KIND["unused"]
 INPUT_KEYS = ("value", "numerator", "denominator", "level")
 NUMBER_KEYS = (*INPUT_KEYS, "weight")
