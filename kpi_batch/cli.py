@@ -15,6 +15,7 @@ from typing import Annotated
 import typer
 
 from kpi_batch.errors import FrameworkError, KpiBatchError
+from kpi_batch.visible import visible
 
 INTERNAL_ERROR = 3  # exit code of an unexpected exception (docs/cli.md)
 
@@ -34,10 +35,10 @@ def _root() -> None:
 
 def _fail(exc: KpiBatchError) -> typer.Exit:
     """Print a package error (and a framework's problems, one per line); exit code by kind."""
-    typer.echo(str(exc), err=True)
+    typer.echo(visible(str(exc)), err=True)
     if isinstance(exc, FrameworkError):
         for issue in exc.issues:
-            typer.echo(issue.line(), err=True)
+            typer.echo(visible(issue.line()), err=True)
     return typer.Exit(exc.exit_code)
 
 
@@ -81,12 +82,11 @@ def check_framework(
     file: Annotated[Path, typer.Argument(help="กรอบตัวชี้วัด (.xlsx) / framework workbook")],
 ) -> None:
     """ตรวจกรอบตัวชี้วัด แสดงสรุป หรือทุกปัญหาพร้อมเซลล์ / check a framework workbook."""
-    from rich.console import Console
-
+    from kpi_batch.console import make_console
     from kpi_batch.framework.load import load_framework
     from kpi_batch.framework.summary import issue_lines, renderables
 
-    console = Console(soft_wrap=True, highlight=False)
+    console = make_console()
     try:
         fw = load_framework(file)
     except FrameworkError as exc:
@@ -191,7 +191,7 @@ def _guard(out: Path, debug: bool) -> Iterator[None]:
         if debug:
             typer.echo(details, err=True)
         typer.echo(
-            f"เกิดข้อผิดพลาดภายในโปรแกรม / internal error: {type(exc).__name__}: {exc}",
+            visible(f"เกิดข้อผิดพลาดภายในโปรแกรม / internal error: {type(exc).__name__}: {exc}"),
             err=True,
         )
         where = f"บันทึกรายละเอียดไว้ที่ / traceback saved to {log}" if log else ""
@@ -315,8 +315,7 @@ def email_command(
     import os
     import uuid
 
-    from rich.console import Console
-
+    from kpi_batch.console import make_console
     from kpi_batch.deliver.batch import EmailRequest, prepare, write_dry_run
     from kpi_batch.deliver.batch import send as send_batch
     from kpi_batch.deliver.outbox import OUTBOX
@@ -325,7 +324,7 @@ def email_command(
 
     if resend and not send:
         raise typer.BadParameter("--resend ใช้คู่กับ --send / --resend needs --send")
-    console = Console(soft_wrap=True, highlight=False)
+    console = make_console()
     request = EmailRequest(run, framework, templates_dir, sender, appeal_deadline)
     try:
         now = dt_.datetime.now().astimezone()  # the clock, read here as for --as-of

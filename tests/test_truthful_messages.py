@@ -16,6 +16,8 @@ from kpi_batch.history import store
 from kpi_batch.history.store import DB_NAME
 from tests.test_hostile_run import make_work, run
 
+IDN = "อนามัย.ไทย".encode("idna").decode()  # xn--….xn--o3cw4h
+
 
 @pytest.fixture
 def quick_busy(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -75,3 +77,89 @@ def test_out_that_cannot_be_written_is_exit_2_before_work(
     assert says in result.output and "nothing was processed" in result.output
     assert "internal error" not in result.output
     assert not list((work / "out").glob("2567"))  # no run folder begun
+
+
+def test_sender_is_one_mailbox_strictly() -> None:
+    from kpi_batch.deliver.batch import resolve_sender
+    from kpi_batch.errors import UsageError
+
+    for spoof in ("evil@evil.example <kpr@anamai.example>", "a@x.example, b@x.example",
+                  "a@x.example; b@x.example", "ผู้ส่ง@anamai.example", "kpr@anamai"):  # fmt: skip
+        with pytest.raises(UsageError):
+            resolve_sender(spoof, {})
+    sender = resolve_sender('"กพร. กรมอนามัย" <kpr@อนามัย.ไทย>', {})
+    assert sender.name == "กพร. กรมอนามัย"
+    assert sender.address == f"kpr@{IDN}"
+
+
+def _framework_with(tmp_path: Path, unit_id: str, address: str) -> Path:
+    from tests.email_factories import email_framework_rows
+    from tests.factories import write_small_framework
+
+    rows = email_framework_rows()
+    for unit in rows["units"]:
+        if unit["unit_id"] == unit_id:
+            unit["email"] = address
+    return write_small_framework(tmp_path / "framework.xlsx", rows)
+
+
+def test_thai_local_part_is_refused_by_check_framework_naming_unit_and_cell(
+    tmp_path: Path,
+) -> None:
+    from tests.test_hostile_run import cli
+
+    framework = _framework_with(tmp_path, "U03", "โภชนาการ@anamai.example")
+    result = cli("check-framework", framework)
+    assert result.exit_code == 2, result.output
+    line = next(x for x in result.output.splitlines() if "โภชนาการ@anamai.example" in x)
+    assert "units!" in line and "U03" in line and "อักษรภาษาอังกฤษ" in line
+
+
+def test_idn_domain_is_encoded_with_idna_in_the_message(tmp_path: Path) -> None:
+    import email
+    from email import policy
+
+    from tests.test_hostile_run import cli
+
+    work = make_work(tmp_path / "w")
+    _framework_with(work, "U01", "plan@อนามัย.ไทย")
+    assert cli("check-framework", work / "framework.xlsx").exit_code == 0
+    assert run(work).exit_code in (0, 1)
+    (run_dir,) = (work / "out").glob("2567/R1/2024-03-10_*")
+    mail = cli("email", "--run", run_dir)
+    assert mail.exit_code in (0, 1), mail.output
+    (eml,) = (run_dir / "outbox").glob("*_unit_U01.eml")
+    raw = eml.read_bytes()
+    to = email.message_from_bytes(raw, policy=policy.default)["To"]
+    assert str(to) == f"plan@{IDN}"
+    assert b"=?utf-8?" not in raw.split(b"\r\n\r\n")[0].split(b"To:")[1].split(b"\r\n")[0]
+
+
+def test_invisible_character_in_a_framework_id_is_refused_and_spelled_out(tmp_path: Path) -> None:
+    from tests.email_factories import email_framework_rows
+    from tests.factories import write_small_framework
+    from tests.test_hostile_run import cli
+
+    rows = email_framework_rows()
+    rows["units"][0]["unit_id"] = rows["units"][0]["unit_id"] + "\u200b"
+    framework = write_small_framework(tmp_path / "framework.xlsx", rows)
+    result = cli("check-framework", framework)
+    assert result.exit_code == 2, result.output
+    assert "U01<U+200B>" in result.output and "FW_INVISIBLE_IN_ID" in result.output
+    assert "\u200b" not in result.output
+
+
+def test_intake_messages_spell_out_invisible_characters(tmp_path: Path) -> None:
+    from kpi_batch.intake.codes import CHECKS
+
+    issue = CHECKS["unit_unknown"].issue(file="x.xlsx", value="U01\u200b", unit_id="U01\u200b")
+    assert "U01<U+200B>" in issue.message_th + issue.message_en
+
+
+def test_control_characters_never_reach_the_terminal(tmp_path: Path) -> None:
+    from kpi_batch.console import make_console
+
+    console = make_console(record=True, width=200)
+    console.print("file \x1b]0;pwned\x07\x1b[2J.xlsx", markup=False)
+    out = console.export_text()
+    assert "\x1b" not in out and "<U+001B>" in out

@@ -17,6 +17,7 @@ from enum import StrEnum
 from types import MappingProxyType
 
 from kpi_batch.issues import Issue, Severity
+from kpi_batch.visible import visible
 
 
 class Scope(StrEnum):
@@ -49,7 +50,10 @@ class Check:
         kpi_id: str = "",
         **fields: object,
     ) -> Issue:
-        params = _Fields(value=value, kpi_id=kpi_id, unit_id=unit_id, **fields)
+        # a zero-width space in an id must show in the message (two ids that look alike)
+        params = _Fields(
+            value=visible(value), kpi_id=visible(kpi_id), unit_id=visible(unit_id), **fields
+        )
         return Issue(
             code=self.code,
             severity=self.severity,
