@@ -163,3 +163,42 @@ def test_control_characters_never_reach_the_terminal(tmp_path: Path) -> None:
     console.print("file \x1b]0;pwned\x07\x1b[2J.xlsx", markup=False)
     out = console.export_text()
     assert "\x1b" not in out and "<U+001B>" in out
+
+
+def test_formula_whose_cached_value_is_used_is_a_warning_naming_the_cell(tmp_path: Path) -> None:
+    import json
+    import re
+    import zipfile
+
+    work = make_work(tmp_path / "w")
+    src = work / "inbox" / "U01.xlsx"
+    with zipfile.ZipFile(src) as z:
+        members = {i.filename: z.read(i) for i in z.infolist()}
+    sheet = members["xl/worksheets/sheet1.xml"]
+    # U01's 1.1.1 value (48) becomes a formula that says 0 while its cached value says 48
+    import openpyxl
+
+    ws = openpyxl.load_workbook(src)["รายงานผล"]
+    header = next(r for r in ws.iter_rows() if any("(value)" in str(c.value) for c in r))
+    letter = next(c.column_letter for c in header if "(value)" in str(c.value))
+    row = next(c.row for c in ws["B"] if c.value == "1.1.1")
+    cell = f"{letter}{row}"
+    found = re.search(rb'<c r="' + cell.encode() + rb'"([^>]*?)(?: t="n")?><v>48</v></c>', sheet)
+    assert found is not None
+    members["xl/worksheets/sheet1.xml"] = sheet.replace(
+        found[0], b'<c r="' + cell.encode() + b'"' + found[1] + b"><f>0</f><v>48</v></c>", 1
+    )
+    src.unlink()
+    with zipfile.ZipFile(src, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, body in members.items():
+            z.writestr(name, body)
+    assert run(work).exit_code in (0, 1)
+    (manifest,) = (work / "out").glob("2567/R1/*/manifest.json")
+    rows = {r["path"]: r for r in json.loads(manifest.read_text("utf-8"))["inputs"]}
+    u01 = rows["U01.xlsx"]
+    assert u01["status"] == "accepted_with_warnings"
+    assert [i["where"] for i in u01["issues"] if i["code"] == "cell_formula_cached"] == [
+        f"รายงานผล!{cell}"
+    ]
+    # the template's own ratio formula (U02's 2.1) is not flagged
+    assert not [i for i in rows["U02.xlsx"]["issues"] if i["code"] == "cell_formula_cached"]

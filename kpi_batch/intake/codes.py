@@ -214,6 +214,15 @@ _CHECKS = (
         "the template is for fiscal year {value}; the framework is for {expected}",
     ),
     Check(
+        "cell_formula_cached",
+        _W,
+        Scope.FLAG,
+        "เซลล์นี้มีสูตร ({value}) ระบบใช้ค่าที่ Excel คำนวณไว้ล่าสุด ซึ่งอาจไม่ตรงกับสูตรตอนนี้ "
+        "กรุณาพิมพ์ตัวเลขลงในเซลล์แทนสูตร",
+        "the cell holds a formula ({value}); its value as last calculated is used, which may "
+        "differ from what the formula gives now; type the number instead",
+    ),
+    Check(
         "unit_token_mismatch",
         _E,
         Scope.FILE,

@@ -26,7 +26,7 @@ from kpi_batch.intake import frames
 from kpi_batch.intake.codes import CHECKS, TOKEN_ERRORS
 from kpi_batch.intake.container import Container, Limits, Rejection, inspect
 from kpi_batch.intake.discover import UNSUPPORTED, Found, discover
-from kpi_batch.intake.load import Prepared, load, prepare
+from kpi_batch.intake.load import Prepared, Workbook, load, prepare
 from kpi_batch.intake.register import (
     FileOutcome,
     register_frame,
@@ -38,7 +38,7 @@ from kpi_batch.intake.tokens import token_issues
 from kpi_batch.intake.validate import validate
 from kpi_batch.issues import Issue
 from kpi_batch.model import Framework
-from kpi_batch.templates.workbook import criteria_key
+from kpi_batch.templates.workbook import criteria_key, ratio_formula
 
 # Files are checked, then prepared, then read by calamine a batch at a time: each step's
 # code stays warm in the CPU caches (file by file, the steps evict each other's: ~20 %
@@ -202,7 +202,47 @@ def _open(checked: _Checked) -> frames.Loaded | None:
     if not any(any(v not in ("", None) for v in row) for row in book.rows):
         _reject(outcome, Rejection("results_table_empty", "no rows"))
         return None
+    outcome.issues += _formula_warnings(found.rel, book)
     return frames.Loaded(found.rel, found.modified, book)
+
+
+_FORMULA_KEYS = ("value", "numerator", "denominator", "level")
+
+
+def _formula_warnings(rel: str, book: Workbook) -> list[Issue]:
+    """A formula in an input cell of the table or in a named cell: its cached value is what
+    calamine reads, so say so (the template's own ratio formula excepted)."""
+    if not book.formulas:
+        return []
+    column = {k: c for k, c in zip(book.keys, book.columns, strict=True)}
+    kpi_at = book.keys.index("kpi_id") if "kpi_id" in book.keys else -1
+    issues = []
+    for offset, row in enumerate(book.rows):
+        r = book.first_row + offset
+        kpi_id = str(row[kpi_at]) if kpi_at >= 0 and row[kpi_at] is not None else ""
+        for key in _FORMULA_KEYS:
+            cell = f"{column[key]}{r}" if key in column else ""
+            formula = book.formulas.get(cell)
+            if formula is None:
+                continue
+            if key == "value" and {"numerator", "denominator"} <= column.keys():
+                ours = ratio_formula(f"{column['numerator']}{r}", f"{column['denominator']}{r}")
+                if formula == ours:
+                    continue
+            issues.append(
+                CHECKS["cell_formula_cached"].issue(
+                    file=rel, sheet=book.sheet, cell=cell, value=f"={formula}", kpi_id=kpi_id
+                )
+            )
+    for sheet, cell, _ in book.names.values():
+        if sheet == book.sheet and cell in book.formulas:
+            formula = book.formulas[cell]
+            issues.append(
+                CHECKS["cell_formula_cached"].issue(
+                    file=rel, sheet=sheet, cell=cell, value=f"={formula}"
+                )
+            )
+    return issues
 
 
 def run_intake(

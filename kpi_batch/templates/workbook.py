@@ -100,6 +100,12 @@ def result_columns(scale: Sequence[Decimal]) -> tuple[tuple[str, str], ...]:
     )
 
 
+def ratio_formula(numerator: str, denominator: str) -> str:
+    """The template's own `value` formula of a ratio KPI (intake knows it is ours)."""
+    num, den = numerator, denominator
+    return f'IF(AND(ISNUMBER({num}),ISNUMBER({den}),{den}<>0),{num}/{den}*100,"")'
+
+
 def template_filename(framework: Framework, round_id: str, unit_id: str) -> str:
     return f"{framework.settings.fiscal_year}_{round_id}_{unit_id}.xlsx"
 
@@ -425,7 +431,7 @@ def _write_inputs(
             ws.write_formula(
                 row,
                 col["value"],
-                f'=IF(AND(ISNUMBER({num}),ISNUMBER({den}),{den}<>0),{num}/{den}*100,"")',
+                "=" + ratio_formula(num, den),
                 f.ratio,
                 "",
             )
