@@ -59,10 +59,10 @@ MESSAGES = MappingProxyType(
             "the id '{value}' holds an invisible character (<U+…>); retype the cell",
         ),
         "FW_BAD_EMAIL": (
-            "อีเมล '{value}' ไม่ถูกต้อง — ตรวจการสะกด ส่วนหน้า @ ต้องเป็นอักษรภาษาอังกฤษ "
+            "อีเมล '{value}'{unit_th} ไม่ถูกต้อง — ตรวจการสะกด ส่วนหน้า @ ต้องเป็นอักษรภาษาอังกฤษ "
             "(ชื่อโดเมนภาษาไทยใช้ได้) หลายที่อยู่ให้คั่นด้วย ;",
-            "'{value}' is not a valid e-mail address (the part before @ must be ASCII; a Thai "
-            "domain is fine); separate several addresses with ;",
+            "'{value}'{unit_en} is not a valid e-mail address (the part before @ must be "
+            "ASCII; a Thai domain is fine); separate several addresses with ;",
         ),
         "FW_WEIGHT_NOT_POSITIVE": (
             "น้ำหนัก '{value}' ต้องมากกว่า 0 — แก้น้ำหนัก หรือลบแถวหากไม่ได้ลงนามตัวชี้วัดนี้",
