@@ -31,6 +31,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from kpi_batch.errors import FrameworkError
+from kpi_batch.framework import cells as cells
 from kpi_batch.framework import checks as checks
 from kpi_batch.framework.cells import decimal_text
 from kpi_batch.framework.criteria import (
@@ -40,7 +41,7 @@ from kpi_batch.framework.criteria import (
     read_criteria,
     resolve_criteria,
 )
-from kpi_batch.framework.kpis import KpiTable, read_kpis, read_weights, unit_kpis
+from kpi_batch.framework.kpis import KpiTable, kpi_owners, read_kpis, read_weights, unit_kpis
 from kpi_batch.framework.read import Sheet, read_sheets
 from kpi_batch.framework.settings import read_settings
 from kpi_batch.framework.spec import FORMAT_VERSION, SHEETS
@@ -51,6 +52,7 @@ from kpi_batch.model import (
     Criteria,
     DueDateRoll,
     Framework,
+    Owner,
     Round,
     Settings,
     Unit,
@@ -84,6 +86,8 @@ class _Found:
     clusters: list[Cluster] = field(default_factory=list)
     units: list[Unit] = field(default_factory=list)
     unit_ids: set[str] | None = None
+    owners: list[Owner] = field(default_factory=list)
+    owner_ids: set[str] = field(default_factory=set)  # every owner id named
     kpis: KpiTable | None = None
     agreements: dict[str, list[tuple[int, AgreementItem]]] = field(default_factory=dict)
     criteria: dict[tuple[str, str, str], Criteria] = field(default_factory=dict)
@@ -156,13 +160,20 @@ def _read_simple(sheets: Mapping[str, Sheet], skip: Mapping[str, set[int]], foun
         )
         found.unit_ids = set(unit_rows)
         found.issues += issues
+    if "owners" in sheets:
+        sheet = sheets["owners"]
+        found.owners, issues = checks.read_owners(sheet, skip["owners"])
+        found.owner_ids = {
+            i for r in sheet.rows() if (i := cells.ident(sheet.value(r, "owner_id"))) is not None
+        }
+        found.issues += issues
 
 
 def _read_kpis_and_weights(
     sheets: Mapping[str, Sheet], skip: Mapping[str, set[int]], found: _Found
 ) -> None:
     if "kpis" in sheets:
-        found.kpis = read_kpis(sheets["kpis"], skip["kpis"], found.unit_ids)
+        found.kpis = read_kpis(sheets["kpis"], skip["kpis"], found.unit_ids, found.owner_ids)
     if "weights" in sheets:
         weights = read_weights(sheets["weights"], skip["weights"], found.kpis, found.unit_ids)
         found.issues += weights.issues
@@ -202,6 +213,8 @@ def _assemble(
         bands=tuple(checks.read_bands(sheets["bands"], skip["bands"])),
         recipients=tuple(checks.read_recipients(sheets.get("recipients"))),
         holidays=tuple(checks.read_holidays(sheets.get("holidays"))),
+        owners=tuple(found.owners),
+        kpi_owners=MappingProxyType(kpi_owners(found.kpis, agreements)),
         source=source,
     )
     return dataclasses.replace(framework, fingerprint=fingerprint(framework))
@@ -295,6 +308,8 @@ def _hashed_fields(value: object) -> list[str]:
     names = sorted(_field_names(cls))
     if isinstance(value, Settings):
         return [n for n in names if _LATER_SETTINGS.get(n, _MISSING) != getattr(value, n)]
+    if isinstance(value, Framework):
+        return [n for n in names if n not in _NOT_FINGERPRINTED]
     return names
 
 
@@ -332,6 +347,10 @@ def fingerprint(framework: Framework) -> str:
     digest.update(b"}")
     return digest.hexdigest()
 
+
+# Who reviews a KPI decides no template and no score (their decisions arrive as adjustments),
+# so naming or changing an owner keeps the fingerprint of every template already sent.
+_NOT_FINGERPRINTED = frozenset({"owners", "kpi_owners"})
 
 _JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 

@@ -29,15 +29,19 @@ SHEETS = MappingProxyType(
             "measure_unit",
             "formula",
             "method",
+            "owner_id",
         ),
         "criteria": ("unit_id", "kpi_id", "round_id"),
         "weights": ("unit_id", "kpi_id", "weight"),
         "bands": ("band_id", "name", "min_score"),
         "recipients": ("role", "name", "email"),
         "holidays": ("date", "name"),
+        "owners": ("owner_id", "name", "email"),
     }
 )
-OPTIONAL_SHEETS = frozenset({"recipients", "holidays"})
+OPTIONAL_SHEETS = frozenset({"recipients", "holidays", "owners"})
+# Columns a framework may leave out (older files, or no KPI owners yet): sheet -> columns.
+OPTIONAL_COLUMNS = MappingProxyType({"kpis": ("owner_id",)})
 REQUIRED_SETTINGS = ("organisation", "fiscal_year")
 OPTIONAL_SETTINGS = (
     "scale",
