@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
 import os
 import sys
 import tempfile
@@ -14,7 +15,8 @@ from typing import Annotated
 
 import typer
 
-from kpi_batch.errors import FrameworkError, KpiBatchError
+from kpi_batch.errors import FileInUseError, FrameworkError, KpiBatchError
+from kpi_batch.streams import safe_streams
 from kpi_batch.visible import visible
 
 INTERNAL_ERROR = 3  # exit code of an unexpected exception (docs/cli.md)
@@ -112,7 +114,8 @@ def run_command(
         str | None, typer.Option("--round", help="รหัสรอบ (ค่าเริ่มต้น: รอบของ --as-of) / round")
     ] = None,
     as_of: Annotated[
-        str | None, typer.Option("--as-of", help="วันที่ประมวลผล YYYY-MM-DD (ค่าเริ่มต้น: วันนี้)")
+        str | None,
+        typer.Option("--as-of", help="วันที่ประมวลผล เช่น 15/3/2567, 2567-03-15 (ค่าเริ่มต้น: วันนี้)"),
     ] = None,
     adjustments: Annotated[
         Path | None, typer.Option("--adjustments", help="ไฟล์ทบทวน/อุทธรณ์ / adjustments")
@@ -202,6 +205,26 @@ def demo(
     )
 
 
+@app.command()
+def init(
+    folder: Annotated[Path, typer.Argument(help="โฟลเดอร์ทำงานที่จะสร้าง / working folder")],
+    blank: Annotated[
+        bool,
+        typer.Option("--blank", help="ใช้กรอบตัวชี้วัดเปล่าแทนตัวอย่าง / the blank framework"),
+    ] = False,
+) -> None:
+    """สร้างโฟลเดอร์ทำงานพร้อมไฟล์ดับเบิลคลิก / make a working folder with launchers."""
+    from kpi_batch.workfolder import README, init_folder
+
+    made = init_folder(folder, blank=blank)
+    typer.echo(f"สร้างโฟลเดอร์ทำงานที่ / working folder: {made.root}")
+    if made.framework_kept:
+        typer.echo("framework.xlsx มีอยู่แล้ว ไม่เขียนทับ / framework.xlsx exists: kept as it was")
+    for path in made.written:
+        typer.echo(f"  {path.name}")
+    typer.echo(f"อ่าน {README} แล้วดับเบิลคลิก 1_ตรวจกรอบตัวชี้วัด / next: read {README}")
+
+
 @contextmanager
 def _guard(out: Path, debug: bool) -> Iterator[None]:
     """Package errors -> their message and exit code; anything else is a bug: exit 3 with a
@@ -241,14 +264,19 @@ def _crash_log(out: Path, details: str) -> Path | None:
 
 
 def _as_of(text: str | None) -> dt.date:
+    """`--as-of` as the workbooks write dates: `2024-03-15`, `2567-03-15`, `15/3/2567`,
+    `15 มี.ค. 2567`, Thai digits (`๑๕/๓/๒๕๖๗`); BE years become CE."""
+    from kpi_batch.cells import parse_date  # the workbooks' own date reader
+
     if text is None:
         return dt.date.today()  # the one place the clock is read
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
+    day = parse_date(text)
+    if day is None:
         raise typer.BadParameter(
-            f"--as-of ต้องเป็น YYYY-MM-DD / must be YYYY-MM-DD: {text!r}"
-        ) from None
+            f"--as-of อ่านเป็นวันที่ไม่ได้: {text!r} — เขียนเช่น 15/3/2567, 2567-03-15 หรือ "
+            f"15 มี.ค. 2567 / not a date: write e.g. 2024-03-15, 15/3/2567 or 15 มี.ค. 2567"
+        )
+    return day
 
 
 @app.command("history")
@@ -428,6 +456,9 @@ def email_command(
         console.print(renderable)
     if outcome.history_note:
         console.print(outcome.history_note, markup=False)
+    if outcome.csv_note:
+        typer.echo(outcome.csv_note, err=True)
+        raise typer.Exit(FileInUseError.exit_code)
     raise typer.Exit(0 if outcome.ok else 1)
 
 
@@ -468,6 +499,8 @@ def review_sheets_command(
 def main() -> None:
     """The `kpi-batch` entry point. `run` and `demo` handle their own crashes (log in the
     output folder, `--debug`); this gives every other command the same exit code 3."""
+    multiprocessing.freeze_support()  # a frozen Windows build must not re-run the CLI
+    safe_streams()
     try:
         app()
     except Exception as exc:

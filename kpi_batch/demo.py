@@ -21,7 +21,6 @@ import datetime as dt
 import itertools
 import os
 import random
-import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -29,6 +28,7 @@ from pathlib import Path
 
 import xlsxwriter
 
+from kpi_batch import fsutil
 from kpi_batch.framework.example import example_framework_rows
 from kpi_batch.framework.load import load_framework
 from kpi_batch.framework.writer import write_framework
@@ -84,7 +84,7 @@ class DemoFolder:
 def build_demo(root: Path, seed: int = SEED) -> DemoFolder:
     """Write the demo working folder under `root` (replacing an earlier demo there)."""
     for sub in ("templates", "inbox", "output"):
-        shutil.rmtree(root / sub, ignore_errors=True)
+        fsutil.rmtree(root / sub)
     root.mkdir(parents=True, exist_ok=True)
     framework_path = write_framework(example_framework_rows(), root / "framework.xlsx")
     fw = load_framework(framework_path)

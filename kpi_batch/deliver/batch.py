@@ -26,7 +26,7 @@ from kpi_batch.deliver.smtp import Outgoing, SmtpConfig, send_all
 from kpi_batch.deliver.source import RunSource, load_run
 from kpi_batch.deliver.store import record_deliveries
 from kpi_batch.deliver.texts import load_texts
-from kpi_batch.errors import KpiBatchError, UsageError
+from kpi_batch.errors import FileInUseError, KpiBatchError, UsageError
 from kpi_batch.runfolder import acquire_lock, release_lock
 
 # Message states for people, in the table and the outbox index.
@@ -81,6 +81,7 @@ class SendOutcome:
     skipped: list[Planned]  # already delivered
     unsendable: list[Planned]  # problems: no address, missing file
     history_note: str = ""  # why the history database was not written, if it was not
+    csv_note: str = ""  # delivery_log.csv was held open (Excel): close it and send again
 
     @property
     def ok(self) -> bool:
@@ -102,6 +103,7 @@ def prepare(request: EmailRequest, *, now: dt.datetime, token: str) -> Prepared:
         appeal_deadline=deadline,
     )
     check_plan(plan, source.framework)
+    plan.warnings += [t.warning for t in texts.values() if t.warning]
     if not source.is_latest and source.latest is not None:
         plan.warnings.insert(
             0,
@@ -216,11 +218,21 @@ def send(
             clock=clock,
             sleep=sleep,
         )
-        log.write_csv(run_dir, log.read(run_dir))
+        # Records first (the .jsonl as each message finished, then the history), the CSV
+        # copy last: Excel holding delivery_log.csv open must not lose a delivery.
         note = record_deliveries(run_dir, not_sent + results)
+        csv_note = ""
+        try:
+            log.write_csv(run_dir, log.read(run_dir))
+        except FileInUseError as exc:
+            csv_note = (
+                f"{exc} — บันทึกการส่งครบแล้วใน {log.LOG_JSONL} การสั่งส่งซ้ำจะไม่ส่งฉบับที่ส่งแล้ว"
+                f" / every delivery is recorded in {log.LOG_JSONL}; sending again sends"
+                " nothing twice and rewrites the CSV"
+            )
     finally:
         release_lock(lock)
-    return SendOutcome(results, skipped, unsendable, note)
+    return SendOutcome(results, skipped, unsendable, note, csv_note)
 
 
 def _not_sendable(planned: Planned, run_id: str, now: dt.datetime) -> log.Delivery:

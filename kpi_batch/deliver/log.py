@@ -3,7 +3,8 @@
     <run>/delivery_log.jsonl   one JSON object per send attempt, appended and flushed as
                                each message finishes (a crash loses nothing already sent)
     <run>/delivery_log.csv     the same, one row per message and recipient (UTF-8 with BOM,
-                               opens in Excel); rewritten from the .jsonl after each send
+                               opens in Excel); rewritten from the .jsonl after each send,
+                               last: Excel holding it open never loses a record
 
 `delivered(records)` says which recipients of which message already have it, so a later
 `email --send` sends only the rest. Records never hold a password: errors are the server's
@@ -20,7 +21,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kpi_batch import csvfiles
+from kpi_batch import csvfiles, fsutil
 
 LOG_JSONL = "delivery_log.jsonl"
 LOG_CSV = "delivery_log.csv"
@@ -100,8 +101,12 @@ def delivered(records: Iterable[Mapping[str, Any]]) -> dict[str, set[str]]:
 
 
 def write_csv(run_dir: Path, records: Sequence[Mapping[str, Any]]) -> Path:
-    path = run_dir / LOG_CSV
-    tmp = path.with_name(f".{path.name}.tmp")
+    """The CSV copy of the log, replaced whole; retried while Excel has it open, then
+    `FileInUseError` (the .jsonl and the history already hold every record)."""
+    return fsutil.write_with(run_dir / LOG_CSV, lambda tmp: _write_rows(tmp, records))
+
+
+def _write_rows(tmp: Path, records: Sequence[Mapping[str, Any]]) -> None:
     rows = []
     for r in records:
         attached = r.get("attachments") or []
@@ -130,8 +135,6 @@ def write_csv(run_dir: Path, records: Sequence[Mapping[str, Any]]) -> Path:
                 ]
             )
     csvfiles.write_csv(tmp, CSV_COLUMNS, rows)
-    os.replace(tmp, path)
-    return path
 
 
 def scrub(text: str, secret: str | None) -> str:

@@ -34,9 +34,6 @@ UNIQUE_KEYS: dict[str, tuple[tuple[str, ...], str, str]] = {
     "bands": (("band_id",), "รหัสกลุ่มคะแนน", "Band"),
     "owners": (("owner_id",), "รหัสเจ้าภาพตัวชี้วัด", "Owner"),
 }
-# Sheets whose ids repeat even when only the case differs (DOMAIN §4): an owner's id names
-# their review workbook, and `O1` and `o1` are one file on Windows.
-CASELESS_KEYS = frozenset({"owners"})
 NON_EMPTY_SHEETS = ("rounds", "clusters", "units", "kpis", "criteria", "weights", "bands")
 
 
@@ -52,31 +49,33 @@ def duplicates(sheet: Sheet) -> tuple[list[Issue], set[int]]:
     columns, what_th, what_en = UNIQUE_KEYS[sheet.name]
     if any(c not in sheet.columns for c in columns):
         return [], set()
-    first: dict[tuple[str, ...], int] = {}
+    # Ids are unique ignoring case (DOMAIN.md §4): `U01` and `u01` would be one file name
+    # on Windows, where the second unit's template overwrites the first's.
+    first: dict[tuple[str, ...], tuple[int, tuple[str, ...]]] = {}
     issues: list[Issue] = []
     repeats: set[int] = set()
-    caseless = sheet.name in CASELESS_KEYS
     for row in sheet.rows():
         key = key_of(sheet, row, columns)
         if key is None:
             continue
-        if caseless:
-            key = tuple(k.casefold() for k in key)
-        if key in first:
+        folded = tuple(v.casefold() for v in key)
+        if folded in first:
+            first_row, first_key = first[folded]
             repeats.add(row)
             issues.append(
                 fw_issue(
-                    "FW_DUPLICATE_ID",
+                    "FW_DUPLICATE_ID" if key == first_key else "FW_DUPLICATE_ID_CASE",
                     sheet.name,
                     sheet.cell(columns[-1], row),
                     "/".join(key),
                     what_th=what_th,
                     what_en=what_en,
-                    first_row=first[key],
+                    first_row=first_row,
+                    first="/".join(first_key),
                 )
             )
         else:
-            first[key] = row
+            first[folded] = (row, key)
     return issues, repeats
 
 

@@ -32,7 +32,8 @@ from kpi_batch.reports.pool import Job, default_workers, run_jobs
 from kpi_batch.reports.returned import returned_path, write_returned_workbook
 from kpi_batch.reports.status import write_status_workbook
 from kpi_batch.reports.unit import unit_jobs
-from kpi_batch.reports.validation import write_validation_report
+from kpi_batch.reports.validation import RunLabel, write_validation_report
+from kpi_batch.safe_names import safe_name
 
 Progress = Callable[[str, int, int | None], None]
 # Files whose problems a unit can fix and send again. Superseded files were replaced by a
@@ -41,11 +42,15 @@ RETURNABLE = ("rejected", "accepted_with_warnings")
 
 
 def hr_name(ctx: ReportContext) -> str:
-    return f"hr_{ctx.fiscal_year}_{ctx.round.round_id}.xlsx"
+    return f"hr_{ctx.fiscal_year}_{safe_name(ctx.round.round_id)}.xlsx"
+
+
+def run_label(ctx: ReportContext) -> RunLabel:
+    return RunLabel(ctx.run_id, f"{ctx.round.name} ({ctx.round.round_id})", ctx.as_of)
 
 
 def executive_name(ctx: ReportContext) -> str:
-    return f"executive_{ctx.fiscal_year}_{ctx.round.round_id}.xlsx"
+    return f"executive_{ctx.fiscal_year}_{safe_name(ctx.round.round_id)}.xlsx"
 
 
 def status_name(ctx: ReportContext) -> str:
@@ -77,7 +82,9 @@ def write_reports(
         ),
         lambda: write_hr_workbook(ctx, run_dir / hr_name(ctx)),
         lambda: write_executive_workbook(ctx, run_dir / executive_name(ctx)),
-        lambda: write_validation_report(run_dir, ctx.input_issues, ctx.inputs, units_by_id),
+        lambda: write_validation_report(
+            run_dir, ctx.input_issues, ctx.inputs, units_by_id, run_label(ctx)
+        ),
         lambda: write_status_workbook(ctx, run_dir / status_name(ctx)),
     ]
     returned, returned_work = returned_jobs(intake, run_dir / "returned")

@@ -22,10 +22,11 @@ from xlsxwriter.format import Format
 from xlsxwriter.utility import xl_cell_to_rowcol, xl_rowcol_to_cell
 from xlsxwriter.worksheet import Worksheet
 
-from kpi_batch import TEMPLATE_VERSION
+from kpi_batch import TEMPLATE_VERSION, fsutil
 from kpi_batch.errors import UsageError
 from kpi_batch.model import AgreementItem, Formula, Framework, KpiType, Round, Unit
 from kpi_batch.reports.layout import FONT, FONT_SIZE, workbook_options
+from kpi_batch.safe_names import safe_name
 from kpi_batch.templates.text import instructions
 from kpi_batch.templates.token import template_token
 from kpi_batch.thai import BE_OFFSET, format_date_th
@@ -107,7 +108,7 @@ def ratio_formula(numerator: str, denominator: str) -> str:
 
 
 def template_filename(framework: Framework, round_id: str, unit_id: str) -> str:
-    return f"{framework.settings.fiscal_year}_{round_id}_{unit_id}.xlsx"
+    return f"{framework.settings.fiscal_year}_{safe_name(round_id)}_{safe_name(unit_id)}.xlsx"
 
 
 def write_templates(
@@ -141,8 +142,11 @@ def write_unit_template(
             f"หน่วยงาน '{unit_id}' ไม่มีตัวชี้วัดตามคำรับรอง (unit '{unit_id}' has no agreement)"
         )
     # The house options (TH Sarabun New not marked as the theme's Calibri, text never a
-    # formula, number or link), written in memory and saved at close.
-    workbook = xlsxwriter.Workbook(str(path), {**workbook_options(), "in_memory": True})
+    # formula, number or link), written in memory and saved at close, beside the target:
+    # the file a planning officer still has open in Excel is replaced only when complete,
+    # with retries, or named in a message.
+    tmp = fsutil.temporary_for(path)
+    workbook = xlsxwriter.Workbook(str(tmp), {**workbook_options(), "in_memory": True})
     workbook.set_properties(
         {
             "title": f"แบบรายงานผล {unit.name} {rnd.name}",
@@ -168,7 +172,11 @@ def write_unit_template(
     for name, cell in names.items():
         workbook.define_name(name, f"='{REPORT_SHEET}'!{_absolute(cell)}")
     report.activate()
-    workbook.close()
+    try:
+        workbook.close()
+        fsutil.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
     return path
 
 
