@@ -17,6 +17,7 @@ import typer
 
 from kpi_batch.errors import FileInUseError, FrameworkError, KpiBatchError
 from kpi_batch.streams import safe_streams
+from kpi_batch.visible import visible
 
 INTERNAL_ERROR = 3  # exit code of an unexpected exception (docs/cli.md)
 
@@ -36,10 +37,10 @@ def _root() -> None:
 
 def _fail(exc: KpiBatchError) -> typer.Exit:
     """Print a package error (and a framework's problems, one per line); exit code by kind."""
-    typer.echo(str(exc), err=True)
+    typer.echo(visible(str(exc)), err=True)
     if isinstance(exc, FrameworkError):
         for issue in exc.issues:
-            typer.echo(issue.line(), err=True)
+            typer.echo(visible(issue.line()), err=True)
     return typer.Exit(exc.exit_code)
 
 
@@ -51,13 +52,22 @@ def templates(
 ) -> None:
     """เขียนแบบรายงานผลของทุกหน่วยงานสำหรับรอบหนึ่ง / write unit submission templates."""
     from kpi_batch.framework.load import load_framework
+    from kpi_batch.templates.token import key_path, load_key
     from kpi_batch.templates.workbook import write_templates
 
     try:
         fw = load_framework(framework)
-        paths = write_templates(fw, round_id, out)
+        key = load_key(framework, create=True)
+        paths = write_templates(fw, round_id, out, key)
     except KpiBatchError as exc:
         raise _fail(exc) from exc
+    except OSError as exc:
+        typer.echo(
+            f"สร้างกุญแจแบบฟอร์ม {key_path(framework)} ไม่ได้ ({exc}) — ตรวจสิทธิ์เขียนโฟลเดอร์ "
+            f"หรือกำหนดตัวแปร KPI_BATCH_TEMPLATE_KEY / cannot create the template key",
+            err=True,
+        )
+        raise typer.Exit(2) from exc
     typer.echo(
         f"เขียนแบบรายงาน {len(paths)} ไฟล์ รอบ {round_id} ที่ {out} / "
         f"wrote {len(paths)} templates for round {round_id} to {out}"
@@ -74,12 +84,11 @@ def check_framework(
     file: Annotated[Path, typer.Argument(help="กรอบตัวชี้วัด (.xlsx) / framework workbook")],
 ) -> None:
     """ตรวจกรอบตัวชี้วัด แสดงสรุป หรือทุกปัญหาพร้อมเซลล์ / check a framework workbook."""
-    from rich.console import Console
-
+    from kpi_batch.console import make_console
     from kpi_batch.framework.load import load_framework
     from kpi_batch.framework.summary import issue_lines, renderables
 
-    console = Console(soft_wrap=True, highlight=False)
+    console = make_console()
     try:
         fw = load_framework(file)
     except FrameworkError as exc:
@@ -232,7 +241,7 @@ def _guard(out: Path, debug: bool) -> Iterator[None]:
         if debug:
             typer.echo(details, err=True)
         typer.echo(
-            f"เกิดข้อผิดพลาดภายในโปรแกรม / internal error: {type(exc).__name__}: {exc}",
+            visible(f"เกิดข้อผิดพลาดภายในโปรแกรม / internal error: {type(exc).__name__}: {exc}"),
             err=True,
         )
         where = f"บันทึกรายละเอียดไว้ที่ / traceback saved to {log}" if log else ""
@@ -398,8 +407,7 @@ def email_command(
     import os
     import uuid
 
-    from rich.console import Console
-
+    from kpi_batch.console import make_console
     from kpi_batch.deliver.batch import EmailRequest, prepare, write_dry_run
     from kpi_batch.deliver.batch import send as send_batch
     from kpi_batch.deliver.outbox import OUTBOX
@@ -409,7 +417,7 @@ def email_command(
 
     if resend and not send:
         raise typer.BadParameter("--resend ใช้คู่กับ --send / --resend needs --send")
-    console = Console(soft_wrap=True, highlight=False)
+    console = make_console()
     request = EmailRequest(run, framework, templates_dir, sender, appeal_deadline)
     try:
         now = dt_.datetime.now().astimezone()  # the clock, read here as for --as-of

@@ -13,7 +13,6 @@ replies, and `scrub` removes the configured secret from any text as a second gua
 
 from __future__ import annotations
 
-import csv
 import json
 import os
 from collections import defaultdict
@@ -22,7 +21,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kpi_batch import fsutil
+from kpi_batch import csvfiles, fsutil
 
 LOG_JSONL = "delivery_log.jsonl"
 LOG_CSV = "delivery_log.csv"
@@ -108,35 +107,34 @@ def write_csv(run_dir: Path, records: Sequence[Mapping[str, Any]]) -> Path:
 
 
 def _write_rows(tmp: Path, records: Sequence[Mapping[str, Any]]) -> None:
-    with tmp.open("w", encoding="utf-8-sig", newline="") as f:
-        writer = csv.writer(f)
-        writer.writerow(CSV_COLUMNS)
-        for r in records:
-            attached = r.get("attachments") or []
-            files = "; ".join(f"{a.get('filename')}={a.get('sha256')}" for a in attached)
-            failed = r.get("failed") or {}
-            for address in r.get("recipients") or [""]:
-                state = (
-                    "delivered"
-                    if address in (r.get("delivered") or [])
-                    else ("failed" if address in failed else "not_sent")
-                )
-                writer.writerow(
-                    [
-                        r.get("time"),
-                        r.get("run_id"),
-                        r.get("key"),
-                        r.get("unit_id"),
-                        r.get("message_id"),
-                        address,
-                        state,
-                        r.get("status"),
-                        failed.get(address) or r.get("error") or "",
-                        r.get("subject"),
-                        files,
-                        r.get("attempts"),
-                    ]
-                )
+    rows = []
+    for r in records:
+        attached = r.get("attachments") or []
+        files = "; ".join(f"{a.get('filename')}={a.get('sha256')}" for a in attached)
+        failed = r.get("failed") or {}
+        for address in r.get("recipients") or [""]:
+            state = (
+                "delivered"
+                if address in (r.get("delivered") or [])
+                else ("failed" if address in failed else "not_sent")
+            )
+            rows.append(
+                [
+                    r.get("time"),
+                    r.get("run_id"),
+                    r.get("key"),
+                    r.get("unit_id"),
+                    r.get("message_id"),
+                    address,
+                    state,
+                    r.get("status"),
+                    failed.get(address) or r.get("error") or "",
+                    r.get("subject"),
+                    files,
+                    r.get("attempts"),
+                ]
+            )
+    csvfiles.write_csv(tmp, CSV_COLUMNS, rows)
 
 
 def scrub(text: str, secret: str | None) -> str:

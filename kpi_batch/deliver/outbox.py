@@ -8,11 +8,11 @@ address, a failed check) get no .eml; the index says why.
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Mapping
 from pathlib import Path
 
 from kpi_batch import fsutil
+from kpi_batch.csvfiles import write_csv
 from kpi_batch.deliver.messages import KIND_TH, POLICY, Plan, Planned
 from kpi_batch.safe_names import safe_name
 
@@ -45,24 +45,21 @@ def write_outbox(
 
 
 def _write_index(tmp: Path, plan: Plan, status: Mapping[str, str] | None) -> None:
-    with tmp.open("w", encoding="utf-8-sig", newline="") as f:
-        writer = csv.writer(f)
-        writer.writerow(
-            ["no", "eml", "message_key", "unit_id", "kind", "to", "subject", "attachments",
-             "status"]
-        )  # fmt: skip
-        for planned in plan.messages:
-            writer.writerow(
-                [
-                    planned.number,
-                    eml_name(planned) if planned.ready else "",
-                    planned.key,
-                    planned.unit_id,
-                    KIND_TH.get(planned.template, planned.template),
-                    "; ".join(planned.to),
-                    planned.subject,
-                    "; ".join(a.filename for a in planned.attachments),
-                    "; ".join(p.message for p in planned.problems)
-                    or (status or {}).get(planned.key, "ready"),
-                ]
-            )
+    header = ["no", "eml", "message_key", "unit_id", "kind", "to", "subject", "attachments",
+              "status"]  # fmt: skip
+    rows = [
+        [
+            planned.number,
+            eml_name(planned) if planned.ready else "",
+            planned.key,
+            planned.unit_id,
+            KIND_TH.get(planned.template, planned.template),
+            "; ".join(planned.to),
+            planned.subject,
+            "; ".join(a.filename for a in planned.attachments),
+            "; ".join(p.message for p in planned.problems)
+            or (status or {}).get(planned.key, "ready"),
+        ]
+        for planned in plan.messages
+    ]
+    write_csv(tmp, header, rows)

@@ -60,9 +60,15 @@ MESSAGES = MappingProxyType(
             "'{value}' ไม่ใช่วันที่ — ใช้วันที่ของ Excel หรือพิมพ์ เช่น 6 มี.ค. 2567",
             "'{value}' is not a date; use an Excel date or text such as 6 มี.ค. 2567",
         ),
+        "FW_INVISIBLE_IN_ID": (
+            "รหัส '{value}' มีอักขระที่มองไม่เห็น (<U+…>) ลบอักขระนั้น (พิมพ์รหัสใหม่ทั้งช่อง)",
+            "the id '{value}' holds an invisible character (<U+…>); retype the cell",
+        ),
         "FW_BAD_EMAIL": (
-            "อีเมล '{value}' ไม่ถูกต้อง — ตรวจการสะกด หลายที่อยู่ให้คั่นด้วย ;",
-            "'{value}' is not a valid e-mail address; separate several addresses with ;",
+            "อีเมล '{value}'{unit_th} ไม่ถูกต้อง — ตรวจการสะกด ส่วนหน้า @ ต้องเป็นอักษรภาษาอังกฤษ "
+            "(ชื่อโดเมนภาษาไทยใช้ได้) หลายที่อยู่ให้คั่นด้วย ;",
+            "'{value}'{unit_en} is not a valid e-mail address (the part before @ must be "
+            "ASCII; a Thai domain is fine); separate several addresses with ;",
         ),
         "FW_WEIGHT_NOT_POSITIVE": (
             "น้ำหนัก '{value}' ต้องมากกว่า 0 — แก้น้ำหนัก หรือลบแถวหากไม่ได้ลงนามตัวชี้วัดนี้",

@@ -29,6 +29,7 @@ NAMES = (
     "submitted_on",
     "template_version",
     "framework_fingerprint",
+    "template_token",  # absent from templates made without the key
 )
 _KEY = re.compile(r"\(([^()]*)\)\s*$")
 _CELL = re.compile(r"^\$?([A-Z]{1,3})\$?(\d+)$")

@@ -21,7 +21,7 @@ from itertools import chain, takewhile
 from pathlib import Path
 
 from kpi_batch.intake import IntakeResult
-from kpi_batch.intake.codes import NOT_REOPENED
+from kpi_batch.intake.codes import HELD, NOT_REOPENED
 from kpi_batch.issues import Issue
 from kpi_batch.reports.context import ReportContext
 from kpi_batch.reports.csv import write_kpi_scores_csv, write_scores_csv
@@ -129,7 +129,9 @@ def write_reports(
 
 def returned_jobs(intake: IntakeResult, out_dir: Path) -> tuple[list[Path], Iterator[Job]]:
     """A marked-up copy of every rejected or flagged file (the originals are only read):
-    the copies' paths, and the jobs that write them (for `pool.run_jobs`)."""
+    the copies' paths, and the jobs that write them (for `pool.run_jobs`). A file held for
+    a person (a template issued to another unit, conflicting files) gets none: it would go
+    to the unit it claims, which may not have sent it."""
     by_file: dict[str, list[Issue]] = defaultdict(list)
     for issue in intake.issues:
         by_file[issue.file].append(issue)
@@ -139,7 +141,7 @@ def returned_jobs(intake: IntakeResult, out_dir: Path) -> tuple[list[Path], Iter
         for rel, unit_id in zip(
             map(str, returnable["path"]), returnable["unit_id"].fillna(""), strict=True
         )
-        if by_file.get(rel)
+        if by_file.get(rel) and not any(i.code in HELD for i in by_file[rel])
     ]
     if originals:
         out_dir.mkdir(parents=True, exist_ok=True)
