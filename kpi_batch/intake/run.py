@@ -37,7 +37,7 @@ from kpi_batch.intake.register import (
 from kpi_batch.intake.validate import validate
 from kpi_batch.issues import Issue
 from kpi_batch.model import Framework
-from kpi_batch.templates.workbook import criteria_key
+from kpi_batch.specs.template import criteria_key
 
 # Files are checked, then prepared, then read by calamine a batch at a time: each step's
 # code stays warm in the CPU caches (file by file, the steps evict each other's: ~20 %
