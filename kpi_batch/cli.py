@@ -238,6 +238,39 @@ def history_command(
     print_history(runs, history.path)
 
 
+@app.command("status")
+def status_command(
+    out: Annotated[Path, typer.Option("--out", help="โฟลเดอร์ผลลัพธ์ / output folder")],
+    round_id: Annotated[
+        str | None, typer.Option("--round", help="รอบ (ค่าเริ่มต้น: รอบของการประมวลผลล่าสุด)")
+    ] = None,
+) -> None:
+    """สถานะการส่งของแต่ละหน่วยงานในรอบ (ส่งแล้ว แก้แล้ว รอแก้ไข ยังไม่ส่ง) / each unit's
+    state in the round across runs."""
+    from kpi_batch.console import print_status
+    from kpi_batch.errors import UsageError
+    from kpi_batch.history.round_state import round_states
+    from kpi_batch.history.store import History
+
+    try:
+        history = History.read(out)
+        if history is None:
+            raise UsageError(f"ยังไม่มีประวัติการประมวลผลใน {out} / no history in {out}")
+        with history:
+            latest = history.latest_run(round_id)
+            if latest is None:
+                raise UsageError(
+                    f"ยังไม่มีการประมวลผลของรอบ {round_id} ใน {out} / no run of round {round_id}"
+                )
+            units = history.frame("unit_scores", latest["source"])
+            files = history.round_files(latest["fiscal_year"], latest["round_id"])
+    except KpiBatchError as exc:
+        raise _fail(exc) from exc
+    states = round_states(files, units["unit_id"].tolist())
+    workbook = out / latest["run_id"] / f"status_{latest['fiscal_year']}_{latest['round_id']}.xlsx"
+    print_status(latest, units, states, workbook)
+
+
 @app.command("diff")
 def diff_command(
     run_a: Annotated[

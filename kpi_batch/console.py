@@ -5,9 +5,10 @@ Only the CLI calls these; they format, the CLI decides when.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any, cast
 
 import pandas as pd
 from rich import box
@@ -17,6 +18,7 @@ from rich.table import Table
 
 from kpi_batch.demo import DemoFolder
 from kpi_batch.history.diff import RunDiff
+from kpi_batch.history.round_state import CHASE_ORDER, RoundState, UnitState, state_counts
 from kpi_batch.pipeline import RunResult
 from kpi_batch.thai import format_date_th
 
@@ -196,6 +198,46 @@ def print_history(runs: pd.DataFrame, path: Path, console: Console | None = None
             *(["\n".join(run["reruns"])] if reruns else []),
         )
     console.print(table)
+
+
+def print_status(
+    run: Mapping[str, Any],
+    units: pd.DataFrame,
+    states: Mapping[str, UnitState],
+    workbook: Path,
+    console: Console | None = None,
+) -> None:
+    """Each unit's state in the round (to chase first), then where the workbook is."""
+    console = console or _console()
+    counts = state_counts(states)
+    table = Table(
+        title=f"สถานะการส่ง รอบ {run['round_id']} ปีงบประมาณ {run['fiscal_year']} "
+        f"ณ การประมวลผล {run['run_id']} ({format_date_th(run['as_of'])}) / round status",
+        box=box.SIMPLE_HEAD,
+    )
+    for label, justify in (
+        ("รหัส\nunit", "left"), ("หน่วยงาน\nname", "left"), ("สถานะ\nstate", "left"),
+        ("ไฟล์\nfiles", "right"), ("รับล่าสุด\nlast received", "left"),
+        ("ส่งช้า (วัน)\ndays late", "right"), ("ปัญหาล่าสุด\nlast issue", "left"),
+    ):  # fmt: skip
+        table.add_column(label, justify=cast(JustifyMethod, justify))
+    names = dict(zip(units["unit_id"], units["unit_name"], strict=True))
+    late = dict(zip(units["unit_id"], units["days_late"], strict=True))
+    order = sorted(states.values(), key=lambda s: CHASE_ORDER[s.state])
+    for s in order:
+        dates = [f.received_on for f in s.files if f.received_on]
+        days = late.get(s.unit_id)
+        issue = s.last_issue if s.state is RoundState.TO_CORRECT else ""
+        table.add_row(
+            s.unit_id, str(names.get(s.unit_id, "")), s.state.value, str(len(s.files)),
+            format_date_th(max(dates)) if dates else "-",
+            "" if days is None or pd.isna(days) else str(days),
+            issue[:120] + ("…" if len(issue) > 120 else ""),
+        )  # fmt: skip
+    console.print(table)
+    console.print(" · ".join(f"{k.value} {n}" for k, n in counts.items()), markup=False)
+    if workbook.is_file():
+        console.print(f"รายละเอียด (ไฟล์ที่ได้รับ ผู้ติดต่อ) / workbook: {workbook}", markup=False)
 
 
 def print_diff(result: RunDiff, console: Console | None = None) -> None:

@@ -30,6 +30,8 @@ from kpi_batch.archive import (
 )
 from kpi_batch.errors import UsageError
 from kpi_batch.framework.load import load_framework
+from kpi_batch.history.round_state import with_run
+from kpi_batch.history.schema import file_rows
 from kpi_batch.history.store import History
 from kpi_batch.intake import IntakeResult, run_intake
 from kpi_batch.issues import Issue
@@ -169,6 +171,12 @@ def run(request: RunRequest, progress: Progress | None = None) -> RunResult:
             inputs=intake.register,
             input_issues=tuple(intake.issues) + tuple(adjustment_issues),
             history=history.trend(fiscal_year, rnd.round_id, request.as_of),
+            round_files=with_run(
+                history.round_files(fiscal_year, rnd.round_id),
+                folder.run_id,
+                request.as_of,
+                file_rows(intake.register),
+            ),
             package_version=__version__,
         )
         with stage("reports"):

@@ -69,7 +69,7 @@ def test_schema_is_created_once_and_versioned(tmp_path: Path) -> None:
     with sqlite3.connect(tmp_path / DB_NAME) as conn:
         assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-    assert tables == {"runs", *TABLES}
+    assert tables == {"runs", "submission_files", *TABLES}
 
 
 def test_a_newer_schema_is_refused(tmp_path: Path) -> None:

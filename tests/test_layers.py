@@ -18,6 +18,7 @@ PURE = [
     *sorted((PACKAGE / "scoring").glob("*.py")),
     PACKAGE / "history" / "diff.py",
     PACKAGE / "history" / "schema.py",
+    PACKAGE / "history" / "round_state.py",
     PACKAGE / "intake" / "validate.py",
     PACKAGE / "intake" / "register.py",
     PACKAGE / "intake" / "normalise.py",

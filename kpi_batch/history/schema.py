@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -22,7 +23,7 @@ import pandas as pd
 
 from kpi_batch.scoring.score_round import ScoredRound
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 DIGEST_VERSION = 1
 
 MIGRATIONS: dict[int, str] = {
@@ -101,6 +102,22 @@ CREATE TABLE adjustments (
     PRIMARY KEY (run_id, line)
 );
 """,
+    # The files each run saw, so that a round's state across runs (resubmissions) can be
+    # read back: `kpi-batch status`, the status workbook. Not part of the scores digest.
+    2: """
+CREATE TABLE submission_files (
+    run_id TEXT NOT NULL REFERENCES runs (run_id) ON DELETE CASCADE,
+    line INTEGER NOT NULL,
+    path TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    unit_id TEXT NOT NULL,
+    status TEXT NOT NULL,
+    modified TEXT NOT NULL,
+    received_on TEXT,
+    reasons TEXT NOT NULL,
+    PRIMARY KEY (run_id, line)
+);
+""",
 }
 
 # Stored columns of each score table and how their values are kept: Decimal -> TEXT,
@@ -133,6 +150,55 @@ TABLES = {
     "adjustments": ADJUSTMENT_COLUMNS,  # numbered by `line`, in the order applied
 }
 NUMBERED = ("late_items", "adjustments")
+# The files a run saw (register rows of known units), numbered by `line` in register order.
+FILE_COLUMNS: Columns = (
+    ("path", str), ("sha256", str), ("unit_id", str), ("status", str), ("modified", str),
+    ("received_on", str), ("reasons", str),
+)  # fmt: skip
+
+
+def file_rows(register: pd.DataFrame) -> list[tuple[Any, ...]]:
+    """The register's rows that belong to a unit (not ignored files, not unreadable ones
+    without a unit id), as `submission_files` values. `received_on` is the date the run
+    took for the file (ISO), empty when it had none."""
+    rows = []
+    for rec in register.to_dict("records"):
+        unit_id = str(rec.get("unit_id") or "")
+        if not unit_id or rec.get("status") == "ignored":
+            continue
+        day = received_on(rec)
+        rows.append(
+            (str(rec.get("path") or ""), str(rec.get("sha256") or ""), unit_id,
+             str(rec.get("status") or ""), str(rec.get("modified") or ""),
+             day.isoformat() if day else None, str(rec.get("reasons") or ""))
+        )  # fmt: skip
+    return rows
+
+
+def received_on(record: Mapping[Any, Any]) -> dt.date | None:
+    """The date a register row says the file was received: `received_on` when intake
+    records it (issue 13, DOMAIN §3.6), else the `submitted_on` the run charged from."""
+    for key in ("received_on", "submitted_on"):
+        day = as_date(record.get(key))
+        if day is not None:
+            return day
+    return None
+
+
+def as_date(value: Any) -> dt.date | None:
+    """A date, datetime or ISO text as a date; None for anything else (None, NaT, NaN)."""
+    if value is None or value is pd.NaT:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and value:
+        try:
+            return dt.date.fromisoformat(value[:10])
+        except ValueError:
+            return None
+    return None
 
 
 def inputs_digest(

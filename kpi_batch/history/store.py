@@ -41,11 +41,13 @@ import pandas as pd
 from kpi_batch.errors import HistoryError, UsageError
 from kpi_batch.history.diff import RunScores
 from kpi_batch.history.schema import (
+    FILE_COLUMNS,
     MIGRATIONS,
     NUMBERED,
     SCHEMA_VERSION,
     TABLES,
     Columns,
+    file_rows,
     from_sql,
     inputs_digest,
     scores_digest,
@@ -58,6 +60,7 @@ DB_NAME = "history.sqlite"
 STAGED, COMMITTED = "staged", "committed"
 
 TREND_COLUMNS = ["run_id", "as_of", "round_id", "unit_id", "final_score", "rank"]
+ROUND_FILE_COLUMNS = ["seq", "run_id", "as_of", *(name for name, _ in FILE_COLUMNS)]
 RUN_LIST_COLUMNS = [
     "run_id", "fiscal_year", "round_id", "as_of", "units_scored", "units_unscored",
     "mean_score", "inputs_digest", "package_version", "reruns",
@@ -188,14 +191,21 @@ class History:
             manifest_sha256=sha256_file(manifest),
             package_version=ctx.package_version,
         )
-        same_as = self.stage(record, rows)
+        same_as = self.stage(record, rows, file_rows(ctx.inputs))
         try:
             yield same_as
         finally:
             self.settle(record.run_id)
 
-    def stage(self, record: RunRecord, rows: dict[str, list[tuple[Any, ...]]]) -> str | None:
-        """Write the run as staged (one transaction); returns the run it repeats, if any."""
+    def stage(
+        self,
+        record: RunRecord,
+        rows: dict[str, list[tuple[Any, ...]]],
+        files: Sequence[tuple[Any, ...]] = (),
+    ) -> str | None:
+        """Write the run as staged (one transaction); returns the run it repeats, if any.
+        `files` (the files the run saw) are kept for every run, re-runs too: they say what
+        was in the inbox that day, which the round's state is read from."""
         with self._transaction() as conn:
             # A run id comes back only when its folder (and every later one of that day)
             # was removed by hand; the removed run's history goes with it.
@@ -235,6 +245,7 @@ class History:
             if same_as is None:
                 for table, columns in TABLES.items():
                     _insert(conn, table, columns, record.run_id, rows[table])
+            _insert(conn, "submission_files", FILE_COLUMNS, record.run_id, files)
         return same_as
 
     def settle(self, run_id: str) -> None:
@@ -298,6 +309,26 @@ class History:
         frame = pd.DataFrame(rows, columns=TREND_COLUMNS)
         frame["rank"] = frame["rank"].astype("Int64")
         return frame
+
+    def round_files(self, fiscal_year: int, round_id: str) -> pd.DataFrame:
+        """Every file the committed runs of a round saw, one row per (run, file), in the
+        order recorded: `ROUND_FILE_COLUMNS` (the input of `round_state.round_states`)."""
+        rows = []
+        for run in self._committed():
+            if run["fiscal_year"] != fiscal_year or run["round_id"] != round_id:
+                continue
+            names = ", ".join(name for name, _ in FILE_COLUMNS)
+            for values in self.conn.execute(
+                f"SELECT {names} FROM submission_files WHERE run_id = ? ORDER BY line",
+                (run["run_id"],),
+            ):
+                rows.append((run["seq"], run["run_id"], run["as_of"], *values))
+        return pd.DataFrame(rows, columns=ROUND_FILE_COLUMNS)
+
+    def latest_run(self, round_id: str | None = None) -> dict[str, Any] | None:
+        """The last committed run (of `round_id`, when given), or None."""
+        runs = [r for r in self._committed() if round_id is None or r["round_id"] == round_id]
+        return runs[-1] if runs else None
 
     def runs(self, round_id: str | None = None) -> pd.DataFrame:
         """One row per recorded result (re-runs listed under the run they repeat)."""
@@ -389,7 +420,7 @@ def _insert(
     run_id: str,
     rows: Sequence[tuple[Any, ...]],
 ) -> None:
-    numbered = table in NUMBERED
+    numbered = table in NUMBERED or table == "submission_files"
     names = ["run_id", *(["line"] if numbered else []), *(name for name, _ in columns)]
     marks = ", ".join("?" for _ in names)
     conn.executemany(

@@ -31,6 +31,9 @@ class ReportContext:
     # Earlier runs of this fiscal year from the history store, one row per (run, unit):
     # run_id, as_of, round_id, unit_id, final_score, rank. None when there is no history yet.
     history: pd.DataFrame | None = None
+    # Every file the round's runs saw, this run's included (`History.round_files` +
+    # `round_state.with_run`): the round's state per unit. None: this run's register only.
+    round_files: pd.DataFrame | None = None
     package_version: str = ""
 
     @property

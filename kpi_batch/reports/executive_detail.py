@@ -8,8 +8,10 @@
   much, and the applied appeal rows with their reason and reference; a note when none.
 - `แนวโน้ม (trend)`: with history, the mean per run (organisation and clusters) as a table
   and a line chart, then every unit's final score per run; without, a note.
-- `ความครบถ้วน (completeness)`: units that were late, sent nothing or sent only rejected
-  files, with the intake register's reasons, then every rejected file.
+- `ความครบถ้วน (completeness)`: units that were late, sent nothing, sent only rejected
+  files or corrected a rejected one, with the round's state across runs (`สถานะรอบนี้`:
+  ส่งแล้ว / แก้แล้ว / รอแก้ไข / ยังไม่ส่ง) and the intake register's reasons, then every
+  rejected file.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ import xlsxwriter
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
+from kpi_batch.history.round_state import RoundState
 from kpi_batch.reports.context import ReportContext
 from kpi_batch.reports.executive_charts import trend_chart
 from kpi_batch.reports.executive_style import (
@@ -42,6 +45,7 @@ from kpi_batch.reports.executive_style import (
 )
 from kpi_batch.reports.layout import print_setup
 from kpi_batch.reports.stats import ALL, Run, run_means, score_changes, target_point, trend_scores
+from kpi_batch.reports.status import unit_states
 from kpi_batch.scoring.rounding import round_number
 from kpi_batch.specs.adjustments import FIELD_TH
 from kpi_batch.thai import format_date_th
@@ -260,7 +264,7 @@ def trend_sheet(wb: xlsxwriter.Workbook, styles: Styles, ctx: ReportContext) -> 
 
 # --- completeness ----------------------------------------------------------------------
 
-_COMPLETENESS_WIDTHS = (13, 30, 20, 22, 10, 11, 20, 34)
+_COMPLETENESS_WIDTHS = (13, 30, 20, 22, 12, 10, 11, 20, 34)
 _STATUS_ORDER = {"rejected": 0, "missing": 1, "scored": 2}
 
 
@@ -270,8 +274,11 @@ def completeness_sheet(wb: xlsxwriter.Workbook, styles: Styles, ctx: ReportConte
         ws.set_column(c, c, width)
     print_setup(ws, page_title(ctx, "ความครบถ้วน"), repeat_header=False)
     units = ctx.scored.unit_scores
+    states = {u: s.state for u, s in unit_states(ctx).items()}
     late = units["days_late"].fillna(0).astype(int)
-    incomplete = units[(units["status"] != "scored") | (late > 0)].assign(_late=late)
+    # a unit that corrected a rejected file this round is shown too: it cost a resubmission
+    corrected = units["unit_id"].map(lambda u: states.get(u) is RoundState.CORRECTED)
+    incomplete = units[(units["status"] != "scored") | (late > 0) | corrected].assign(_late=late)
     incomplete = incomplete.assign(_order=incomplete["status"].map(_STATUS_ORDER).fillna(3))
     incomplete = incomplete.sort_values(["_order", "_late", "unit_id"],
                                         ascending=[True, False, True], kind="stable")  # fmt: skip
@@ -290,6 +297,7 @@ def completeness_sheet(wb: xlsxwriter.Workbook, styles: Styles, ctx: ReportConte
             Col("unit_name", "หน่วยงาน", 30, "wrap"),
             Col("cluster", "กลุ่มหน่วยงาน", 20, "wrap"),
             Col("status", "สถานะ", 22, "wrap"),
+            Col("round_state", "สถานะรอบนี้", 12, "wrap"),
             Col("days_late", "วันล่าช้า", 10, "count"),
             Col("deduction", "หักคะแนน", 11, "score"),
             Col("files", "ไฟล์ที่ได้รับ", 20, "wrap"),
@@ -302,11 +310,16 @@ def completeness_sheet(wb: xlsxwriter.Workbook, styles: Styles, ctx: ReportConte
                 rec["unit_id"], rec["unit_name"],
                 clusters.get(rec["cluster_id"], rec["cluster_id"]),
                 status_th(rec["status"], rec["days_late"]),
+                _state_text(states.get(str(rec["unit_id"]))),
                 None if rec["status"] != "scored" else int(rec["_late"]),
                 rec["deduction"], _count_statuses(statuses) or "ไม่มีไฟล์", "; ".join(reasons),
             ])  # fmt: skip
         top = write_table(ws, styles, 1, "completeness", columns, table, widths=False) + 1
     _rejected_files(ws, styles, register, top)
+
+
+def _state_text(state: RoundState | None) -> str:
+    return "-" if state is None else state.value
 
 
 def _register_by_unit(register: pd.DataFrame) -> dict[str, tuple[list[str], list[str]]]:

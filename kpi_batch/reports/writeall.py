@@ -5,6 +5,7 @@ hr_<fy>_<round>.xlsx                 the confidential list for HR (table `hr`)
 executive_<fy>_<round>.xlsx          the executives' summary
 units/result_<fy>_<round>_<unit>.xlsx one per scored unit, its own data only
 validation_report.xlsx               every problem found in the inputs
+status_<fy>_<round>.xlsx             each unit's state in the round across runs (planning staff)
 returned/[<sub-folder>/]<file>_<ext>_แก้ไข.xlsx  a marked-up copy of each unit file with problems
 """
 
@@ -26,6 +27,7 @@ from kpi_batch.reports.executive import write_executive_workbook
 from kpi_batch.reports.hr import write_hr_workbook
 from kpi_batch.reports.pool import Job, default_workers, run_jobs
 from kpi_batch.reports.returned import returned_path, write_returned_workbook
+from kpi_batch.reports.status import write_status_workbook
 from kpi_batch.reports.unit import unit_jobs
 from kpi_batch.reports.validation import write_validation_report
 
@@ -41,6 +43,10 @@ def hr_name(ctx: ReportContext) -> str:
 
 def executive_name(ctx: ReportContext) -> str:
     return f"executive_{ctx.fiscal_year}_{ctx.round.round_id}.xlsx"
+
+
+def status_name(ctx: ReportContext) -> str:
+    return f"status_{ctx.fiscal_year}_{ctx.round.round_id}.xlsx"
 
 
 def write_reports(
@@ -66,6 +72,7 @@ def write_reports(
         lambda: write_hr_workbook(ctx, run_dir / hr_name(ctx)),
         lambda: write_executive_workbook(ctx, run_dir / executive_name(ctx)),
         lambda: write_validation_report(run_dir, ctx.input_issues, ctx.inputs, units_by_id),
+        lambda: write_status_workbook(ctx, run_dir / status_name(ctx)),
     ]
     returned, returned_work = returned_jobs(intake, run_dir / "returned")
     units, unit_work = unit_jobs(ctx, run_dir / "units")
