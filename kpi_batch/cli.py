@@ -115,6 +115,10 @@ def run_command(
             help="เก็บสำเนาไฟล์ที่ใช้ประมวลผลพร้อม SHA256SUMS / keep copies of what the run read",
         ),
     ] = None,
+    reviews: Annotated[
+        Path | None,
+        typer.Option("--reviews", help="โฟลเดอร์แบบทบทวนผลของเจ้าภาพตัวชี้วัด / owners' reviews"),
+    ] = None,
     debug: Annotated[
         bool, typer.Option("--debug", help="แสดง traceback เมื่อโปรแกรมขัดข้อง / show tracebacks")
     ] = False,
@@ -128,7 +132,9 @@ def run_command(
     from kpi_batch.console import print_run_summary, run_progress
     from kpi_batch.pipeline import RunRequest, run
 
-    request = RunRequest(framework, inbox, out, _as_of(as_of), round_id, adjustments, archive)
+    request = RunRequest(
+        framework, inbox, out, _as_of(as_of), round_id, adjustments, archive, reviews
+    )
     with _guard(out, debug):
         with run_progress() as progress:
             result = run(request, progress)
@@ -149,6 +155,7 @@ def demo(
     from kpi_batch.console import print_demo_intro, print_run_summary
     from kpi_batch.demo import build_demo
     from kpi_batch.pipeline import RunRequest, run
+    from kpi_batch.review.demo_loop import owner_loop
 
     with _guard(out, debug):
         folder = build_demo(out)
@@ -160,6 +167,26 @@ def demo(
                 )
             )
             print_run_summary(result)
+        # The KPI owners' loop on the round's closing run: review sheets out, two back.
+        loop = owner_loop(result.run_dir, folder.root)
+        typer.echo(
+            f"แบบทบทวนผลของเจ้าภาพตัวชี้วัด / review workbooks: {loop.sheets}; เจ้าภาพสองรายส่งกลับ"
+            f" / two owners returned theirs: {loop.returned}"
+        )
+        for change in loop.changes:
+            typer.echo(f"  {change}")
+        final = run(
+            RunRequest(
+                folder.framework,
+                inbox,
+                folder.output,
+                month.as_of,
+                None,
+                folder.adjustments,
+                reviews=loop.returned,
+            )
+        )
+        print_run_summary(final)
     typer.echo(
         f"ดูประวัติและความเปลี่ยนแปลงระหว่างสองเดือน / next: kpi-batch history --out "
         f"{folder.output}  ·  kpi-batch diff previous latest --out {folder.output}"
@@ -333,6 +360,10 @@ def email_command(
     backoff: Annotated[
         float, typer.Option("--backoff", min=0, help="วินาทีรอก่อนลองใหม่ (เพิ่มเท่าตัว)")
     ] = 2.0,
+    reviews: Annotated[
+        Path | None,
+        typer.Option("--reviews", help="ส่งแบบทบทวนผลในโฟลเดอร์นี้ให้เจ้าภาพตัวชี้วัด / owners' workbooks"),
+    ] = None,
 ) -> None:
     """ส่งผลทางอีเมล: ทดลอง (outbox/) หรือส่งจริง (--send) / e-mail a run's results."""
     import datetime as dt_
@@ -344,6 +375,7 @@ def email_command(
     from kpi_batch.deliver.batch import EmailRequest, prepare, write_dry_run
     from kpi_batch.deliver.batch import send as send_batch
     from kpi_batch.deliver.outbox import OUTBOX
+    from kpi_batch.deliver.owners import OUTBOX_REVIEWS, prepare_owner_mail
     from kpi_batch.deliver.report import dry_run_summary, plan_renderables, send_renderables
     from kpi_batch.deliver.smtp import SmtpConfig
 
@@ -353,12 +385,18 @@ def email_command(
     request = EmailRequest(run, framework, templates_dir, sender, appeal_deadline)
     try:
         now = dt_.datetime.now().astimezone()  # the clock, read here as for --as-of
-        prepared = prepare(request, now=now, token=uuid.uuid4().hex[:16])
+        token = uuid.uuid4().hex[:16]
+        if reviews is None:
+            prepared, outbox = prepare(request, now=now, token=token), OUTBOX
+        else:
+            prepared = prepare_owner_mail(request, reviews, now=now, token=token)
+            outbox = OUTBOX_REVIEWS
         for renderable in plan_renderables(prepared):
             console.print(renderable)
         if not send:
-            written = write_dry_run(prepared)
-            console.print(dry_run_summary(prepared, written, str(run / OUTBOX)), markup=False)
+            written = write_dry_run(prepared, outbox)
+            folder = str(prepared.source.run_dir / outbox)
+            console.print(dry_run_summary(prepared, written, folder), markup=False)
             raise typer.Exit(1 if prepared.plan.has_problems else 0)
         config = SmtpConfig.resolve(
             host=smtp_host,
@@ -383,6 +421,40 @@ def email_command(
     if outcome.history_note:
         console.print(outcome.history_note, markup=False)
     raise typer.Exit(0 if outcome.ok else 1)
+
+
+@app.command("review-sheets")
+def review_sheets_command(
+    run: Annotated[Path, typer.Option("--run", help="โฟลเดอร์ผลการประมวลผล / run folder")],
+    out: Annotated[Path, typer.Option("--out", help="โฟลเดอร์ปลายทาง / output folder")],
+    stage: Annotated[
+        str, typer.Option("--stage", help="review (ทบทวนผล) หรือ appeal (พิจารณาอุทธรณ์)")
+    ] = "review",
+    appeals: Annotated[
+        Path | None,
+        typer.Option("--appeals", help="รายการอุทธรณ์ unit_id, kpi_id, argument (ขั้นตอน appeal)"),
+    ] = None,
+    framework: Annotated[
+        Path | None,
+        typer.Option("--framework", help="กรอบตัวชี้วัด ถ้าย้ายที่จาก manifest / framework"),
+    ] = None,
+) -> None:
+    """แบบทบทวนผลให้เจ้าภาพตัวชี้วัด คนละหนึ่งไฟล์ / one review workbook per KPI owner."""
+    from kpi_batch.review.sheets import write_review_sheets
+
+    try:
+        written = write_review_sheets(run, out, stage, appeals, framework)
+    except KpiBatchError as exc:
+        raise _fail(exc) from exc
+    for w in written:
+        if w.path is None:
+            typer.echo(
+                f"{w.owner.owner_id} {w.owner.name}: ไม่มีรายการในผลนี้ ไม่สร้างไฟล์ / no rows, no file"
+            )
+        else:
+            typer.echo(f"{w.owner.owner_id} {w.owner.name}: {w.rows} แถว / rows -> {w.path}")
+    files = sum(1 for w in written if w.path is not None)
+    typer.echo(f"เขียนแบบทบทวนผล {files} ไฟล์ที่ {out} / wrote {files} review workbook(s) to {out}")
 
 
 def main() -> None:

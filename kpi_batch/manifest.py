@@ -39,6 +39,7 @@ def write_manifest(
     adjustments_sha256: str | None,
     timings: Mapping[str, float],
     archive: Path | None = None,
+    reviews: list[dict[str, Any]] | None = None,
 ) -> Path:
     """Write the manifest for the run folder `path.parent` (hashing every file in it).
     `framework_sha256` and `adjustments_sha256`: of the files as the run read them."""
@@ -59,6 +60,7 @@ def write_manifest(
         "adjustments": None
         if request.adjustments is None
         else {"path": str(request.adjustments), "sha256": adjustments_sha256},
+        "reviews": reviews,  # the KPI owners' workbooks read (--reviews), None without
         "inbox": str(request.inbox),
         "archive": None if archive is None else str(archive),
         "settings": {

@@ -183,6 +183,15 @@ class Recipient:
 
 
 @dataclass(frozen=True)
+class Owner:
+    """A KPI owner (เจ้าภาพตัวชี้วัด): checks what units report on their KPIs."""
+
+    owner_id: str
+    name: str
+    emails: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Holiday:
     date: dt.date
     name: str
@@ -203,6 +212,11 @@ class Framework:
     bands: tuple[Band, ...]
     recipients: tuple[Recipient, ...] = ()
     holidays: tuple[Holiday, ...] = ()
+    owners: tuple[Owner, ...] = ()
+    # (unit_id, kpi_id) -> owner_id for the leaf KPIs of each agreement that have an owner
+    # (the unit's own kpis row first, then the `*` row). Like e-mail addresses, owners are
+    # not part of the fingerprint: naming an owner does not make sent templates outdated.
+    kpi_owners: Mapping[tuple[str, str], str] = field(default_factory=lambda: MappingProxyType({}))
     # sha256 of the framework's meaningful content; templates carry it so intake can tell
     # a template made from an older framework version.
     fingerprint: str = ""
@@ -240,6 +254,21 @@ class Framework:
 
     def criteria_for(self, unit_id: str, kpi_id: str, round_id: str) -> Criteria:
         return self.criteria[(unit_id, kpi_id, round_id)]
+
+    def owner(self, owner_id: str) -> Owner:
+        for o in self.owners:
+            if o.owner_id == owner_id:
+                return o
+        raise KeyError(owner_id)
+
+    def owned_by(self, owner_id: str) -> list[tuple[str, str]]:
+        """(unit_id, kpi_id) of every agreement KPI the owner answers for, in agreement order."""
+        return [
+            (unit_id, item.kpi.kpi_id)
+            for unit_id, items in self.agreements.items()
+            for item in items
+            if self.kpi_owners.get((unit_id, item.kpi.kpi_id)) == owner_id
+        ]
 
     def recipients_for(self, role: str) -> tuple[Recipient, ...]:
         return tuple(r for r in self.recipients if r.role == role)

@@ -39,6 +39,9 @@ from kpi_batch.manifest import sha256_file, write_manifest
 from kpi_batch.model import Framework, Round
 from kpi_batch.reports.context import ReportContext
 from kpi_batch.reports.writeall import write_reports
+from kpi_batch.review.load import ReviewFile, load_reviews, review_paths, run_view
+from kpi_batch.review.merge import Source as ReviewSource
+from kpi_batch.review.merge import merge, workbook_source
 from kpi_batch.runfolder import RunFolder
 from kpi_batch.schemas.adjustments import Adjustments
 from kpi_batch.scoring.score_round import ScoredRound, score_round
@@ -57,6 +60,7 @@ class RunRequest:
     round_id: str | None = None
     adjustments: Path | None = None
     archive: Path | None = None  # copy what the run read to <archive>/<fy>/<round>/<run>/
+    reviews: Path | None = None  # a folder of KPI owners' review workbooks (docs/reviews.md)
 
 
 @dataclass
@@ -70,6 +74,7 @@ class RunResult:
     outputs: list[Path]
     timings: dict[str, float] = field(default_factory=dict)
     archive: Archived | None = None
+    reviews: tuple[ReviewFile, ...] = ()
     # The earlier run whose inputs and scores this one repeats exactly: history keeps that
     # run's scores once (docs/history.md). None for a new result.
     same_as: str | None = None
@@ -147,11 +152,23 @@ def run(request: RunRequest, progress: Progress | None = None) -> RunResult:
             request.as_of,
             progress=lambda done, total: report("intake", done, total),
         )
+    review_files = review_paths(request.reviews) if request.reviews is not None else []
+    review_sha256 = {p: _checksum(p) or "" for p in review_files}  # before reading, as above
+    reviews: tuple[ReviewFile, ...] = ()
     with stage("adjustments"):
         adjustments: DataFrame[Adjustments] | None = None
         adjustment_issues: list[Issue] = []
         if request.adjustments is not None:
             adjustments, adjustment_issues = load_adjustments(request.adjustments, framework)
+        if request.reviews is not None:
+            view = run_view(rnd.round_id, intake.results, intake.submissions)
+            read = load_reviews(request.reviews, framework, view, review_files)
+            merged: list[ReviewSource] = list(read.sources)
+            if adjustments is not None:
+                merged.insert(0, workbook_source(str(request.adjustments), adjustments))
+            adjustments, conflicts = merge(merged)
+            adjustment_issues += [*read.issues, *conflicts]
+            reviews = read.files
     with stage("score"):
         scored = score_round(
             framework, rnd.round_id, intake.results, intake.submissions, adjustments
@@ -191,6 +208,7 @@ def run(request: RunRequest, progress: Progress | None = None) -> RunResult:
                         sources.append(
                             Source("adjustments", request.adjustments, adjustments_sha256 or "")
                         )
+                    sources += [Source("reviews", p, review_sha256[p]) for p in review_files]
                     archived = archive_inputs(intake.register, request.inbox, target, sources)
             with stage("manifest"):
                 write_manifest(
@@ -201,6 +219,19 @@ def run(request: RunRequest, progress: Progress | None = None) -> RunResult:
                     adjustments_sha256=adjustments_sha256,
                     timings=timings,
                     archive=None if archived is None else archived.folder,
+                    reviews=[
+                        {
+                            "path": str(f.path),
+                            "sha256": review_sha256.get(f.path, ""),
+                            "owner_id": f.owner_id,
+                            "stage": f.stage,
+                            "status": f.status,
+                            "rows": f.applied_rows,
+                        }
+                        for f in reviews
+                    ]
+                    if request.reviews is not None
+                    else None,
                 )
             with (
                 stage("history"),
@@ -224,4 +255,5 @@ def run(request: RunRequest, progress: Progress | None = None) -> RunResult:
         timings=timings,
         same_as=same_as,
         archive=archived,
+        reviews=reviews,
     )

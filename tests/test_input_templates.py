@@ -247,6 +247,7 @@ def test_layout_for_people(name: str) -> None:
         "G2": '"higher,lower"',
         "I2": '"ratio"',
         "J2": '"step"',
+        "K2": "owners!$A$2:$A$1001",
     }
     roles = wb["recipients"].data_validations.dataValidation
     assert [dv.formula1 for dv in roles] == ['"hr,executive"']

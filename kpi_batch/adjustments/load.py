@@ -35,7 +35,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
@@ -53,7 +54,15 @@ from kpi_batch.schemas.adjustments import AdjustmentRows, Adjustments
 from kpi_batch.specs.adjustments import COLUMNS, FIELDS, SHEET, STAGES, UNIT_FIELDS, WHOLE_UNIT
 from kpi_batch.thai import arabic_digits, format_date_th
 
-__all__ = ["OUTPUT_COLUMNS", "empty_adjustments", "load_adjustments", "write_adjustments_template"]
+__all__ = [
+    "OUTPUT_COLUMNS",
+    "Places",
+    "cell_text",
+    "check_rows",
+    "empty_adjustments",
+    "load_adjustments",
+    "write_adjustments_template",
+]
 
 OUTPUT_COLUMNS = (*COLUMNS, "excel_row", "new_number", "new_date")
 
@@ -68,14 +77,49 @@ def load_adjustments(
     rows, typed, cols, issues = _read_sheet(Path(path), file)
     if rows is None:
         return empty_adjustments(), issues
-    row_issues = _schema_issues(rows, cols, file)
-    row_issues += _framework_issues(rows, cols, framework, file)
-    parsed, parse_issues = _parse_values(rows, typed, cols, framework, file)
-    row_issues += parse_issues
-    row_issues += _duplicate_issues(rows, cols, file)
+    frame, row_issues = check_rows(rows, typed, Places(SHEET, cols), framework, file)
+    return frame, issues + row_issues
 
-    rejected = {_position(i.cell)[0] for i in row_issues if i.severity is Severity.ERROR}
-    keep = [r for r in rows.index if r not in rejected]
+
+@dataclass
+class Places:
+    """Where a checked row's cells are, for its issues. The adjustments sheet: row = Excel
+    row, a column key -> its column. A KPI owner's review workbook (review/check.py) turns
+    one of its rows into several adjustment rows, so it passes `locate` (row, key -> cell)
+    and `excel_row` (row -> the Excel row to name in messages)."""
+
+    sheet: str
+    columns: Mapping[str, int]
+    locate: Callable[[int, str], str] | None = None
+    excel_row: Callable[[int], int] | None = None
+    rejected: set[int] = field(default_factory=set)  # rows with an error, filled by checks
+
+    def cell(self, row: int, column: str) -> str:
+        if self.locate is not None:
+            return self.locate(row, column)
+        return cell_ref(row, self.columns[column])
+
+    def row(self, row: int) -> int:
+        return row if self.excel_row is None else self.excel_row(row)
+
+
+def check_rows(
+    rows: pd.DataFrame,
+    typed: Mapping[int, object],
+    places: Places,
+    framework: Framework,
+    file: str,
+) -> tuple[DataFrame[Adjustments], list[Issue]]:
+    """Rows as text (`AdjustmentRows`, unique int index) and each row's new_value as typed
+    (for the cell reader) -> the rows that pass every check (`Adjustments`, excel_row = the
+    index) and every problem at its cell."""
+    row_issues = _schema_issues(rows, places, file)
+    row_issues += _framework_issues(rows, places, framework, file)
+    parsed, parse_issues = _parse_values(rows, typed, places, framework, file)
+    row_issues += parse_issues
+    row_issues += _duplicate_issues(rows, places, file)
+
+    keep = [r for r in rows.index if r not in places.rejected]
     frame = rows.loc[keep].copy()
     frame["new_value"] = pd.Series([parsed[r][0] for r in keep], index=frame.index, dtype="str")
     frame["excel_row"] = pd.Series(keep, index=frame.index, dtype="int64")
@@ -83,7 +127,7 @@ def load_adjustments(
     frame["new_date"] = pd.Series([parsed[r][2] for r in keep], index=frame.index, dtype=object)
     frame = Adjustments.validate(frame[list(OUTPUT_COLUMNS)])
     row_issues.sort(key=lambda i: _position(i.cell))
-    return frame, issues + row_issues
+    return frame, row_issues
 
 
 def empty_adjustments() -> DataFrame[Adjustments]:
@@ -143,7 +187,7 @@ def _read_sheet(path: Path, file: str) -> _Sheet:
             ],
         )
 
-    texts = [[_text(v) for v in row] for row in grid]
+    texts = [[cell_text(v) for v in row] for row in grid]
     # The header is the first row with anything in it (row 1 in the template).
     header_row = next((i + 1 for i, row in enumerate(texts) if any(row)), 1)
     header = [t.lower() for t in texts[header_row - 1]] if texts else []
@@ -198,7 +242,7 @@ def _read_sheet(path: Path, file: str) -> _Sheet:
     return frame, typed, cols, []
 
 
-def _text(value: object) -> str:
+def cell_text(value: object) -> str:
     """A cell as text: numbers without a spurious `.0`, dates as ISO, blanks as ''."""
     if value is None:
         return ""
@@ -220,7 +264,7 @@ def _text(value: object) -> str:
 # --- checks ----------------------------------------------------------------------------
 
 
-def _schema_issues(rows: pd.DataFrame, cols: dict[str, int], file: str) -> list[Issue]:
+def _schema_issues(rows: pd.DataFrame, cols: Places, file: str) -> list[Issue]:
     try:
         AdjustmentRows.validate(rows, lazy=True)
     except pa.errors.SchemaErrors as exc:
@@ -230,7 +274,7 @@ def _schema_issues(rows: pd.DataFrame, cols: dict[str, int], file: str) -> list[
     issues = []
     for case in cases.itertuples(index=False):
         column, code, row = str(case.column), str(case.check), case.index
-        if row is None or pd.isna(row) or column not in cols:
+        if row is None or pd.isna(row) or column not in cols.columns:
             # Not a cell problem: the frame is built by `_read_sheet`, so this is a bug.
             raise RuntimeError(f"unexpected schema failure: {column} {code}")
         issues.append(_row_issue(code, rows, int(row), column, cols, file))
@@ -266,7 +310,7 @@ _ROW_MESSAGES = {
 
 
 def _row_issue(
-    code: str, rows: pd.DataFrame, row: int, column: str, cols: dict[str, int], file: str
+    code: str, rows: pd.DataFrame, row: int, column: str, cols: Places, file: str
 ) -> Issue:
     th, en = _ROW_MESSAGES[code]
     return _issue(error, code, th, en, rows, row, column, cols, file)
@@ -280,24 +324,27 @@ def _issue(
     rows: pd.DataFrame,
     row: int,
     column: str,
-    cols: dict[str, int],
+    cols: Places,
     file: str,
 ) -> Issue:
-    return make(
+    issue = make(
         code,
         th,
         en,
         file=file,
-        sheet=SHEET,
-        cell=cell_ref(row, cols[column]),
+        sheet=cols.sheet,
+        cell=cols.cell(row, column),
         value=str(rows.at[row, column]),
         unit_id=str(rows.at[row, "unit_id"]),
         kpi_id=str(rows.at[row, "kpi_id"]),
     )
+    if issue.severity is Severity.ERROR:
+        cols.rejected.add(row)
+    return issue
 
 
 def _framework_issues(
-    rows: pd.DataFrame, cols: dict[str, int], framework: Framework, file: str
+    rows: pd.DataFrame, cols: Places, framework: Framework, file: str
 ) -> list[Issue]:
     """Unit and KPI exist, `*` used where it belongs, the field fits the KPI."""
     units = {u.unit_id for u in framework.units}
@@ -375,8 +422,8 @@ Parsed = tuple[str, Decimal | None, dt.date | None]
 
 def _parse_values(
     rows: pd.DataFrame,
-    typed: dict[int, object],
-    cols: dict[str, int],
+    typed: Mapping[int, object],
+    cols: Places,
     framework: Framework,
     file: str,
 ) -> tuple[dict[int, Parsed], list[Issue]]:
@@ -464,7 +511,7 @@ def _parse_values(
     return parsed, issues
 
 
-def _duplicate_issues(rows: pd.DataFrame, cols: dict[str, int], file: str) -> list[Issue]:
+def _duplicate_issues(rows: pd.DataFrame, cols: Places, file: str) -> list[Issue]:
     first: dict[tuple[str, ...], int] = {}
     reported: set[int] = set()
     issues = []
@@ -476,12 +523,14 @@ def _duplicate_issues(rows: pd.DataFrame, cols: dict[str, int], file: str) -> li
             first[key] = row
             continue
         earlier = first[key]
+        shown_earlier, shown_row = cols.row(earlier), cols.row(row)
         th = (
-            f"แถว {earlier} และแถว {row} แก้ไขรายการเดียวกัน ({', '.join(key)})"
+            f"แถว {shown_earlier} และแถว {shown_row} แก้ไขรายการเดียวกัน ({', '.join(key)})"
             " จึงไม่ใช้ทั้งสองแถว ให้เหลือแถวเดียว"
         )
         en = (
-            f"rows {earlier} and {row} adjust the same thing ({', '.join(key)}); neither is applied"
+            f"rows {shown_earlier} and {shown_row} adjust the same thing ({', '.join(key)});"
+            " neither is applied"
         )
         issues.append(
             _issue(error, "adjustment_duplicate", th, en, rows, row, "unit_id", cols, file)

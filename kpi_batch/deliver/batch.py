@@ -21,7 +21,7 @@ from pathlib import Path
 from kpi_batch.deliver import log
 from kpi_batch.deliver.checks import check_plan
 from kpi_batch.deliver.messages import Plan, Planned, Sender, build_plan, make_message_id
-from kpi_batch.deliver.outbox import write_outbox
+from kpi_batch.deliver.outbox import OUTBOX, write_outbox
 from kpi_batch.deliver.smtp import Outgoing, SmtpConfig, send_all
 from kpi_batch.deliver.source import RunSource, load_run
 from kpi_batch.deliver.store import record_deliveries
@@ -138,12 +138,12 @@ def templates_dir(given: Path | None, source: RunSource) -> Path | None:
     return path if path.is_absolute() else source.framework_path.parent / path
 
 
-def write_dry_run(prepared: Prepared) -> list[Path]:
+def write_dry_run(prepared: Prepared, outbox: str = OUTBOX) -> list[Path]:
     run_dir = prepared.source.run_dir
     lock = acquire_lock(run_dir)
     try:
         states = {m.key: STATE_TH[prepared.state(m)] for m in prepared.plan.messages}
-        return write_outbox(prepared.plan, run_dir, states)
+        return write_outbox(prepared.plan, run_dir, states, outbox)
     finally:
         release_lock(lock)
 

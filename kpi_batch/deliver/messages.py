@@ -52,6 +52,7 @@ KIND_TH = {
     "unit_missing": "ติดตามรายงาน (missing)",
     "hr": "ผลคะแนนลับ (hr)",
     "executive": "สรุปผู้บริหาร (executive)",
+    "owner_review": "แบบทบทวนผล (owner)",
 }
 ROLE_TH = {"hr": "กองการเจ้าหน้าที่ (hr)", "executive": "ผู้บริหาร (executive)"}
 

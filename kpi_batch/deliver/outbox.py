@@ -24,8 +24,11 @@ def eml_name(planned: Planned) -> str:
     return f"{planned.number:02d}_{re.sub(r'[^A-Za-z0-9.-]', '_', planned.key)}.eml"
 
 
-def write_outbox(plan: Plan, run_dir: Path, status: Mapping[str, str] | None = None) -> list[Path]:
-    folder = run_dir / OUTBOX
+def write_outbox(
+    plan: Plan, run_dir: Path, status: Mapping[str, str] | None = None, outbox: str = OUTBOX
+) -> list[Path]:
+    """`outbox`: the folder's name in the run (the owners' review mail has its own)."""
+    folder = run_dir / outbox
     folder.mkdir(exist_ok=True)
     for old in folder.glob("*.eml"):
         old.unlink()

@@ -194,6 +194,11 @@ def _manifest(run_dir: Path) -> dict[str, Any]:
     return data
 
 
+def read_output(source: RunSource, rel: str) -> bytes:
+    """A file the run wrote, refused if it changed since (checksum in the manifest)."""
+    return _read_checked(source.run_dir, rel, source.manifest_outputs)
+
+
 def _read_checked(run_dir: Path, rel: str, outputs: Mapping[str, str]) -> bytes:
     path = run_dir / rel
     if not path.is_file():

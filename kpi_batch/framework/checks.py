@@ -1,5 +1,5 @@
 """Rules across rows and sheets for the simple sheets: duplicates, rounds, clusters, units,
-bands, recipients and holidays. Pure: `Sheet`s in, model values and `Issue`s out.
+bands, recipients, holidays and KPI owners. Pure: `Sheet`s in, model values and `Issue`s out.
 
 Cells that pandera already reported (a date that does not parse, a blank id) come back as
 None from the parsers and the row is skipped quietly, so one mistake is reported once.
@@ -13,7 +13,7 @@ from kpi_batch.framework import cells as cells
 from kpi_batch.framework.codes import fw_issue
 from kpi_batch.framework.read import Sheet
 from kpi_batch.issues import Issue, cell_ref
-from kpi_batch.model import Band, Cluster, Holiday, Recipient, Round, Unit
+from kpi_batch.model import Band, Cluster, Holiday, Owner, Recipient, Round, Unit
 from kpi_batch.specs.framework import OPTIONAL_SHEETS, SHEETS, SheetName
 from kpi_batch.thai import format_date_th
 
@@ -31,7 +31,11 @@ UNIQUE_KEYS: dict[str, tuple[tuple[str, ...], str, str]] = {
     ),
     SheetName.WEIGHTS: (("unit_id", "kpi_id"), "น้ำหนัก (หน่วยงาน/ตัวชี้วัด)", "Weight (unit/kpi)"),
     SheetName.BANDS: (("band_id",), "รหัสกลุ่มคะแนน", "Band"),
+    SheetName.OWNERS: (("owner_id",), "รหัสเจ้าภาพตัวชี้วัด", "Owner"),
 }
+# Sheets whose ids repeat even when only the case differs (DOMAIN §4): an owner's id names
+# their review workbook, and `O1` and `o1` are one file on Windows.
+CASELESS_KEYS = frozenset({SheetName.OWNERS})
 NON_EMPTY_SHEETS = (
     SheetName.ROUNDS,
     SheetName.CLUSTERS,
@@ -58,10 +62,13 @@ def duplicates(sheet: Sheet) -> tuple[list[Issue], set[int]]:
     first: dict[tuple[str, ...], int] = {}
     issues: list[Issue] = []
     repeats: set[int] = set()
+    caseless = sheet.name in CASELESS_KEYS
     for row in sheet.rows():
         key = key_of(sheet, row, columns)
         if key is None:
             continue
+        if caseless:
+            key = tuple(k.casefold() for k in key)
         if key in first:
             repeats.add(row)
             issues.append(
@@ -219,3 +226,25 @@ def units_without_weights(units: Sheet, skip: Iterable[int], weighted: set[str])
                 fw_issue("FW_NO_WEIGHTS", units.name, units.cell("unit_id", row), unit_id)
             )
     return issues
+
+
+def read_owners(sheet: Sheet | None, skip: Iterable[int]) -> tuple[list[Owner], list[Issue]]:
+    """KPI owners; an owner without an e-mail address is an error (their review workbook
+    could not be sent, and the planner would only find out on the day of the review)."""
+    if sheet is None:
+        return [], []
+    owners: list[Owner] = []
+    issues: list[Issue] = []
+    for row in _rows(sheet, skip):
+        owner_id = cells.ident(sheet.value(row, "owner_id"))
+        name = cells.text(sheet.value(row, "name"))
+        if owner_id is None:
+            continue
+        emails = cells.split_emails(sheet.value(row, "email"))
+        if not emails and "email" in sheet.columns:
+            issues.append(
+                fw_issue("FW_OWNER_NO_EMAIL", sheet.name, sheet.cell("email", row), owner=owner_id)
+            )
+        if name:
+            owners.append(Owner(owner_id, name, emails))
+    return owners, issues

@@ -92,6 +92,14 @@ MESSAGES = MappingProxyType(
             "ไม่พบหน่วยงาน '{value}' ในชีต units — แก้รหัส หรือเพิ่มหน่วยงานในชีต units{hint_th}",
             "Unit '{value}' is not in the units sheet{hint_en}",
         ),
+        "FW_UNKNOWN_OWNER": (
+            "ไม่พบเจ้าภาพตัวชี้วัด '{value}' ในชีต owners — แก้รหัส หรือเพิ่มแถวในชีต owners",
+            "KPI owner '{value}' is not in the owners sheet; fix the id or add the owner",
+        ),
+        "FW_OWNER_NO_EMAIL": (
+            "เจ้าภาพตัวชี้วัด '{owner}' ไม่มีอีเมล — กรอกอีเมลเพื่อส่งแบบทบทวนผล (หลายที่อยู่คั่นด้วย ;)",
+            "KPI owner '{owner}' has no e-mail address; add one so the review workbook can be sent",
+        ),
         "FW_UNKNOWN_KPI": (
             "ไม่พบตัวชี้วัด '{value}' ของหน่วยงาน '{unit}' ในชีต kpis"
             " — เพิ่มแถวในชีต kpis (unit_id เป็น {unit} หรือ *)",

@@ -50,7 +50,20 @@ def example_framework_rows() -> dict[str, list[Row]]:
         SheetName.BANDS: [{"band_id": b, "name": n, "min_score": m} for b, n, m in BANDS],
         SheetName.RECIPIENTS: _recipients(),
         SheetName.HOLIDAYS: _holidays(),
+        SheetName.OWNERS: [
+            {"owner_id": o, "name": n, "email": f"{box}@{DOMAIN}"} for o, n, box, _ in OWNERS
+        ],
     }
+
+
+# KPI owners (เจ้าภาพตัวชี้วัด, seed 000 steps 2, 5, 6): who checks what units report on a
+# shared KPI. Invented for the example; KPI 3 (PMS) is left without an owner on purpose:
+# the planning office checks it itself, and check-framework warns about it.
+OWNERS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
+    ("PR", "สำนักสารนิเทศ", "pr.kpi", ("1.1.1", "1.1.2", "1.1.3", "1.2.1")),
+    ("RH", "กองอนามัยการเจริญพันธุ์", "rh.kpi", ("1.3.1",)),
+    ("FIN", "กองคลัง", "finance.kpi", ("2", "1.1.4")),
+)
 
 
 def _settings() -> list[Row]:
@@ -196,6 +209,7 @@ def _kpi(
         "measure_unit": measure_unit,
         "formula": formula,
         "method": method,
+        "owner_id": next((o for o, _, _, kpis in OWNERS if kpi_id in kpis and kpi_type), ""),
     }
 
 

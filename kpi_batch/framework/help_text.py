@@ -142,6 +142,12 @@ COLUMNS: tuple[tuple[str, str, str, str], ...] = (
         "ว่าง = เทียบบัญญัติไตรยางศ์ระหว่างเกณฑ์; step = ได้คะแนนของเกณฑ์สูงสุดที่ผ่าน ไม่เทียบสัดส่วน",
         "ว่าง, step",
     ),
+    (
+        SheetName.KPIS,
+        "owner_id",
+        "(ไม่บังคับ) เจ้าภาพตัวชี้วัด ต้องมีในชีต owners; แถวของหน่วยงานที่เว้นว่างใช้เจ้าภาพของแถว *",
+        "O1",
+    ),
     (SheetName.CRITERIA, "unit_id", "* = ใช้ร่วมกัน หรือรหัสหน่วยงาน = เกณฑ์เฉพาะหน่วยงาน", "*, U29"),
     (SheetName.CRITERIA, "kpi_id", "เลขตัวชี้วัด (ตัวชี้วัดย่อยที่มีน้ำหนัก)", "1.1.3"),
     (SheetName.CRITERIA, "round_id", "รอบการประเมิน ต้องมีในชีต rounds", "R1"),
@@ -174,6 +180,19 @@ COLUMNS: tuple[tuple[str, str, str, str], ...] = (
         "13 เม.ย. 2567",
     ),
     (SheetName.HOLIDAYS, "name", "ชื่อวันหยุด", "วันสงกรานต์"),
+    (
+        SheetName.OWNERS,
+        "owner_id",
+        "(ไม่บังคับ) รหัสเจ้าภาพตัวชี้วัด ห้ามซ้ำ (ตัวพิมพ์เล็ก/ใหญ่ถือว่าซ้ำ) ใช้ตั้งชื่อแบบทบทวนผล",
+        "O1",
+    ),
+    (SheetName.OWNERS, "name", "ชื่อเจ้าภาพตัวชี้วัด (กอง/กลุ่มงาน หรือชื่อผู้รับผิดชอบ)", "กองแผนงาน"),
+    (
+        SheetName.OWNERS,
+        "email",
+        "อีเมลสำหรับส่งแบบทบทวนผล ต้องกรอก หลายที่อยู่คั่นด้วย ;",
+        "plan.kpi@anamai.example",
+    ),
 )
 
 # Prompt shown when a cell with a dropdown is selected: column -> (title <= 32, message).
@@ -186,5 +205,6 @@ PROMPTS = MappingProxyType(
         "role": ("ผู้รับ", "hr = กองการเจ้าหน้าที่ (ลับ), executive = ผู้บริหาร"),
         "cluster_id": ("กลุ่มหน่วยงาน", "เลือกรหัสจากชีต clusters"),
         "round_id": ("รอบการประเมิน", "เลือกรหัสจากชีต rounds"),
+        "owner_id": ("เจ้าภาพตัวชี้วัด", "เลือกรหัสจากชีต owners (ว่างได้)"),
     }
 )

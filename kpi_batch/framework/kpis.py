@@ -29,6 +29,7 @@ class KpiRow:
     scope: str  # unit_id or "*"
     kpi: Kpi
     usable: bool = True  # False when a cell was already reported: known, but not judged
+    owner_id: str | None = None  # the KPI owner named on this row (kpis.owner_id)
 
 
 @dataclass
@@ -143,7 +144,13 @@ def _parent_fields(sheet: Sheet, row: int, column: str, kpi_id: str, child: str 
     )
 
 
-def read_kpis(sheet: Sheet, skip: Iterable[int], unit_ids: set[str] | None) -> KpiTable:
+def read_kpis(
+    sheet: Sheet,
+    skip: Iterable[int],
+    unit_ids: set[str] | None,
+    owner_ids: set[str] | None = None,
+) -> KpiTable:
+    """`owner_ids`: the owners sheet's ids (empty when there is none); None skips the check."""
     table = KpiTable(sheet)
     skipped = set(skip)
     for row in sheet.rows():
@@ -163,9 +170,34 @@ def read_kpis(sheet: Sheet, skip: Iterable[int], unit_ids: set[str] | None) -> K
                 )
             )
             continue
-        table.rows[(scope, kpi_id)] = _kpi(table, row, scope, kpi_id)
+        entry = _kpi(table, row, scope, kpi_id)
+        owner_id = cells.ident(sheet.value(row, "owner_id"))
+        if owner_id is not None and owner_ids is not None and owner_id not in owner_ids:
+            table.report(
+                fw_issue("FW_UNKNOWN_OWNER", sheet.name, sheet.cell("owner_id", row), owner_id)
+            )
+            owner_id = None
+        table.rows[(scope, kpi_id)] = replace(entry, owner_id=owner_id)
     _check_parents(table)
     return table
+
+
+def kpi_owners(
+    table: KpiTable, agreements: Mapping[str, Iterable[AgreementItem]]
+) -> dict[tuple[str, str], str]:
+    """(unit_id, kpi_id) -> owner_id for every signed KPI with an owner. The unit's own row
+    names the owner; when its owner cell is blank, the shared `*` row's owner answers (a
+    unit's own row usually changes a name or criteria, not who checks the KPI)."""
+    found: dict[tuple[str, str], str] = {}
+    for unit_id, items in agreements.items():
+        for item in items:
+            kpi_id = item.kpi.kpi_id
+            own = table.rows.get((unit_id, kpi_id))
+            shared = table.rows.get((SHARED_UNIT, kpi_id))
+            owner = (own.owner_id if own else None) or (shared.owner_id if shared else None)
+            if owner:
+                found[(unit_id, kpi_id)] = owner
+    return found
 
 
 def _check_parents(table: KpiTable) -> None:

@@ -31,6 +31,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from kpi_batch.errors import FrameworkError
+from kpi_batch.framework import cells as cells
 from kpi_batch.framework import checks as checks
 from kpi_batch.framework.cells import decimal_text
 from kpi_batch.framework.criteria import (
@@ -40,7 +41,7 @@ from kpi_batch.framework.criteria import (
     read_criteria,
     resolve_criteria,
 )
-from kpi_batch.framework.kpis import KpiTable, read_kpis, read_weights, unit_kpis
+from kpi_batch.framework.kpis import KpiTable, kpi_owners, read_kpis, read_weights, unit_kpis
 from kpi_batch.framework.read import Sheet, read_sheets
 from kpi_batch.framework.settings import read_settings
 from kpi_batch.framework.sheet_models import prepare, schema_for, sheet_issues
@@ -51,6 +52,7 @@ from kpi_batch.model import (
     Criteria,
     DueDateRoll,
     Framework,
+    Owner,
     Round,
     Settings,
     Unit,
@@ -84,6 +86,8 @@ class _Found:
     clusters: list[Cluster] = field(default_factory=list)
     units: list[Unit] = field(default_factory=list)
     unit_ids: set[str] | None = None
+    owners: list[Owner] = field(default_factory=list)
+    owner_ids: set[str] = field(default_factory=set)  # every owner id named
     kpis: KpiTable | None = None
     agreements: dict[str, list[tuple[int, AgreementItem]]] = field(default_factory=dict)
     criteria: dict[tuple[str, str, str], Criteria] = field(default_factory=dict)
@@ -160,13 +164,22 @@ def _read_simple(sheets: Mapping[str, Sheet], skip: Mapping[str, set[int]], foun
         )
         found.unit_ids = set(unit_rows)
         found.issues += issues
+    if SheetName.OWNERS in sheets:
+        sheet = sheets[SheetName.OWNERS]
+        found.owners, issues = checks.read_owners(sheet, skip[SheetName.OWNERS])
+        found.owner_ids = {
+            i for r in sheet.rows() if (i := cells.ident(sheet.value(r, "owner_id"))) is not None
+        }
+        found.issues += issues
 
 
 def _read_kpis_and_weights(
     sheets: Mapping[str, Sheet], skip: Mapping[str, set[int]], found: _Found
 ) -> None:
     if SheetName.KPIS in sheets:
-        found.kpis = read_kpis(sheets[SheetName.KPIS], skip[SheetName.KPIS], found.unit_ids)
+        found.kpis = read_kpis(
+            sheets[SheetName.KPIS], skip[SheetName.KPIS], found.unit_ids, found.owner_ids
+        )
     if SheetName.WEIGHTS in sheets:
         weights = read_weights(
             sheets[SheetName.WEIGHTS], skip[SheetName.WEIGHTS], found.kpis, found.unit_ids
@@ -208,6 +221,8 @@ def _assemble(
         bands=tuple(checks.read_bands(sheets[SheetName.BANDS], skip[SheetName.BANDS])),
         recipients=tuple(checks.read_recipients(sheets.get(SheetName.RECIPIENTS))),
         holidays=tuple(checks.read_holidays(sheets.get(SheetName.HOLIDAYS))),
+        owners=tuple(found.owners),
+        kpi_owners=MappingProxyType(kpi_owners(found.kpis, agreements)),
         source=source,
     )
     return dataclasses.replace(framework, fingerprint=fingerprint(framework))
@@ -301,6 +316,8 @@ def _hashed_fields(value: object) -> list[str]:
     names = sorted(_field_names(cls))
     if isinstance(value, Settings):
         return [n for n in names if _LATER_SETTINGS.get(n, _MISSING) != getattr(value, n)]
+    if isinstance(value, Framework):
+        return [n for n in names if n not in _NOT_FINGERPRINTED]
     return names
 
 
@@ -338,6 +355,10 @@ def fingerprint(framework: Framework) -> str:
     digest.update(b"}")
     return digest.hexdigest()
 
+
+# Who reviews a KPI decides no template and no score (their decisions arrive as adjustments),
+# so naming or changing an owner keeps the fingerprint of every template already sent.
+_NOT_FINGERPRINTED = frozenset({SheetName.OWNERS, "kpi_owners"})
 
 _JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 

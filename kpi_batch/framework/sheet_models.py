@@ -38,7 +38,9 @@ ENUMS: Mapping[str, tuple[str, ...]] = MappingProxyType(
 )
 
 # How each column is normalised before validation; anything not listed is kept as typed.
-_IDS = frozenset({"unit_id", "kpi_id", "parent_id", "round_id", "cluster_id", "band_id"})
+_IDS = frozenset(
+    {"unit_id", "kpi_id", "parent_id", "round_id", "cluster_id", "band_id", "owner_id"}
+)
 _KEYWORDS = frozenset({"key", *ENUMS})
 _TEXTS = frozenset({"name", "component", "measure_unit"})
 
@@ -140,6 +142,8 @@ class KpisSheet(_Sheet):
     measure_unit: Series[object] = pa.Field(nullable=True)
     formula: Series[object] = pa.Field(nullable=True, isin=ENUMS["formula"])
     method: Series[object] = pa.Field(nullable=True, isin=ENUMS["method"])
+    # optional column (spec.OPTIONAL_COLUMNS): frameworks without KPI owners leave it out
+    owner_id: Series[object] | None = pa.Field(nullable=True)
 
 
 class CriteriaSheet(_Sheet):
@@ -193,6 +197,16 @@ class HolidaysSheet(_Sheet):
         return _is_date(value)
 
 
+class OwnersSheet(_Sheet):
+    owner_id: Series[object] = pa.Field(nullable=False)
+    name: Series[object] = pa.Field(nullable=False)
+    email: Series[object] = pa.Field(nullable=True)  # blank: FW_OWNER_NO_EMAIL (checks.py)
+
+    @pa.check("email", element_wise=True, name="FW_BAD_EMAIL")
+    def _email(cls, value: Any) -> bool:
+        return _emails_ok(value)
+
+
 MODELS: Mapping[str, type[_Sheet]] = MappingProxyType(
     {
         SheetName.SETTINGS: SettingsSheet,
@@ -205,6 +219,7 @@ MODELS: Mapping[str, type[_Sheet]] = MappingProxyType(
         SheetName.BANDS: BandsSheet,
         SheetName.RECIPIENTS: RecipientsSheet,
         SheetName.HOLIDAYS: HolidaysSheet,
+        SheetName.OWNERS: OwnersSheet,
     }
 )
 

@@ -36,6 +36,15 @@ class UnitWeights:
 
 
 @dataclass(frozen=True)
+class OwnerKpis:
+    owner_id: str
+    name: str
+    emails: tuple[str, ...]
+    kpi_ids: tuple[str, ...]  # distinct KPI ids, in agreement order
+    rows: int  # (unit, KPI) pairs: the rows of the owner's review workbook
+
+
+@dataclass(frozen=True)
 class FrameworkSummary:
     organisation: str
     fiscal_year: int
@@ -48,6 +57,9 @@ class FrameworkSummary:
     parents: int
     derived: int  # (unit, kpi, round) criteria from the 6-month rule
     weights: tuple[UnitWeights, ...]
+    owners: tuple[OwnerKpis, ...] = ()
+    # weighted KPI ids that some unit has without an owner (only when owners are used)
+    unowned: tuple[str, ...] = ()
 
     @property
     def notes(self) -> tuple[UnitWeights, ...]:
@@ -73,6 +85,24 @@ def summarise(fw: Framework) -> FrameworkSummary:
         )
         for u in fw.units
     )
+    owners = tuple(
+        OwnerKpis(
+            o.owner_id,
+            o.name,
+            o.emails,
+            tuple(dict.fromkeys(k for _, k in fw.owned_by(o.owner_id))),
+            len(fw.owned_by(o.owner_id)),
+        )
+        for o in fw.owners
+    )
+    unowned = tuple(
+        dict.fromkeys(
+            i.kpi.kpi_id
+            for u, items in fw.agreements.items()
+            for i in items
+            if (u, i.kpi.kpi_id) not in fw.kpi_owners
+        )
+    )
     return FrameworkSummary(
         organisation=fw.settings.organisation,
         fiscal_year=fw.settings.fiscal_year,
@@ -85,6 +115,8 @@ def summarise(fw: Framework) -> FrameworkSummary:
         parents=len(parents),
         derived=sum(1 for c in fw.criteria.values() if c.derived_from),
         weights=weights,
+        owners=owners,
+        unowned=unowned if fw.owners else (),
     )
 
 
@@ -118,6 +150,7 @@ def renderables(fw: Framework) -> list[RenderableType]:
                 style="yellow",
             )
         )
+    out += _owners(s)
     out.append(Text("ผ่านการตรวจสอบ / framework OK", style="bold green"))
     return out
 
@@ -175,6 +208,42 @@ def _weights(s: FrameworkSummary) -> Table:
             style=None if w.is_full else "yellow",
         )
     return table
+
+
+def _owners(s: FrameworkSummary) -> list[RenderableType]:
+    if not s.owners:
+        return [
+            Text(
+                "ยังไม่กำหนดเจ้าภาพตัวชี้วัด (ชีต owners) — ส่งแบบทบทวนผล (review-sheets) ไม่ได้"
+                " / no KPI owners: review-sheets has no one to write for",
+                style="dim",
+            )
+        ]
+    table = Table(title="เจ้าภาพตัวชี้วัด / KPI owners", title_justify="left")
+    for header in (
+        "เจ้าภาพ / owner",
+        "ชื่อ / name",
+        "อีเมล / e-mail",
+        "ตัวชี้วัด / KPIs",
+        "แถวทบทวน / review rows",
+    ):
+        table.add_column(header)
+    for o in s.owners:
+        table.add_row(
+            o.owner_id, o.name, "; ".join(o.emails), ", ".join(o.kpi_ids) or "-", str(o.rows)
+        )
+    out: list[RenderableType] = [table]
+    if s.unowned:
+        ids = ", ".join(s.unowned)
+        out.append(
+            Text(
+                f"คำเตือน / warning: ตัวชี้วัดที่ยังไม่มีเจ้าภาพ {ids} — จะไม่อยู่ในแบบทบทวนผลของใคร"
+                f" (ใส่ owner_id ในชีต kpis) / KPIs without an owner: {ids}; no review workbook"
+                " will hold them",
+                style="yellow",
+            )
+        )
+    return out
 
 
 def issue_lines(issues: Sequence[Issue]) -> list[str]:

@@ -81,12 +81,14 @@ _WIDTHS: Mapping[str, float] = {
     "min_score": 11,
     "role": 11,
     "date": 16,
+    "owner_id": 10,
 }
 _NAME_WIDTHS: Mapping[str, float] = {
     SheetName.KPIS: 90,
     SheetName.UNITS: 44,
     SheetName.CLUSTERS: 40,
     SheetName.ROUNDS: 44,
+    SheetName.OWNERS: 44,
 }
 _SCALE_WIDTH = 9
 _DEFAULT_WIDTH = 30
@@ -94,7 +96,17 @@ _DEFAULT_WIDTH = 30
 _DATE_COLUMNS = frozenset({"period_start", "period_end", "data_cutoff", "due_date", "date"})
 # Identifiers are typed as text: "1.1" must not become the number 1.1, nor "1.10" become 1.1.
 _TEXT_COLUMNS = frozenset(
-    {"key", "unit_id", "kpi_id", "parent_id", "round_id", "cluster_id", "band_id", "role"}
+    {
+        "key",
+        "unit_id",
+        "kpi_id",
+        "parent_id",
+        "round_id",
+        "cluster_id",
+        "band_id",
+        "role",
+        "owner_id",
+    }
 )
 
 # Dropdowns. DOMAIN §4 spells `formula` and `method` as "blank or ratio / step", so blank is
@@ -118,6 +130,7 @@ _SETTING_CHOICES: Mapping[str, tuple[str, ...]] = {
 _REFERENCES: Mapping[tuple[str, str], str] = {
     (SheetName.UNITS, "cluster_id"): SheetName.CLUSTERS,
     (SheetName.CRITERIA, "round_id"): SheetName.ROUNDS,
+    (SheetName.KPIS, "owner_id"): SheetName.OWNERS,
 }
 
 

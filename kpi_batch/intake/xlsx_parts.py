@@ -141,6 +141,26 @@ def layout_of(container: Container) -> Layout | Rejection:
     return layout
 
 
+def defined_names(workbook_xml: bytes, wanted: Iterable[str]) -> dict[str, tuple[str, str]]:
+    """Workbook-scope defined names among `wanted` that point at one cell -> (sheet, cell).
+    Also used by the review-workbook reader (review/read.py)."""
+    keep = set(wanted)
+    names: dict[str, tuple[str, str]] = {}
+    for raw_attrs, raw_ref in _DEFINED_NAME.findall(workbook_xml):
+        if b"localSheetId" in raw_attrs:
+            continue  # a sheet's own name, not the workbook's
+        name = _name_attr(raw_attrs)
+        if name not in keep:
+            continue
+        ref = unescape(raw_ref.decode("utf-8")).strip().lstrip("=")
+        sheet, _, cell = ref.rpartition("!")
+        if sheet.startswith("'") and sheet.endswith("'"):
+            sheet = sheet[1:-1].replace("''", "'")
+        if sheet and split_ref(cell):
+            names[name] = (sheet, cell.replace("$", ""))
+    return names
+
+
 def xlsx_layout(parts: dict[str, bytes]) -> Layout:
     workbook_xml = parts.get("xl/workbook.xml", b"")
     relationships = list(map(attrs, _RELATIONSHIP.findall(parts.get(_WORKBOOK_RELS, b""))))
@@ -154,19 +174,7 @@ def xlsx_layout(parts: dict[str, bytes]) -> Layout:
         if part:
             sheet_parts[a.get("name", "")] = part
         sheet_targets.append(targets.get(_local(a, "id"), ""))
-    names: dict[str, tuple[str, str]] = {}
-    for raw_attrs, raw_ref in _DEFINED_NAME.findall(workbook_xml):
-        if b"localSheetId" in raw_attrs:
-            continue  # a sheet's own name, not the workbook's
-        name = _name_attr(raw_attrs)
-        if name not in NAMES:
-            continue
-        ref = unescape(raw_ref.decode("utf-8")).strip().lstrip("=")
-        sheet, _, cell = ref.rpartition("!")
-        if sheet.startswith("'") and sheet.endswith("'"):
-            sheet = sheet[1:-1].replace("''", "'")
-        if sheet and split_ref(cell):
-            names[name] = (sheet, cell.replace("$", ""))
+    names = defined_names(workbook_xml, NAMES)
     pr = _WORKBOOK_PR.search(workbook_xml)
     date1904 = pr is not None and attrs(pr[1]).get("date1904", "0") not in ("0", "false")
     reach = table_reach(parts, sheet_targets)

@@ -59,6 +59,14 @@ def _target(path: Path, name: str) -> Path:
     return target
 
 
+def write_rows(
+    target: Path, header: Sequence[str], rows: Iterable[Sequence[Any]], decimals: int
+) -> Path:
+    """Any table of the run as CSV by the rules above (also kpi_results.csv)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    return _write(target, header, rows, decimals)
+
+
 def _write(
     target: Path, header: Sequence[str], rows: Iterable[Sequence[Any]], decimals: int
 ) -> Path:

@@ -1,6 +1,8 @@
 """Every file a run writes, in one place: what goes where inside the run folder.
 
 scores.csv, kpi_scores.csv           DOMAIN §7, for HR systems and other tools
+kpi_results.csv                      what units reported per KPI, with score and explanation
+                                     (read back by `kpi-batch review-sheets`)
 hr_<fy>_<round>.xlsx                 the confidential list for HR (table `hr`)
 executive_<fy>_<round>.xlsx          the executives' summary
 units/result_<fy>_<round>_<unit>.xlsx one per scored unit, its own data only
@@ -25,6 +27,7 @@ from kpi_batch.reports.context import ReportContext
 from kpi_batch.reports.csv import write_kpi_scores_csv, write_scores_csv
 from kpi_batch.reports.executive import write_executive_workbook
 from kpi_batch.reports.hr import write_hr_workbook
+from kpi_batch.reports.kpi_results import KPI_RESULTS_NAME, write_kpi_results_csv
 from kpi_batch.reports.pool import Job, default_workers, run_jobs
 from kpi_batch.reports.returned import returned_path, write_returned_workbook
 from kpi_batch.reports.status import write_status_workbook
@@ -69,6 +72,9 @@ def write_reports(
     single: list[Callable[[], Path]] = [
         lambda: write_scores_csv(ctx, run_dir / "scores.csv"),
         lambda: write_kpi_scores_csv(ctx, run_dir / "kpi_scores.csv"),
+        lambda: write_kpi_results_csv(
+            ctx, intake.results, intake.submissions, run_dir / KPI_RESULTS_NAME
+        ),
         lambda: write_hr_workbook(ctx, run_dir / hr_name(ctx)),
         lambda: write_executive_workbook(ctx, run_dir / executive_name(ctx)),
         lambda: write_validation_report(run_dir, ctx.input_issues, ctx.inputs, units_by_id),

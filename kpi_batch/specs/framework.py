@@ -28,6 +28,7 @@ class SheetName(StrEnum):
     BANDS = "bands"
     RECIPIENTS = "recipients"
     HOLIDAYS = "holidays"
+    OWNERS = "owners"
 
 
 # sheet -> columns, in the order the blank template shows them. `criteria` also carries one
@@ -56,15 +57,19 @@ SHEETS = MappingProxyType(
             "measure_unit",
             "formula",
             "method",
+            "owner_id",
         ),
         SheetName.CRITERIA: ("unit_id", "kpi_id", "round_id"),
         SheetName.WEIGHTS: ("unit_id", "kpi_id", "weight"),
         SheetName.BANDS: ("band_id", "name", "min_score"),
         SheetName.RECIPIENTS: ("role", "name", "email"),
         SheetName.HOLIDAYS: ("date", "name"),
+        SheetName.OWNERS: ("owner_id", "name", "email"),
     }
 )
-OPTIONAL_SHEETS = frozenset({SheetName.RECIPIENTS, SheetName.HOLIDAYS})
+OPTIONAL_SHEETS = frozenset({SheetName.RECIPIENTS, SheetName.HOLIDAYS, SheetName.OWNERS})
+# Columns a framework may leave out (older files, or no KPI owners yet): sheet -> columns.
+OPTIONAL_COLUMNS = MappingProxyType({SheetName.KPIS: ("owner_id",)})
 REQUIRED_SETTINGS = ("organisation", "fiscal_year")
 OPTIONAL_SETTINGS = (
     "scale",
