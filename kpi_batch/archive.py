@@ -19,14 +19,14 @@ when complete, so a crash never leaves a half archive under the run's name.
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from kpi_batch.errors import ArchiveError, UsageError
+from kpi_batch import fsutil
+from kpi_batch.errors import ArchiveError, FileInUseError, UsageError
 from kpi_batch.manifest import sha256_file
 
 SUMS_NAME = "SHA256SUMS"
@@ -42,7 +42,7 @@ class Archived:
 
     def remove(self) -> None:
         """Undo the archive (the run it belongs to failed after it was written)."""
-        shutil.rmtree(self.folder, ignore_errors=True)
+        fsutil.rmtree_quietly(self.folder)
 
 
 def archive_folder(root: Path, run_id: str) -> Path:
@@ -86,13 +86,13 @@ def archive_inputs(
             raise ArchiveError(
                 f"มีโฟลเดอร์สำเนา {folder} อยู่แล้ว ไม่เขียนทับ / archive folder exists: {folder}"
             )
-        shutil.rmtree(partial, ignore_errors=True)
+        fsutil.rmtree(partial)
         partial.mkdir(parents=True)
         lines = []
         for source, rel, expected in copies:
             target = partial / rel
             target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, target)
+            fsutil.copy_file(source, target)  # writable: the inbox's read-only bit stays there
             copied = sha256_file(target)
             if copied != expected:
                 raise ArchiveError(
@@ -102,12 +102,12 @@ def archive_inputs(
                 )
             lines.append(f"{expected}  {Path(rel).as_posix()}\n")
         (partial / SUMS_NAME).write_text("".join(lines), encoding="utf-8", newline="\n")
-        partial.rename(folder)
-    except ArchiveError:
-        shutil.rmtree(partial, ignore_errors=True)
+        fsutil.replace(partial, folder)
+    except (ArchiveError, FileInUseError):
+        fsutil.rmtree_quietly(partial)
         raise
     except OSError as exc:
-        shutil.rmtree(partial, ignore_errors=True)
+        fsutil.rmtree_quietly(partial)
         raise ArchiveError(
             f"เขียนสำเนาไฟล์ที่ {folder} ไม่ได้ / cannot write the archive {folder}: {exc}"
         ) from exc

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
 import os
 import sys
 import tempfile
@@ -14,7 +15,9 @@ from typing import Annotated
 
 import typer
 
-from kpi_batch.errors import FrameworkError, KpiBatchError
+from kpi_batch.errors import FileInUseError, FrameworkError, KpiBatchError
+from kpi_batch.streams import safe_streams
+from kpi_batch.visible import visible
 
 INTERNAL_ERROR = 3  # exit code of an unexpected exception (docs/cli.md)
 
@@ -34,10 +37,10 @@ def _root() -> None:
 
 def _fail(exc: KpiBatchError) -> typer.Exit:
     """Print a package error (and a framework's problems, one per line); exit code by kind."""
-    typer.echo(str(exc), err=True)
+    typer.echo(visible(str(exc)), err=True)
     if isinstance(exc, FrameworkError):
         for issue in exc.issues:
-            typer.echo(issue.line(), err=True)
+            typer.echo(visible(issue.line()), err=True)
     return typer.Exit(exc.exit_code)
 
 
@@ -49,13 +52,22 @@ def templates(
 ) -> None:
     """เขียนแบบรายงานผลของทุกหน่วยงานสำหรับรอบหนึ่ง / write unit submission templates."""
     from kpi_batch.framework.load import load_framework
+    from kpi_batch.templates.token import key_path, load_key
     from kpi_batch.templates.workbook import write_templates
 
     try:
         fw = load_framework(framework)
-        paths = write_templates(fw, round_id, out)
+        key = load_key(framework, create=True)
+        paths = write_templates(fw, round_id, out, key)
     except KpiBatchError as exc:
         raise _fail(exc) from exc
+    except OSError as exc:
+        typer.echo(
+            f"สร้างกุญแจแบบฟอร์ม {key_path(framework)} ไม่ได้ ({exc}) — ตรวจสิทธิ์เขียนโฟลเดอร์ "
+            f"หรือกำหนดตัวแปร KPI_BATCH_TEMPLATE_KEY / cannot create the template key",
+            err=True,
+        )
+        raise typer.Exit(2) from exc
     typer.echo(
         f"เขียนแบบรายงาน {len(paths)} ไฟล์ รอบ {round_id} ที่ {out} / "
         f"wrote {len(paths)} templates for round {round_id} to {out}"
@@ -72,12 +84,11 @@ def check_framework(
     file: Annotated[Path, typer.Argument(help="กรอบตัวชี้วัด (.xlsx) / framework workbook")],
 ) -> None:
     """ตรวจกรอบตัวชี้วัด แสดงสรุป หรือทุกปัญหาพร้อมเซลล์ / check a framework workbook."""
-    from rich.console import Console
-
+    from kpi_batch.console import make_console
     from kpi_batch.framework.load import load_framework
     from kpi_batch.framework.summary import issue_lines, renderables
 
-    console = Console(soft_wrap=True, highlight=False)
+    console = make_console()
     try:
         fw = load_framework(file)
     except FrameworkError as exc:
@@ -103,7 +114,8 @@ def run_command(
         str | None, typer.Option("--round", help="รหัสรอบ (ค่าเริ่มต้น: รอบของ --as-of) / round")
     ] = None,
     as_of: Annotated[
-        str | None, typer.Option("--as-of", help="วันที่ประมวลผล YYYY-MM-DD (ค่าเริ่มต้น: วันนี้)")
+        str | None,
+        typer.Option("--as-of", help="วันที่ประมวลผล เช่น 15/3/2567, 2567-03-15 (ค่าเริ่มต้น: วันนี้)"),
     ] = None,
     adjustments: Annotated[
         Path | None, typer.Option("--adjustments", help="ไฟล์ทบทวน/อุทธรณ์ / adjustments")
@@ -193,6 +205,26 @@ def demo(
     )
 
 
+@app.command()
+def init(
+    folder: Annotated[Path, typer.Argument(help="โฟลเดอร์ทำงานที่จะสร้าง / working folder")],
+    blank: Annotated[
+        bool,
+        typer.Option("--blank", help="ใช้กรอบตัวชี้วัดเปล่าแทนตัวอย่าง / the blank framework"),
+    ] = False,
+) -> None:
+    """สร้างโฟลเดอร์ทำงานพร้อมไฟล์ดับเบิลคลิก / make a working folder with launchers."""
+    from kpi_batch.workfolder import README, init_folder
+
+    made = init_folder(folder, blank=blank)
+    typer.echo(f"สร้างโฟลเดอร์ทำงานที่ / working folder: {made.root}")
+    if made.framework_kept:
+        typer.echo("framework.xlsx มีอยู่แล้ว ไม่เขียนทับ / framework.xlsx exists: kept as it was")
+    for path in made.written:
+        typer.echo(f"  {path.name}")
+    typer.echo(f"อ่าน {README} แล้วดับเบิลคลิก 1_ตรวจกรอบตัวชี้วัด / next: read {README}")
+
+
 @contextmanager
 def _guard(out: Path, debug: bool) -> Iterator[None]:
     """Package errors -> their message and exit code; anything else is a bug: exit 3 with a
@@ -209,7 +241,7 @@ def _guard(out: Path, debug: bool) -> Iterator[None]:
         if debug:
             typer.echo(details, err=True)
         typer.echo(
-            f"เกิดข้อผิดพลาดภายในโปรแกรม / internal error: {type(exc).__name__}: {exc}",
+            visible(f"เกิดข้อผิดพลาดภายในโปรแกรม / internal error: {type(exc).__name__}: {exc}"),
             err=True,
         )
         where = f"บันทึกรายละเอียดไว้ที่ / traceback saved to {log}" if log else ""
@@ -232,14 +264,19 @@ def _crash_log(out: Path, details: str) -> Path | None:
 
 
 def _as_of(text: str | None) -> dt.date:
+    """`--as-of` as the workbooks write dates: `2024-03-15`, `2567-03-15`, `15/3/2567`,
+    `15 มี.ค. 2567`, Thai digits (`๑๕/๓/๒๕๖๗`); BE years become CE."""
+    from kpi_batch.cells import parse_date  # the workbooks' own date reader
+
     if text is None:
         return dt.date.today()  # the one place the clock is read
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
+    day = parse_date(text)
+    if day is None:
         raise typer.BadParameter(
-            f"--as-of ต้องเป็น YYYY-MM-DD / must be YYYY-MM-DD: {text!r}"
-        ) from None
+            f"--as-of อ่านเป็นวันที่ไม่ได้: {text!r} — เขียนเช่น 15/3/2567, 2567-03-15 หรือ "
+            f"15 มี.ค. 2567 / not a date: write e.g. 2024-03-15, 15/3/2567 or 15 มี.ค. 2567"
+        )
+    return day
 
 
 @app.command("history")
@@ -370,8 +407,7 @@ def email_command(
     import os
     import uuid
 
-    from rich.console import Console
-
+    from kpi_batch.console import make_console
     from kpi_batch.deliver.batch import EmailRequest, prepare, write_dry_run
     from kpi_batch.deliver.batch import send as send_batch
     from kpi_batch.deliver.outbox import OUTBOX
@@ -381,7 +417,7 @@ def email_command(
 
     if resend and not send:
         raise typer.BadParameter("--resend ใช้คู่กับ --send / --resend needs --send")
-    console = Console(soft_wrap=True, highlight=False)
+    console = make_console()
     request = EmailRequest(run, framework, templates_dir, sender, appeal_deadline)
     try:
         now = dt_.datetime.now().astimezone()  # the clock, read here as for --as-of
@@ -420,6 +456,9 @@ def email_command(
         console.print(renderable)
     if outcome.history_note:
         console.print(outcome.history_note, markup=False)
+    if outcome.csv_note:
+        typer.echo(outcome.csv_note, err=True)
+        raise typer.Exit(FileInUseError.exit_code)
     raise typer.Exit(0 if outcome.ok else 1)
 
 
@@ -460,6 +499,8 @@ def review_sheets_command(
 def main() -> None:
     """The `kpi-batch` entry point. `run` and `demo` handle their own crashes (log in the
     output folder, `--debug`); this gives every other command the same exit code 3."""
+    multiprocessing.freeze_support()  # a frozen Windows build must not re-run the CLI
+    safe_streams()
     try:
         app()
     except Exception as exc:

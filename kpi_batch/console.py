@@ -15,12 +15,14 @@ from rich import box
 from rich.console import Console, JustifyMethod
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from kpi_batch.demo import DemoFolder
 from kpi_batch.history.diff import RunDiff
 from kpi_batch.history.round_state import CHASE_ORDER, RoundState, UnitState, state_counts
 from kpi_batch.pipeline import RunResult
 from kpi_batch.thai import format_date_th
+from kpi_batch.visible import visible
 
 FILE_STATUSES = (
     ("accepted", "รับแล้ว"),
@@ -50,8 +52,21 @@ STAGES_TH = {
 }
 
 
+class VisibleConsole(Console):
+    """A rich console that shows control and invisible characters in the text it is given
+    as `<U+XXXX>` (visible.py): a file name or id holding ESC sequences or a zero-width
+    space cannot drive the terminal or pass for another."""
+
+    def render_str(self, text: str, **kwargs: Any) -> Text:
+        return super().render_str(visible(text), **kwargs)
+
+
+def make_console(**kwargs: Any) -> Console:
+    return VisibleConsole(**{"soft_wrap": True, "highlight": False, **kwargs})
+
+
 def _console() -> Console:
-    return Console(soft_wrap=True, highlight=False)
+    return make_console()
 
 
 class RunProgress:
@@ -101,7 +116,7 @@ class RunProgress:
 def run_progress(console: Console | None = None) -> Iterator[RunProgress]:
     """Bars on stderr (stdout keeps the summary, which is what a log wants); the bars stay
     on screen when the run ends, each with its time (a failed stage's bar stays unfinished)."""
-    progress = RunProgress(console or Console(stderr=True, highlight=False))
+    progress = RunProgress(console or make_console(stderr=True, soft_wrap=False))
     with progress.bars:
         yield progress
         progress.finish()
@@ -153,6 +168,15 @@ def print_run_summary(result: RunResult, console: Console | None = None) -> None
         # several files (the adjustments workbook, each owner's) share sheet names
         name = Path(issue.file).name if issue.file else ""
         console.print(f"  {name} {issue.line()}".rstrip(), markup=False, style="yellow")
+    if not result.intake.tokens_checked:
+        console.print(
+            "คำเตือน: ไม่พบกุญแจแบบฟอร์ม (kpi-batch-template.key ข้างกรอบตัวชี้วัด หรือตัวแปร "
+            "KPI_BATCH_TEMPLATE_KEY) จึงไม่ได้ตรวจว่าแบบฟอร์มออกให้หน่วยงานใด — สร้างแบบฟอร์มด้วย "
+            "kpi-batch templates เพื่อให้มีกุญแจ / warning: no template key, so template tokens "
+            "were not checked (docs/template.md)",
+            markup=False,
+            style="yellow",
+        )
     code = result.exit_code
     if code:
         console.print(

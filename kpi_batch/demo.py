@@ -21,7 +21,6 @@ import datetime as dt
 import itertools
 import os
 import random
-import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -29,6 +28,7 @@ from pathlib import Path
 
 import xlsxwriter
 
+from kpi_batch import fsutil
 from kpi_batch.framework.example import example_framework_rows
 from kpi_batch.framework.load import load_framework
 from kpi_batch.framework.writer import write_framework
@@ -36,6 +36,7 @@ from kpi_batch.model import AgreementItem, Criteria, Formula, Framework, KpiType
 from kpi_batch.specs.adjustments import COLUMNS as ADJUSTMENT_COLUMNS
 from kpi_batch.specs.adjustments import SHEET as ADJUSTMENT_SHEET
 from kpi_batch.templates.fill import fill_template
+from kpi_batch.templates.token import load_key
 from kpi_batch.templates.workbook import template_filename, write_templates, write_unit_template
 
 SEED = 2567
@@ -84,22 +85,25 @@ class DemoFolder:
 def build_demo(root: Path, seed: int = SEED) -> DemoFolder:
     """Write the demo working folder under `root` (replacing an earlier demo there)."""
     for sub in ("templates", "inbox", "output"):
-        shutil.rmtree(root / sub, ignore_errors=True)
+        fsutil.rmtree(root / sub)
     root.mkdir(parents=True, exist_ok=True)
     framework_path = write_framework(example_framework_rows(), root / "framework.xlsx")
     fw = load_framework(framework_path)
     rng = random.Random(seed)
     quality = {u.unit_id: min(4.9, max(1.5, rng.gauss(3.8, 0.55))) for u in fw.units}
 
+    # The planning office's template key beside the framework, as `kpi-batch templates`
+    # makes it: every template carries its unit's token, and `run` checks them.
+    key = load_key(framework_path, create=True)
     blank_dir = root / "templates" / ROUND_ID
-    write_templates(fw, ROUND_ID, blank_dir)
+    write_templates(fw, ROUND_ID, blank_dir, key)
     blanks = {u.unit_id: blank_dir / template_filename(fw, ROUND_ID, u.unit_id) for u in fw.units}
 
     inboxes = []
     for month in MONTHS:
         inbox = root / "inbox" / month.label
         inbox.mkdir(parents=True, exist_ok=True)
-        _fill_month(fw, month, inbox, blanks, quality, rng)
+        _fill_month(fw, month, inbox, blanks, quality, rng, key)
         inboxes.append((month, inbox))
     adjustments = write_demo_adjustments(root / "adjustments.xlsx")
     (root / "output").mkdir(exist_ok=True)
@@ -113,6 +117,7 @@ def _fill_month(
     blanks: dict[str, Path],
     quality: dict[str, float],
     rng: random.Random,
+    key: bytes | None = None,
 ) -> None:
     closing = month is MONTHS[-1]
     due = fw.round(ROUND_ID).due_date
@@ -139,7 +144,7 @@ def _fill_month(
         if closing and unit_id == WRONG_ROUND:
             # The unit filled the 12-month template instead of round 1's.
             name = template_filename(fw, OTHER_ROUND_ID, unit_id)
-            wrong = write_unit_template(fw, unit_id, OTHER_ROUND_ID, inbox / name)
+            wrong = write_unit_template(fw, unit_id, OTHER_ROUND_ID, inbox / name, key)
             other = _unit_values(fw, unit_id, quality[unit_id], rng, OTHER_ROUND_ID)
             _touch(fill_template(wrong, other, submitted_on=submitted), saved_on)
             continue

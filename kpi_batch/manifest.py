@@ -17,6 +17,7 @@ from typing import Any
 import pandas as pd
 
 from kpi_batch.reports.context import ReportContext
+from kpi_batch.reports.marks import appeals_applied, result_state
 
 MANIFEST_VERSION = 1
 _PACKAGES = ("kpi_batch", "pandas", "pandera", "python-calamine", "openpyxl", "xlsxwriter")
@@ -75,6 +76,9 @@ def write_manifest(
             "band_method": str(settings.band_method),
         },
         "counts": _counts(ctx),
+        # pre-appeal or final (scoring/appeal_state.py); the e-mails say which
+        "appeals_applied": appeals_applied(ctx),
+        "result_state": str(result_state(ctx)),
         "inputs": inputs_records(ctx.inputs),
         "outputs": [
             {"path": p.relative_to(run_dir).as_posix(), "sha256": sha256_file(p)}

@@ -9,7 +9,9 @@ ones, the framework and the adjustments elsewhere (kpi_batch/archive.py).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import errno
 import os
 import time
 from collections.abc import Callable, Iterator
@@ -45,6 +47,7 @@ from kpi_batch.review.merge import merge, workbook_source
 from kpi_batch.runfolder import RunFolder
 from kpi_batch.schemas.adjustments import Adjustments
 from kpi_batch.scoring.score_round import ScoredRound, score_round
+from kpi_batch.templates.token import load_key
 
 # Called as stages start and finish, e.g. by the CLI's progress display:
 # progress(stage, done, total). Stages report what they know; total may be None.
@@ -61,6 +64,32 @@ class RunRequest:
     adjustments: Path | None = None
     archive: Path | None = None  # copy what the run read to <archive>/<fy>/<round>/<run>/
     reviews: Path | None = None  # a folder of KPI owners' review workbooks (docs/reviews.md)
+
+
+def check_writable(out: Path) -> None:
+    """Before any work: `out` can be created and written (a read-only share, no permission,
+    a full disk each get their own Thai message and exit 2, not an internal error)."""
+    probe = out / f".kpi-batch-write-test-{os.getpid()}"
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        with probe.open("wb") as f:
+            f.write(b"\0" * 65536)  # a full disk refuses this much
+            f.flush()
+            os.fsync(f.fileno())
+    except OSError as exc:
+        if exc.errno == errno.ENOSPC:
+            why = "ดิสก์เต็ม ลบไฟล์ที่ไม่ใช้หรือเลือกโฟลเดอร์อื่น / the disk is full"
+        elif exc.errno == errno.EROFS:
+            why = "เป็นโฟลเดอร์อ่านอย่างเดียว เลือกโฟลเดอร์อื่น / read-only file system"
+        else:
+            why = "ไม่มีสิทธิ์เขียน ให้สิทธิ์เขียนหรือเลือกโฟลเดอร์อื่น / no permission to write"
+        raise UsageError(
+            f"เขียนโฟลเดอร์ผลลัพธ์ --out {out} ไม่ได้: {why} ({exc.strerror or exc}); "
+            "ยังไม่ได้ประมวลผลใด ๆ / nothing was processed"
+        ) from exc
+    finally:
+        with contextlib.suppress(OSError):
+            probe.unlink(missing_ok=True)
 
 
 @dataclass
@@ -144,6 +173,7 @@ def run(request: RunRequest, progress: Progress | None = None) -> RunResult:
         )
     if request.archive is not None:
         check_archive_root(request.archive, request.inbox)
+    check_writable(request.out)
     with stage("intake"):
         intake = run_intake(
             request.inbox,
@@ -151,6 +181,7 @@ def run(request: RunRequest, progress: Progress | None = None) -> RunResult:
             rnd.round_id,
             request.as_of,
             progress=lambda done, total: report("intake", done, total),
+            key=load_key(request.framework),
         )
     review_files = review_paths(request.reviews) if request.reviews is not None else []
     review_sha256 = {p: _checksum(p) or "" for p in review_files}  # before reading, as above

@@ -23,11 +23,12 @@ from kpi_batch import cli as cli_module
 from kpi_batch.archive import SUMS_NAME
 from kpi_batch.framework.load import load_framework
 from kpi_batch.history.store import DB_NAME
-from kpi_batch.runfolder import LOCK_NAME, STAGING, latest_run
+from kpi_batch.runfolder import STAGING, acquire_lock, latest_run
 from kpi_batch.templates.fill import fill_template
 from kpi_batch.templates.workbook import write_unit_template
 from tests.adjustment_factories import write_adjustment_rows
 from tests.factories import small_framework_rows, write_small_framework
+from tests.test_runfolder import lock_is_held
 
 AS_OF = dt.date(2024, 2, 20)
 SENT = dt.date(2024, 2, 15)
@@ -175,17 +176,19 @@ def test_a_missing_inbox_exits_2(world: tuple[Path, Path], tmp_path: Path) -> No
 
 
 def test_a_second_concurrent_run_is_refused(world: tuple[Path, Path], tmp_path: Path) -> None:
-    """The lock as a live run on this machine holds it (our parent process is alive)."""
+    """Another run holds the lock (here: this process, through the same function a run
+    uses); the refusal names it. Across processes: tests/test_run_lock.py."""
     framework, inbox = world
     out = tmp_path / "out"
     out.mkdir()
-    holder = {"pid": os.getppid(), "host": os.uname().nodename, "since": 0}
-    (out / LOCK_NAME).write_text(json.dumps(holder), encoding="utf-8")
-    result = run(framework, inbox, out)
+    lock = acquire_lock(out)
+    try:
+        result = run(framework, inbox, out)
+    finally:
+        lock.release()
     assert result.exit_code == 2, result.output
     assert "another run holds" in result.output
-    assert f"pid {os.getppid()}" in result.output
-    assert (out / LOCK_NAME).exists()  # not ours to remove
+    assert f"pid {os.getpid()}" in result.output
     assert not (out / "2567").exists()
 
 
@@ -249,7 +252,7 @@ def test_a_failure_after_reports_started_keeps_latest_history_and_archive(
     assert latest_run(out, 2567, "R1") == round_dir / FIRST
     assert not (round_dir / SECOND).exists()
     assert not any((out / STAGING).iterdir())  # no partial folder
-    assert not (out / LOCK_NAME).exists()
+    assert not lock_is_held(out)
     assert (snapshot(round_dir), history_state(out), snapshot(archive)) == before
 
 
@@ -364,3 +367,24 @@ def test_every_command_is_in_docs_cli_md() -> None:
     for command in cli_module.app.registered_commands:
         name = command.name or command.callback.__name__  # type: ignore[union-attr]
         assert f"## `kpi-batch {name}" in docs, name
+
+
+@pytest.mark.parametrize(
+    "text", ["2024-02-20", "2567-02-20", "20/2/2567", "20 ก.พ. 2567", "๒๐/๒/๒๕๖๗", "20/02/67"]
+)
+def test_as_of_is_read_as_the_workbooks_write_dates(text: str) -> None:
+    assert cli_module._as_of(text) == AS_OF
+
+
+def test_a_buddhist_era_as_of_names_the_run_folder_in_ce(
+    world: tuple[Path, Path], tmp_path: Path
+) -> None:
+    framework, inbox = world
+    out = tmp_path / "out"
+    result = cli("run", "--framework", framework, "--inbox", inbox, "--out", out,
+                 "--as-of", "20 ก.พ. 2567")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert latest_run(out, 2567, "R1") == out / "2567" / "R1" / FIRST
+    bad = cli("run", "--framework", framework, "--inbox", inbox, "--out", out,
+              "--as-of", "2/30/2024")  # fmt: skip
+    assert bad.exit_code == 2 and "15/3/2567" in bad.output

@@ -204,3 +204,18 @@ def test_the_rounds_latest_pointer_names_the_run(run_dir: Path) -> None:
     result = CliRunner().invoke(app, ["email", "--run", str(pointer)])
     assert result.exit_code == 0, result.output
     assert any(p.suffix == ".eml" for p in (run_dir / "outbox").iterdir())
+
+
+def test_result_message_is_arithmetic_and_says_pre_appeal_or_final(run_dir: Path) -> None:
+    plan = _prepare(run_dir).plan
+    u02 = next(m for m in plan.messages if m.key == "unit:U02")
+    body = parse(u02.message.as_bytes(policy=POLICY)).get_body().get_content()  # type: ignore[union-attr]
+    # the run has no appeal and its deadline (20 Mar 2567) is after its as-of date
+    assert "สถานะของผล: ผลก่อนอุทธรณ์ (ยังไม่เป็นที่สุด)" in body
+    total = body.index("คะแนนรวมก่อนหัก")
+    assert total < body.index("หักคะแนน   ") < body.index("คะแนนสุดท้าย")
+    assert "คะแนนที่ประกาศก่อนอุทธรณ์" in body  # the earlier figure, apart from the sum
+    for role in ("hr", "executive"):
+        m = next(m for m in plan.messages if m.key == role)
+        text = parse(m.message.as_bytes(policy=POLICY)).get_body().get_content()  # type: ignore[union-attr]
+        assert "ผลก่อนอุทธรณ์ (ยังไม่เป็นที่สุด)" in text, role

@@ -21,6 +21,7 @@ from kpi_batch.deliver.log import LOG_CSV, LOG_JSONL
 from kpi_batch.deliver.messages import POLICY
 from kpi_batch.deliver.outbox import INDEX, OUTBOX
 from kpi_batch.deliver.smtp import Outgoing, SmtpConfig, send_all
+from kpi_batch.runfolder import LOCK_NAME
 from tests.email_factories import (
     ADDRESSES,
     SENDER,
@@ -72,7 +73,7 @@ def email(run_dir: Path, port: int | None, *args: str, env: dict[str, str] | Non
 
 def snapshot(run_dir: Path) -> dict[str, str]:
     """The run's own files and their checksums (what e-mail must never touch)."""
-    mine = (OUTBOX, LOG_JSONL, LOG_CSV)
+    mine = (OUTBOX, LOG_JSONL, LOG_CSV, LOCK_NAME)  # the lock file stays (the OS's lock)
     return {
         p.relative_to(run_dir).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
         for p in run_dir.rglob("*")
@@ -404,3 +405,17 @@ def test_one_session_for_the_whole_batch() -> None:
 
 def _clock() -> dt.datetime:
     return dt.datetime(2024, 3, 11, 9, 0, tzinfo=dt.UTC)
+
+
+def test_a_wording_file_saved_as_ansi_is_warned_in_the_dry_run(
+    run_dir: Path, tmp_path: Path
+) -> None:
+    wording = tmp_path / "wording"
+    wording.mkdir()
+    text = "แจ้งผล {unit_name}\r\n\r\nเรียน ผู้อำนวยการ{unit_name}\r\nคะแนน {final_score}\r\n"
+    (wording / "unit_scored.txt").write_bytes(text.encode("cp874"))
+    result = email(run_dir, None, "--templates", str(wording))
+    assert result.exit_code == 0, result.output
+    assert "unit_scored.txt" in result.output and "cp874" in result.output
+    u01 = parse((run_dir / OUTBOX / "01_unit_U01.eml").read_bytes())
+    assert str(u01["Subject"]).startswith("แจ้งผล ")

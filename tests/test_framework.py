@@ -472,6 +472,26 @@ def test_duplicate_ids(tmp_path: Path, sheet: str, position: int, where: str) ->
     assert f"แถว {position + 2}" in issue.message_th
 
 
+@pytest.mark.parametrize(
+    ("sheet", "column", "where"),
+    [("units", "unit_id", "units!A6"), ("rounds", "round_id", "rounds!A4"),
+     ("kpis", "kpi_id", "kpis!B10")],
+)  # fmt: skip
+def test_ids_differing_only_in_case_are_duplicates(
+    tmp_path: Path, sheet: str, column: str, where: str
+) -> None:
+    """`U01` and `u01` are one file name on Windows (DOMAIN.md §4: unique ignoring case)."""
+    rows = small_framework_rows()
+    position = 1 if sheet == "kpis" else 0
+    first = rows[sheet][position]
+    first[column] = f"{first[column]}a"  # a letter in every id, whatever the factory uses
+    repeat = {**first, column: str(first[column]).swapcase()}
+    rows[sheet].append(repeat)
+    issue = assert_issue(problems(tmp_path, rows), "FW_DUPLICATE_ID_CASE", where)
+    original = str(first[column])
+    assert f"{original}'" in issue.message_th and "ตัวพิมพ์เล็ก/ใหญ่" in issue.message_th
+
+
 # -- references -----------------------------------------------------------------------------
 
 

@@ -74,7 +74,7 @@ def test_owner_without_email_and_duplicate_ignoring_case(tmp_path: Path) -> None
     issues = _problems(write_owner_framework(tmp_path / "fw.xlsx", rows))
     assert [(i.code, i.where) for i in issues] == [
         ("FW_OWNER_NO_EMAIL", "owners!C4"),
-        ("FW_DUPLICATE_ID", "owners!A5"),
+        ("FW_DUPLICATE_ID_CASE", "owners!A5"),
     ]
 
 

@@ -45,9 +45,14 @@ def test_scores_csv_columns_rows_and_values(ctx: ReportContext, tmp_path: Path) 
         "unit_id": "U02", "unit_name": "สำนักงานเลขานุการกรม", "cluster_id": "c1",
         "pre_appeal_score": "3.8000", "deduction": "0.0000", "final_score": "4.4000",
         "band": "good", "rank": "1", "cluster_rank": "1", "days_late": "0", "status": "scored",
+        "total_before_deduction": "4.4000",
     }  # fmt: skip
     u01 = dict(zip(header, rows[1], strict=True))
     assert (u01["deduction"], u01["days_late"]) == ("0.2500", "2")
+    # v1.1: the total the deduction is taken from, after the §7 columns
+    assert header[: header.index("status") + 1] == list(HR_COLUMNS[:11])
+    total, deduction = Decimal(u01["total_before_deduction"]), Decimal(u01["deduction"])
+    assert total - deduction == Decimal(u01["final_score"])
 
 
 def test_unscored_units_have_empty_score_band_rank(ctx: ReportContext, tmp_path: Path) -> None:
@@ -56,7 +61,7 @@ def test_unscored_units_have_empty_score_band_rank(ctx: ReportContext, tmp_path:
     assert [(r["unit_id"], r["status"]) for r in last] == [("U05", "missing"), ("U06", "rejected")]
     for r in last:
         for key in ("pre_appeal_score", "deduction", "final_score", "band", "rank",
-                    "cluster_rank", "days_late"):  # fmt: skip
+                    "cluster_rank", "days_late", "total_before_deduction"):  # fmt: skip
             assert r[key] == "", key
         assert r["unit_name"] and r["cluster_id"]
 

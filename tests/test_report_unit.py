@@ -24,6 +24,7 @@ from kpi_batch.reports.unit import (
     write_unit_workbook,
     write_unit_workbooks,
 )
+from kpi_batch.reports.unit_data import unit_data
 from tests.context_factories import FORMULA_NAME, RUN_ID, UNIT_NAMES, small_context
 from tests.golden_compare import assert_matches_golden
 from tests.pdf_render import pdf_page_count, render_pdf
@@ -130,8 +131,8 @@ def test_summary_scores_band_and_ranks_as_numbers(
 ) -> None:
     facts = summary(load(books["U01"]))
     row = ctx.scored.unit_scores.set_index("unit_id").loc["U01"]
-    for key in ("pre_appeal_total", "pre_appeal_deduction", "pre_appeal_score", "final_total",
-                "deduction", "final_score"):  # fmt: skip
+    for key in ("pre_appeal_total", "pre_appeal_deduction", "pre_appeal_score",
+                "total_before_deduction", "deduction", "final_score"):  # fmt: skip
         assert as_decimal(facts[key].value) == row[key], key
         assert facts[key].number_format == "0.0000"
     assert facts["band"].value == "ดี (good)"
@@ -260,3 +261,25 @@ def test_golden(unit_id: str, books: dict[str, Path]) -> None:
 def test_renders_to_pdf(books: dict[str, Path], tmp_path: Path) -> None:
     pdf = render_pdf(books["U01"], tmp_path)
     assert pdf_page_count(pdf) >= len(SHEETS)
+
+
+def test_sheets_with_nothing_to_say_are_hidden_so_they_do_not_print(
+    ctx: ReportContext, books: dict[str, Path]
+) -> None:
+    adjusted = set(ctx.scored.adjustments["unit_id"])
+    with_issues = {u.unit_id for u in ctx.framework.units if unit_data(ctx, u.unit_id).issues}
+    charged = set(ctx.scored.late_items.loc[ctx.scored.late_items["penalty"] > 0, "unit_id"])
+    seen_hidden = seen_shown = 0
+    for unit_id, path in books.items():
+        if not path.exists():
+            continue
+        wb = load(path)
+        for sheet, has in (("ปรับปรุงผล (adjustments)", unit_id in adjusted),
+                           ("ปัญหาที่พบ (issues)", unit_id in with_issues),
+                           ("หักคะแนน (deductions)", unit_id in charged)):  # fmt: skip
+            hidden = wb[sheet].sheet_state == "hidden"
+            assert hidden is not has, (unit_id, sheet)
+            seen_hidden += hidden
+            seen_shown += not hidden
+        assert wb["สรุป (summary)"].sheet_state == "visible"
+    assert seen_hidden and seen_shown

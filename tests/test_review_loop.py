@@ -225,3 +225,34 @@ def test_every_review_code_is_documented() -> None:
 
     docs = (Path(__file__).parents[1] / "docs" / "reviews.md").read_text(encoding="utf-8")
     assert [c for c in MESSAGES if f"`{c}`" not in docs] == []
+
+
+def test_email_sends_each_owner_only_their_workbook(loop: dict[str, Any]) -> None:
+    import email
+    import email.policy
+    import shutil
+
+    sender = "กพร. <kpr@dept.example>"
+    dry = cli("email", "--run", loop["first"], "--reviews", loop["sheets"], "--from", sender)
+    assert dry.exit_code == 0, dry.output
+    outbox = loop["first"] / "outbox_reviews"
+    got = {}
+    for eml in sorted(outbox.glob("*.eml")):
+        msg = email.message_from_bytes(eml.read_bytes(), policy=email.policy.default)
+        files = [p.get_filename() for p in msg.iter_attachments()]
+        got[str(msg["To"])] = files
+    assert got == {
+        "qa@dept.example": [QA],
+        "fin@dept.example, fin.head@dept.example": [FIN],
+        "org@dept.example": [ORG],
+    }
+    # FIN's rows relabelled as QA's workbook: QA must never see them, so nothing is sent
+    mixed = loop["tmp"] / "mixed"
+    shutil.copytree(loop["sheets"], mixed)
+    wb = openpyxl.load_workbook(mixed / FIN)
+    wb[SHEET]["B4"] = "QA"  # the owner_id cell
+    wb.save(mixed / FIN)
+    held = cli("email", "--run", loop["first"], "--reviews", mixed, "--from", sender, "--send",
+               "--smtp-host", "127.0.0.1", "--smtp-port", "9")  # fmt: skip
+    assert held.exit_code == 1, held.output
+    assert "nothing is sent" in held.output or "ไม่ส่งอีเมลใดเลย" in held.output

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 import zipfile
 from pathlib import Path
 
@@ -9,7 +11,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from kpi_batch.reports.validation import REPORT_NAME, write_validation_report
+from kpi_batch.reports.validation import REPORT_NAME, RunLabel, write_validation_report
 from tests.golden_compare import assert_matches_golden
 from tests.pdf_render import pdf_page_count, render_pdf
 from tests.report_factories import (
@@ -120,12 +122,49 @@ def test_files_sheet_follows_the_register(report: Path) -> None:
     header, *rows = _rows(openpyxl.load_workbook(report)["ไฟล์ที่รับ (files)"])
     assert header == [
         "ไฟล์ (path)", "รหัสหน่วยงาน (unit_id)", "สถานะ (status)", "ข้อผิดพลาด (errors)",
-        "คำเตือน (warnings)", "เหตุผล (reasons)", "ขนาด (ไบต์) (size)", "round_id",
+        "คำเตือน (warnings)", "เหตุผล (reasons)", "รอบ (round_id)", "ขนาด (ไบต์) (size)",
         "ค่าตรวจสอบ (sha256)",
     ]  # fmt: skip
     assert rows[0] == [
-        "inbox/U01_กองแผนงาน.xlsx", "U01", "รับแล้ว (accepted)", 1, 1, None, 12345, "R1", "a" * 64,
+        "inbox/U01_กองแผนงาน.xlsx", "U01", "รับแล้ว (accepted)", 1, 1, None, "R1", 12345, "a" * 64,
     ]  # fmt: skip
+
+
+def test_register_extras_read_as_people_read_them(tmp_path: Path) -> None:
+    """Thai headings, BE dates and issues as text: never an ISO stamp or a Python dict."""
+    register = sample_register()
+    register["modified"] = "2024-03-04T22:30:00"
+    register["submitted_on"] = "2024-03-04"
+    register["submitted_on_source"] = "workbook"
+    register["superseded_by"] = ""
+    issue = {
+        "code": "cell_not_number",
+        "severity": "error",
+        "where": "รายงานผล!N14",
+        "kpi_id": "1.1.1",
+    }
+    register["issues"] = [[issue], [], []]
+    path = write_validation_report(tmp_path / "v.xlsx", [], register, UNITS)
+    header, first, *_ = _rows(openpyxl.load_workbook(path)["ไฟล์ที่รับ (files)"])
+    row = dict(zip(header, first, strict=True))
+    assert row["วันที่ส่ง (submitted_on)"] == "4 มี.ค. 2567"
+    assert row["แก้ไขไฟล์ล่าสุด (modified)"] == "4 มี.ค. 2567 22:30"
+    assert row["ที่มาของวันที่ส่ง (submitted_on_source)"] == "วันที่ในแบบฟอร์ม (workbook)"
+    assert row["ปัญหาในไฟล์ (issues)"] == "cell_not_number รายงานผล!N14 1.1.1"
+    assert all(re.search(r"[\u0e00-\u0e7f]", h) for h in header)  # a Thai heading on each
+
+
+def test_run_id_round_and_as_of_on_every_printed_page(tmp_path: Path) -> None:
+    run = RunLabel("2567/R1/2024-03-15_1", "รอบ 6 เดือน (R1)", dt.date(2024, 3, 15))
+    path = write_validation_report(
+        tmp_path / "v.xlsx", sample_issues(), sample_register(), UNITS, run
+    )
+    for ws in openpyxl.load_workbook(path).worksheets:
+        header, footer = ws.oddHeader, ws.oddFooter
+        text = " ".join(str(p.text) for p in (header.left, header.right, footer.left, footer.right))
+        assert "2567/R1/2024-03-15_1" in text and "รอบ 6 เดือน (R1)" in text, ws.title
+        assert "15 มี.ค. 2567" in text, ws.title
+        assert "&P" in str(footer.center.text), ws.title
 
 
 def test_no_issues_and_empty_register(tmp_path: Path) -> None:

@@ -15,9 +15,9 @@ import datetime as dt
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from email.utils import parseaddr
 from pathlib import Path
 
+from kpi_batch.addresses import parse_mailbox
 from kpi_batch.deliver import log
 from kpi_batch.deliver.checks import check_plan
 from kpi_batch.deliver.messages import Plan, Planned, Sender, build_plan, make_message_id
@@ -26,8 +26,7 @@ from kpi_batch.deliver.smtp import Outgoing, SmtpConfig, send_all
 from kpi_batch.deliver.source import RunSource, load_run
 from kpi_batch.deliver.store import record_deliveries
 from kpi_batch.deliver.texts import load_texts
-from kpi_batch.errors import KpiBatchError, UsageError
-from kpi_batch.framework.cells import is_email
+from kpi_batch.errors import FileInUseError, KpiBatchError, UsageError
 from kpi_batch.runfolder import acquire_lock, release_lock
 
 # Message states for people, in the table and the outbox index.
@@ -82,6 +81,7 @@ class SendOutcome:
     skipped: list[Planned]  # already delivered
     unsendable: list[Planned]  # problems: no address, missing file
     history_note: str = ""  # why the history database was not written, if it was not
+    csv_note: str = ""  # delivery_log.csv was held open (Excel): close it and send again
 
     @property
     def ok(self) -> bool:
@@ -103,6 +103,7 @@ def prepare(request: EmailRequest, *, now: dt.datetime, token: str) -> Prepared:
         appeal_deadline=deadline,
     )
     check_plan(plan, source.framework)
+    plan.warnings += [t.warning for t in texts.values() if t.warning]
     if not source.is_latest and source.latest is not None:
         plan.warnings.insert(
             0,
@@ -115,16 +116,20 @@ def prepare(request: EmailRequest, *, now: dt.datetime, token: str) -> Prepared:
 
 def resolve_sender(given: str | None, settings: Mapping[str, str]) -> Sender:
     raw = given or settings.get("smtp_from") or ""
-    name, address = parseaddr(raw)
-    if not raw or not is_email(address):
+    mailbox = parse_mailbox(raw)
+    if mailbox is None:
         raise UsageError(
-            "ไม่ได้ระบุผู้ส่ง หรือที่อยู่ไม่ถูกต้อง ให้ใส่ --from หรือ smtp_from ในแผ่นงาน settings / "
-            f"no valid sender: pass --from or set smtp_from ({raw!r})"
+            "ไม่ได้ระบุผู้ส่ง หรือที่อยู่ไม่ถูกต้อง (ต้องเป็นที่อยู่เดียว เช่น 'กพร. <kpr@x.go.th>' "
+            "ชื่อที่แสดงต้องไม่มี @ และส่วนหน้า @ ต้องเป็นอักษรภาษาอังกฤษ) ให้แก้ --from หรือ smtp_from "
+            "ในแผ่นงาน settings / no valid sender: one address, a display name without @, an "
+            f"ASCII local part; pass --from or set smtp_from ({raw!r})"
         )
+    name, address = mailbox
     reply_to = settings.get("smtp_reply_to", "")
-    if reply_to and not is_email(parseaddr(reply_to)[1]):
+    reply = parse_mailbox(reply_to) if reply_to else None
+    if reply_to and reply is None:
         raise UsageError(f"smtp_reply_to ไม่ถูกต้อง / invalid: {reply_to!r}")
-    return Sender(address, name or settings.get("smtp_from_name", ""), reply_to)
+    return Sender(address, name or settings.get("smtp_from_name", ""), reply[1] if reply else "")
 
 
 def templates_dir(given: Path | None, source: RunSource) -> Path | None:
@@ -213,11 +218,21 @@ def send(
             clock=clock,
             sleep=sleep,
         )
-        log.write_csv(run_dir, log.read(run_dir))
+        # Records first (the .jsonl as each message finished, then the history), the CSV
+        # copy last: Excel holding delivery_log.csv open must not lose a delivery.
         note = record_deliveries(run_dir, not_sent + results)
+        csv_note = ""
+        try:
+            log.write_csv(run_dir, log.read(run_dir))
+        except FileInUseError as exc:
+            csv_note = (
+                f"{exc} — บันทึกการส่งครบแล้วใน {log.LOG_JSONL} การสั่งส่งซ้ำจะไม่ส่งฉบับที่ส่งแล้ว"
+                f" / every delivery is recorded in {log.LOG_JSONL}; sending again sends"
+                " nothing twice and rewrites the CSV"
+            )
     finally:
         release_lock(lock)
-    return SendOutcome(results, skipped, unsendable, note)
+    return SendOutcome(results, skipped, unsendable, note, csv_note)
 
 
 def _not_sendable(planned: Planned, run_id: str, now: dt.datetime) -> log.Delivery:

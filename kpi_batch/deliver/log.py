@@ -3,7 +3,8 @@
     <run>/delivery_log.jsonl   one JSON object per send attempt, appended and flushed as
                                each message finishes (a crash loses nothing already sent)
     <run>/delivery_log.csv     the same, one row per message and recipient (UTF-8 with BOM,
-                               opens in Excel); rewritten from the .jsonl after each send
+                               opens in Excel); rewritten from the .jsonl after each send,
+                               last: Excel holding it open never loses a record
 
 `delivered(records)` says which recipients of which message already have it, so a later
 `email --send` sends only the rest. Records never hold a password: errors are the server's
@@ -12,7 +13,6 @@ replies, and `scrub` removes the configured secret from any text as a second gua
 
 from __future__ import annotations
 
-import csv
 import json
 import os
 from collections import defaultdict
@@ -20,6 +20,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
+
+from kpi_batch import csvfiles, fsutil
 
 LOG_JSONL = "delivery_log.jsonl"
 LOG_CSV = "delivery_log.csv"
@@ -99,39 +101,40 @@ def delivered(records: Iterable[Mapping[str, Any]]) -> dict[str, set[str]]:
 
 
 def write_csv(run_dir: Path, records: Sequence[Mapping[str, Any]]) -> Path:
-    path = run_dir / LOG_CSV
-    tmp = path.with_name(f".{path.name}.tmp")
-    with tmp.open("w", encoding="utf-8-sig", newline="") as f:
-        writer = csv.writer(f)
-        writer.writerow(CSV_COLUMNS)
-        for r in records:
-            attached = r.get("attachments") or []
-            files = "; ".join(f"{a.get('filename')}={a.get('sha256')}" for a in attached)
-            failed = r.get("failed") or {}
-            for address in r.get("recipients") or [""]:
-                state = (
-                    "delivered"
-                    if address in (r.get("delivered") or [])
-                    else ("failed" if address in failed else "not_sent")
-                )
-                writer.writerow(
-                    [
-                        r.get("time"),
-                        r.get("run_id"),
-                        r.get("key"),
-                        r.get("unit_id"),
-                        r.get("message_id"),
-                        address,
-                        state,
-                        r.get("status"),
-                        failed.get(address) or r.get("error") or "",
-                        r.get("subject"),
-                        files,
-                        r.get("attempts"),
-                    ]
-                )
-    os.replace(tmp, path)
-    return path
+    """The CSV copy of the log, replaced whole; retried while Excel has it open, then
+    `FileInUseError` (the .jsonl and the history already hold every record)."""
+    return fsutil.write_with(run_dir / LOG_CSV, lambda tmp: _write_rows(tmp, records))
+
+
+def _write_rows(tmp: Path, records: Sequence[Mapping[str, Any]]) -> None:
+    rows = []
+    for r in records:
+        attached = r.get("attachments") or []
+        files = "; ".join(f"{a.get('filename')}={a.get('sha256')}" for a in attached)
+        failed = r.get("failed") or {}
+        for address in r.get("recipients") or [""]:
+            state = (
+                "delivered"
+                if address in (r.get("delivered") or [])
+                else ("failed" if address in failed else "not_sent")
+            )
+            rows.append(
+                [
+                    r.get("time"),
+                    r.get("run_id"),
+                    r.get("key"),
+                    r.get("unit_id"),
+                    r.get("message_id"),
+                    address,
+                    state,
+                    r.get("status"),
+                    failed.get(address) or r.get("error") or "",
+                    r.get("subject"),
+                    files,
+                    r.get("attempts"),
+                ]
+            )
+    csvfiles.write_csv(tmp, CSV_COLUMNS, rows)
 
 
 def scrub(text: str, secret: str | None) -> str:

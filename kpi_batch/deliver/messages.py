@@ -32,6 +32,7 @@ from kpi_batch.framework.cells import decimal_text, parse_date
 from kpi_batch.reports.returned import returned_path
 from kpi_batch.reports.unit import result_workbook_name
 from kpi_batch.reports.writeall import RETURNABLE
+from kpi_batch.scoring.appeal_state import appeal_state, deadline_setting
 from kpi_batch.templates.workbook import template_filename
 from kpi_batch.thai import format_date_th
 from kpi_batch.workdays import due_date_th
@@ -332,12 +333,20 @@ def _common_values(source: RunSource, sender: Sender) -> dict[str, str]:
         "late_penalty_per_day": decimal_text(fw.settings.late_penalty_per_day),
         "late_penalty_cap": decimal_text(fw.settings.late_penalty_cap),
         "contact": contact,
+        "result_state": _state_text(source),
         "resubmit_by": (
             f" ภายในวันที่ {_date_text(extra['resubmit_deadline'])}"
             if extra.get("resubmit_deadline")
             else "โดยเร็ว"
         ),
     }
+
+
+def _state_text(source: RunSource) -> str:
+    """'ผลก่อนอุทธรณ์ (ยังไม่เป็นที่สุด)' or 'ผลหลังอุทธรณ์ (ผลสุดท้าย)', by the rule of
+    `scoring.appeal_state` (an `--appeal-deadline` given now counts as the framework's)."""
+    deadline = deadline_setting(source.framework.settings.extra)
+    return appeal_state(source.appeals_applied, deadline, source.as_of).th
 
 
 def _unit_values(source: RunSource, row: UnitRow) -> dict[str, str]:
@@ -361,6 +370,7 @@ def _unit_values(source: RunSource, row: UnitRow) -> dict[str, str]:
         "cluster_id": row.cluster_id,
         "cluster_name": cluster_name,
         "pre_appeal_score": row.pre_appeal_score or "-",
+        "total_before_deduction": row.total_before_deduction or "-",
         "deduction": row.deduction or "-",
         "final_score": row.final_score or "-",
         "band": row.band or "-",

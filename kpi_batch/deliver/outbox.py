@@ -8,20 +8,22 @@ address, a failed check) get no .eml; the index says why.
 
 from __future__ import annotations
 
-import csv
-import re
 from collections.abc import Mapping
 from pathlib import Path
 
+from kpi_batch import fsutil
+from kpi_batch.csvfiles import write_csv
 from kpi_batch.deliver.messages import KIND_TH, POLICY, Plan, Planned
+from kpi_batch.safe_names import safe_name
 
 OUTBOX = "outbox"
 INDEX = "outbox.csv"
 
 
 def eml_name(planned: Planned) -> str:
-    """`01_unit_U01.eml`, `35_hr.eml`."""
-    return f"{planned.number:02d}_{re.sub(r'[^A-Za-z0-9.-]', '_', planned.key)}.eml"
+    """`01_unit_U01.eml`, `35_hr.eml` (key `unit:U01`, `hr`)."""
+    kind, _, unit_id = planned.key.partition(":")
+    return f"{planned.number:02d}_{kind}{f'_{safe_name(unit_id)}' if unit_id else ''}.eml"
 
 
 def write_outbox(
@@ -31,32 +33,33 @@ def write_outbox(
     folder = run_dir / outbox
     folder.mkdir(exist_ok=True)
     for old in folder.glob("*.eml"):
-        old.unlink()
+        fsutil.remove(old)  # retried: Outlook may be showing one
     written = []
     for planned in plan.messages:
         if planned.ready and planned.message is not None:
             path = folder / eml_name(planned)
-            path.write_bytes(planned.message.as_bytes(policy=POLICY))
+            fsutil.write_bytes(path, planned.message.as_bytes(policy=POLICY))
             written.append(path)
-    with (folder / INDEX).open("w", encoding="utf-8-sig", newline="") as f:
-        writer = csv.writer(f)
-        writer.writerow(
-            ["no", "eml", "message_key", "unit_id", "kind", "to", "subject", "attachments",
-             "status"]
-        )  # fmt: skip
-        for planned in plan.messages:
-            writer.writerow(
-                [
-                    planned.number,
-                    eml_name(planned) if planned.ready else "",
-                    planned.key,
-                    planned.unit_id,
-                    KIND_TH.get(planned.template, planned.template),
-                    "; ".join(planned.to),
-                    planned.subject,
-                    "; ".join(a.filename for a in planned.attachments),
-                    "; ".join(p.message for p in planned.problems)
-                    or (status or {}).get(planned.key, "ready"),
-                ]
-            )
+    fsutil.write_with(folder / INDEX, lambda tmp: _write_index(tmp, plan, status))
     return written
+
+
+def _write_index(tmp: Path, plan: Plan, status: Mapping[str, str] | None) -> None:
+    header = ["no", "eml", "message_key", "unit_id", "kind", "to", "subject", "attachments",
+              "status"]  # fmt: skip
+    rows = [
+        [
+            planned.number,
+            eml_name(planned) if planned.ready else "",
+            planned.key,
+            planned.unit_id,
+            KIND_TH.get(planned.template, planned.template),
+            "; ".join(planned.to),
+            planned.subject,
+            "; ".join(a.filename for a in planned.attachments),
+            "; ".join(p.message for p in planned.problems)
+            or (status or {}).get(planned.key, "ready"),
+        ]
+        for planned in plan.messages
+    ]
+    write_csv(tmp, header, rows)

@@ -26,6 +26,7 @@ from kpi_batch.errors import KpiBatchError, UsageError
 from kpi_batch.framework.load import load_framework
 from kpi_batch.model import Framework, Round
 from kpi_batch.runfolder import follow_latest, latest_run
+from kpi_batch.safe_names import safe_name
 
 MANIFEST = "manifest.json"
 SCORES = "scores.csv"
@@ -64,6 +65,7 @@ class UnitRow:
     cluster_rank: str
     days_late: str
     status: str  # scored / missing / rejected
+    total_before_deduction: str = ""  # DOMAIN §7 v1.1; empty in runs made before it
 
 
 @dataclass(frozen=True)
@@ -90,6 +92,7 @@ class RunSource:
     files: Mapping[str, RunFile]  # rel -> file, attachable outputs present on disk
     manifest_outputs: Mapping[str, str]  # rel -> sha256, everything the run wrote
     latest: Path | None = None  # the round's newest finished run, when laid out as usual
+    appeals_applied: bool = False  # manifest: an appeal-stage adjustment changed a score
 
     @property
     def fiscal_year(self) -> int:
@@ -100,10 +103,10 @@ class RunSource:
         return self.latest is None or self.latest.resolve() == self.run_dir.resolve()
 
     def hr_name(self) -> str:
-        return f"hr_{self.fiscal_year}_{self.round.round_id}.xlsx"
+        return f"hr_{self.fiscal_year}_{safe_name(self.round.round_id)}.xlsx"
 
     def executive_name(self) -> str:
-        return f"executive_{self.fiscal_year}_{self.round.round_id}.xlsx"
+        return f"executive_{self.fiscal_year}_{safe_name(self.round.round_id)}.xlsx"
 
 
 def sha256_bytes(data: bytes) -> str:
@@ -149,8 +152,8 @@ def load_run(run_dir: Path, framework_path: Path | None = None) -> RunSource:
     files = {}
     for rel, sha in outputs.items():
         attachable = rel.startswith(ATTACHABLE_DIRS) or rel in (
-            f"hr_{framework.settings.fiscal_year}_{rnd.round_id}.xlsx",
-            f"executive_{framework.settings.fiscal_year}_{rnd.round_id}.xlsx",
+            f"hr_{framework.settings.fiscal_year}_{safe_name(rnd.round_id)}.xlsx",
+            f"executive_{framework.settings.fiscal_year}_{safe_name(rnd.round_id)}.xlsx",
         )
         target = run_dir / rel
         if attachable and target.is_file():
@@ -167,6 +170,7 @@ def load_run(run_dir: Path, framework_path: Path | None = None) -> RunSource:
         inputs=tuple(_input(i) for i in manifest.get("inputs") or [] if isinstance(i, dict)),
         files=files,
         manifest_outputs=outputs,
+        appeals_applied=bool(manifest.get("appeals_applied")),
         latest=_latest(run_dir, framework.settings.fiscal_year, rnd.round_id),
     )
 

@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import string
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
 
 from kpi_batch.errors import UsageError
+from kpi_batch.textfiles import Decoded, read_text
 
 COMMON = (
     "organisation",
@@ -34,6 +35,7 @@ COMMON = (
     "late_penalty_cap",
     "contact",
     "attachments",
+    "result_state",
 )
 _UNIT = ("unit_id", "unit_name", "cluster_id", "cluster_name")
 _COUNTS = ("recipient_names", "n_units", "n_scored", "n_missing", "n_rejected")
@@ -43,6 +45,7 @@ PLACEHOLDERS: Mapping[str, tuple[str, ...]] = {
         *COMMON,
         *_UNIT,
         "pre_appeal_score",
+        "total_before_deduction",
         "deduction",
         "final_score",
         "band",
@@ -67,6 +70,7 @@ class Text:
     source: str  # the file it came from, for messages
     subject: str
     body: str
+    warning: str = ""  # e.g. the file was read as cp874, not UTF-8
 
     def render(self, values: Mapping[str, str]) -> tuple[str, str]:
         subject = self.subject.format_map(values)
@@ -85,11 +89,25 @@ def load_texts(override_dir: Path | None = None) -> dict[str, Text]:
     for name in PLACEHOLDERS:
         custom = override_dir / f"{name}.txt" if override_dir is not None else None
         if custom is not None and custom.is_file():
-            raw, source = custom.read_text(encoding="utf-8-sig"), str(custom)
+            decoded = _read_custom(custom)
+            text = parse_text(name, decoded.text, str(custom))
+            texts[name] = replace(text, warning=decoded.warning)
         else:
-            raw, source = (builtin / f"{name}.txt").read_text(encoding="utf-8"), f"{name}.txt"
-        texts[name] = parse_text(name, raw, source)
+            raw = (builtin / f"{name}.txt").read_text(encoding="utf-8")
+            texts[name] = parse_text(name, raw, f"{name}.txt")
     return texts
+
+
+def _read_custom(path: Path) -> Decoded:
+    """A wording file as saved by Notepad: UTF-8 (with or without BOM), UTF-16, or cp874
+    with a warning (kpi_batch/textfiles.py)."""
+    try:
+        return read_text(path)
+    except UnicodeDecodeError:
+        raise UsageError(
+            f"{path}: อ่านข้อความไม่ได้ — เปิดใน Notepad แล้วบันทึกเป็น UTF-8 / "
+            "cannot decode the file; save it as UTF-8"
+        ) from None
 
 
 def parse_text(name: str, raw: str, source: str) -> Text:

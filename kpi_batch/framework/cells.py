@@ -13,6 +13,7 @@ import datetime as dt
 import re
 
 from kpi_batch import thai
+from kpi_batch.addresses import ascii_address
 from kpi_batch.cells import blank, clean_decimal, decimal_text, parse_date
 from kpi_batch.cells import decimal as parse_decimal
 
@@ -34,7 +35,6 @@ __all__ = [
 
 # Deliberately simple: one @, no spaces, a dot in the domain. Deliverability is the mail
 # server's business; this catches typos such as a missing @ or two addresses run together.
-_EMAIL = re.compile(r"^[^@\s;,<>()]+@[^@\s;,<>()]+\.[^@\s;,<>().]+$")
 
 
 def strip(value: object) -> object:
@@ -88,11 +88,13 @@ def split_emails(value: object) -> tuple[str, ...]:
     if raw is None:
         return ()
     parts = re.split(r"[;\n]", raw)
-    return tuple(p.strip() for p in parts if p.strip())
+    # a Thai domain in IDNA form: what the SMTP server and the e-mail checks compare
+    return tuple(ascii_address(p) or p.strip() for p in parts if p.strip())
 
 
 def is_email(address: str) -> bool:
-    return bool(_EMAIL.match(address))
+    """One address with an ASCII local part; a Thai (IDN) domain is fine (addresses.py)."""
+    return ascii_address(address) is not None
 
 
 def bad_emails(value: object) -> tuple[str, ...]:

@@ -7,7 +7,7 @@ None from the parsers and the row is skipped quietly, so one mistake is reported
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from kpi_batch.framework import cells as cells
 from kpi_batch.framework.codes import fw_issue
@@ -16,6 +16,7 @@ from kpi_batch.issues import Issue, cell_ref
 from kpi_batch.model import Band, Cluster, Holiday, Owner, Recipient, Round, Unit
 from kpi_batch.specs.framework import OPTIONAL_SHEETS, SHEETS, SheetName
 from kpi_batch.thai import format_date_th
+from kpi_batch.visible import has_invisible, visible
 
 # sheet -> (key columns, Thai name, English name) of what must not repeat
 UNIQUE_KEYS: dict[str, tuple[tuple[str, ...], str, str]] = {
@@ -59,31 +60,33 @@ def duplicates(sheet: Sheet) -> tuple[list[Issue], set[int]]:
     columns, what_th, what_en = UNIQUE_KEYS[sheet.name]
     if any(c not in sheet.columns for c in columns):
         return [], set()
-    first: dict[tuple[str, ...], int] = {}
+    # Ids are unique ignoring case (DOMAIN.md §4): `U01` and `u01` would be one file name
+    # on Windows, where the second unit's template overwrites the first's.
+    first: dict[tuple[str, ...], tuple[int, tuple[str, ...]]] = {}
     issues: list[Issue] = []
     repeats: set[int] = set()
-    caseless = sheet.name in CASELESS_KEYS
     for row in sheet.rows():
         key = key_of(sheet, row, columns)
         if key is None:
             continue
-        if caseless:
-            key = tuple(k.casefold() for k in key)
-        if key in first:
+        folded = tuple(v.casefold() for v in key)
+        if folded in first:
+            first_row, first_key = first[folded]
             repeats.add(row)
             issues.append(
                 fw_issue(
-                    "FW_DUPLICATE_ID",
+                    "FW_DUPLICATE_ID" if key == first_key else "FW_DUPLICATE_ID_CASE",
                     sheet.name,
                     sheet.cell(columns[-1], row),
                     "/".join(key),
                     what_th=what_th,
                     what_en=what_en,
-                    first_row=first[key],
+                    first_row=first_row,
+                    first="/".join(first_key),
                 )
             )
         else:
-            first[key] = row
+            first[folded] = (row, key)
     return issues, repeats
 
 
@@ -248,3 +251,21 @@ def read_owners(sheet: Sheet | None, skip: Iterable[int]) -> tuple[list[Owner], 
         if name:
             owners.append(Owner(owner_id, name, emails))
     return owners, issues
+
+
+ID_COLUMNS = ("unit_id", "kpi_id", "parent_id", "round_id", "cluster_id", "band_id", "owner_id")
+
+
+def invisible_ids(sheets: Mapping[str, Sheet]) -> list[Issue]:
+    """DOMAIN §4: ids may not contain invisible characters (a zero-width space makes `1.1`
+    and `1.1` two ids); the value is shown with the character spelled out (`U+200B`)."""
+    issues = []
+    for sheet in sheets.values():
+        for column in ID_COLUMNS:
+            if column not in sheet.frame.columns:
+                continue
+            for row, value in sheet.frame[column].items():
+                if isinstance(value, str) and has_invisible(value):
+                    cell = sheet.cell(column, int(str(row)))
+                    issues.append(fw_issue("FW_INVISIBLE_IN_ID", sheet.name, cell, visible(value)))
+    return issues

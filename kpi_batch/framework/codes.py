@@ -42,6 +42,12 @@ MESSAGES = MappingProxyType(
             "{what_th} '{value}' ซ้ำกับแถว {first_row} — ลบแถวที่ซ้ำหรือแก้รหัส",
             "{what_en} '{value}' repeats row {first_row}; remove the duplicate or fix the id",
         ),
+        "FW_DUPLICATE_ID_CASE": (
+            "{what_th} '{value}' ซ้ำกับ '{first}' ในแถว {first_row} (ตัวพิมพ์เล็ก/ใหญ่ถือว่าเป็นรหัส"
+            "เดียวกัน ชื่อไฟล์บน Windows จะทับกัน) — แก้รหัสให้ต่างกัน หรือลบแถวที่ซ้ำ",
+            "{what_en} '{value}' repeats '{first}' of row {first_row} ignoring case (one file "
+            "name on Windows); make the ids differ or remove the duplicate",
+        ),
         "FW_BAD_ENUM": (
             "ค่า '{value}' ใช้ไม่ได้ในช่อง {column} — ใช้ได้เฉพาะ: {allowed}",
             "'{value}' is not a valid {column}; use one of: {allowed}",
@@ -54,9 +60,15 @@ MESSAGES = MappingProxyType(
             "'{value}' ไม่ใช่วันที่ — ใช้วันที่ของ Excel หรือพิมพ์ เช่น 6 มี.ค. 2567",
             "'{value}' is not a date; use an Excel date or text such as 6 มี.ค. 2567",
         ),
+        "FW_INVISIBLE_IN_ID": (
+            "รหัส '{value}' มีอักขระที่มองไม่เห็น (<U+…>) ลบอักขระนั้น (พิมพ์รหัสใหม่ทั้งช่อง)",
+            "the id '{value}' holds an invisible character (<U+…>); retype the cell",
+        ),
         "FW_BAD_EMAIL": (
-            "อีเมล '{value}' ไม่ถูกต้อง — ตรวจการสะกด หลายที่อยู่ให้คั่นด้วย ;",
-            "'{value}' is not a valid e-mail address; separate several addresses with ;",
+            "อีเมล '{value}'{unit_th} ไม่ถูกต้อง — ตรวจการสะกด ส่วนหน้า @ ต้องเป็นอักษรภาษาอังกฤษ "
+            "(ชื่อโดเมนภาษาไทยใช้ได้) หลายที่อยู่ให้คั่นด้วย ;",
+            "'{value}'{unit_en} is not a valid e-mail address (the part before @ must be "
+            "ASCII; a Thai domain is fine); separate several addresses with ;",
         ),
         "FW_WEIGHT_NOT_POSITIVE": (
             "น้ำหนัก '{value}' ต้องมากกว่า 0 — แก้น้ำหนัก หรือลบแถวหากไม่ได้ลงนามตัวชี้วัดนี้",

@@ -98,7 +98,7 @@ def check_framework(
 ) -> tuple[Framework | None, list[Issue]]:
     """Pure: the sheets as read -> the framework (None if there is any error) and every issue."""
     sheets = {name: prepare(sheet) for name, sheet in raw_sheets.items()}
-    found = _Found(issues=checks.missing_sheets(sheets))
+    found = _Found(issues=checks.missing_sheets(sheets) + checks.invisible_ids(sheets))
     settings_read = (
         read_settings(sheets[SheetName.SETTINGS]) if SheetName.SETTINGS in sheets else None
     )

@@ -264,6 +264,17 @@ def _to_issue(sheet: Sheet, case: Mapping[str, Any]) -> Issue:
         return fw_issue("FW_BAD_ENUM", sheet.name, cell, value, column=column, allowed=allowed)
     if check == "FW_BAD_EMAIL":
         value = "; ".join(cells.bad_emails(value)) or value
+        unit_id = ""
+        if "unit_id" in sheet.columns and row is not None and not pd.isna(row):
+            unit_id = cells.text(sheet.value(int(row), "unit_id")) or ""
+        return fw_issue(
+            check,
+            sheet.name,
+            cell,
+            cells.text(value),
+            unit_th=f" ของหน่วยงาน {unit_id}" if unit_id else "",
+            unit_en=f" (unit {unit_id})" if unit_id else "",
+        )
     if check.startswith("FW_"):
         return fw_issue(check, sheet.name, cell, cells.text(value))
     # A pandera check we did not name (e.g. a dtype check): report it as a bad value.

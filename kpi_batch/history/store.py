@@ -29,12 +29,13 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from collections.abc import Iterator, Sequence
+import time
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pandas as pd
 
@@ -57,6 +58,9 @@ from kpi_batch.manifest import sha256_file
 from kpi_batch.reports.context import ReportContext
 
 DB_NAME = "history.sqlite"
+# Another program holding the database (a viewer, a second run): SQLite waits BUSY_TIMEOUT
+# seconds, then we pause and try again, BUSY_ATTEMPTS times in all, then say "busy".
+BUSY_TIMEOUT, BUSY_ATTEMPTS, BUSY_PAUSE = 10.0, 3, 1.0
 STAGED, COMMITTED = "staged", "committed"
 
 TREND_COLUMNS = ["run_id", "as_of", "round_id", "unit_id", "final_score", "rank"]
@@ -139,11 +143,16 @@ class History:
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
         try:
-            self.conn.execute("BEGIN IMMEDIATE")
+            _retry_busy(lambda: self.conn.execute("BEGIN IMMEDIATE"), self.path)
             yield self.conn
             self.conn.execute("COMMIT")
+        except HistoryError:
+            self._rollback()
+            raise
         except sqlite3.Error as exc:
             self._rollback()
+            if _is_busy(exc):
+                raise _busy(self.path, exc) from exc
             raise HistoryError(
                 f"บันทึกประวัติใน {self.path} ไม่สำเร็จ: {exc} / could not write history"
             ) from exc
@@ -432,9 +441,11 @@ def _insert(
 def _connect(path: Path, read_only: bool) -> sqlite3.Connection:
     try:
         if read_only:
-            conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=30)
+            conn = sqlite3.connect(
+                f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT
+            )
         else:
-            conn = sqlite3.connect(path, timeout=30)
+            conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT)
         conn.isolation_level = None  # transactions are explicit (BEGIN IMMEDIATE ... COMMIT)
         conn.execute("PRAGMA foreign_keys = ON")
     except sqlite3.Error as exc:
@@ -444,9 +455,46 @@ def _connect(path: Path, read_only: bool) -> sqlite3.Connection:
     return conn
 
 
+def _is_busy(exc: sqlite3.Error) -> bool:
+    """Another program holds the database (SQLITE_BUSY / SQLITE_LOCKED): not damage."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None and code & 0xFF in (5, 6):  # SQLITE_BUSY, SQLITE_LOCKED
+        return True
+    return isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc).lower()
+
+
+def _busy(path: Path, exc: sqlite3.Error) -> HistoryError:
+    waited = BUSY_TIMEOUT * BUSY_ATTEMPTS
+    return HistoryError(
+        f"ไฟล์ประวัติ {path} ถูกโปรแกรมอื่นเปิดใช้อยู่ (รอแล้ว {waited:.0f} วินาที) — ปิดโปรแกรมที่เปิด"
+        f"ไฟล์นี้ (เช่น DB Browser, Excel) หรือรอให้การประมวลผลอื่นเสร็จ แล้วสั่งใหม่ ไม่ต้องย้ายหรือลบไฟล์ / "
+        f"{path} is busy (held by another program; waited {waited:.0f} s): close it and run "
+        f"again; the file is fine, do not move it ({exc})"
+    )
+
+
+_T = TypeVar("_T")
+
+
+def _retry_busy(action: Callable[[], _T], path: Path) -> _T:
+    """`action`, tried again while the database is busy (SQLite waits BUSY_TIMEOUT each
+    time), then a message that says busy."""
+    for attempt in range(1, BUSY_ATTEMPTS + 1):
+        try:
+            return action()
+        except sqlite3.Error as exc:
+            if not _is_busy(exc):
+                raise
+            if attempt == BUSY_ATTEMPTS:
+                raise _busy(path, exc) from exc
+            time.sleep(BUSY_PAUSE * attempt)
+    raise AssertionError("unreachable")
+
+
 def _user_version(conn: sqlite3.Connection, path: Path) -> int:
     try:
-        return int(conn.execute("PRAGMA user_version").fetchone()[0])
+        row = _retry_busy(lambda: conn.execute("PRAGMA user_version").fetchone(), path)
+        return int(row[0])
     except sqlite3.DatabaseError as exc:
         raise HistoryError(
             f"ไฟล์ประวัติ {path} เสียหายหรือไม่ใช่ฐานข้อมูล SQLite — ย้ายไฟล์ออกแล้วประมวลผลใหม่ / "

@@ -17,6 +17,7 @@ from enum import StrEnum
 from types import MappingProxyType
 
 from kpi_batch.issues import Issue, Severity
+from kpi_batch.visible import visible
 
 
 class Scope(StrEnum):
@@ -49,7 +50,10 @@ class Check:
         kpi_id: str = "",
         **fields: object,
     ) -> Issue:
-        params = _Fields(value=value, kpi_id=kpi_id, unit_id=unit_id, **fields)
+        # a zero-width space in an id must show in the message (two ids that look alike)
+        params = _Fields(
+            value=visible(value), kpi_id=visible(kpi_id), unit_id=visible(unit_id), **fields
+        )
         return Issue(
             code=self.code,
             severity=self.severity,
@@ -208,6 +212,42 @@ _CHECKS = (
         "แบบฟอร์มนี้เป็นของปีงบประมาณ {value} แต่กรอบการประเมินเป็นปี {expected} "
         "กรุณาใช้แบบฟอร์มของปีงบประมาณ {expected} แล้วส่งใหม่",
         "the template is for fiscal year {value}; the framework is for {expected}",
+    ),
+    Check(
+        "cell_formula_cached",
+        _W,
+        Scope.FLAG,
+        "เซลล์นี้มีสูตร ({value}) ระบบใช้ค่าที่ Excel คำนวณไว้ล่าสุด ซึ่งอาจไม่ตรงกับสูตรตอนนี้ "
+        "กรุณาพิมพ์ตัวเลขลงในเซลล์แทนสูตร",
+        "the cell holds a formula ({value}); its value as last calculated is used, which may "
+        "differ from what the formula gives now; type the number instead",
+    ),
+    Check(
+        "unit_token_mismatch",
+        _E,
+        Scope.FILE,
+        "แบบฟอร์มนี้ไม่ได้ออกให้หน่วยงาน {value} (รหัสยืนยันแบบฟอร์มเป็นของหน่วยงาน {real}) "
+        "ระบบไม่ใช้ไฟล์นี้ หน่วยงาน {value} กรุณาใช้แบบฟอร์มที่ส่งให้หน่วยงานของตนเอง "
+        "ผู้ประมวลผล: ตรวจสอบกับหน่วยงานผู้ส่งก่อนใช้ไฟล์นี้",
+        "this template was not issued to {value} (its template_token is {real}'s); not used",
+    ),
+    Check(
+        "template_token_missing",
+        _E,
+        Scope.FILE,
+        "แบบฟอร์มนี้ไม่มีรหัสยืนยันแบบฟอร์ม (template_token) ระบบจึงยืนยันไม่ได้ว่าออกให้หน่วยงาน "
+        "{unit_id} กรุณาใช้แบบฟอร์มฉบับที่ส่งให้ กรอกข้อมูลแล้วส่งใหม่",
+        "the workbook has no template_token, so it cannot be shown to be {unit_id}'s template",
+    ),
+    Check(
+        "unit_conflicting_files",
+        _E,
+        Scope.FILE,
+        "หน่วยงาน {unit_id} มีไฟล์ที่ออกจากแบบฟอร์มต่างกันหรือมาจากผู้ส่งต่างกัน: {value} "
+        "ระบบไม่เลือกไฟล์ใดเองจากวันที่ที่กรอก ผู้ประมวลผล: ตรวจสอบกับหน่วยงานว่าไฟล์ใดถูกต้อง "
+        "แล้วนำไฟล์ที่ไม่ใช่ออกจากโฟลเดอร์ แล้วประมวลผลใหม่",
+        "files of {unit_id} differ in template token or origin ({value}); both held for a "
+        "person to decide",
     ),
     Check(
         "template_version_unsupported",
@@ -387,3 +427,8 @@ NOT_REOPENED = frozenset(
         "file_too_many_rows",
     }
 )
+
+# A file whose template token is wrong or missing is not used (intake/tokens.py).
+TOKEN_ERRORS = frozenset({"unit_token_mismatch", "template_token_missing"})
+# Files held for a person: no returned copy goes to the unit they claim (it may not be theirs).
+HELD = frozenset({"unit_token_mismatch", "unit_conflicting_files"})

@@ -33,6 +33,7 @@ import struct
 import zlib
 from dataclasses import dataclass, field
 from typing import NamedTuple
+from xml.sax.saxutils import unescape
 
 ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -442,4 +443,22 @@ def error_cells(body: bytes) -> dict[str, str]:
             if ref:
                 found[ref[1].decode()] = value[1].decode("utf-8", "replace") if value else "#ERROR"
         at = body.find(b't="e"', at + 5)
+    return found
+
+
+_FORMULA_CELL = re.compile(rb"<c\b([^>]*)>\s*<f\b[^>]*?(?:/>|>([^<]*)</f>)", re.DOTALL)
+
+
+def formula_cells(body: bytes) -> dict[str, str]:
+    """Cell ref -> formula text (XML entities undone; "" for a shared formula's copies) of a
+    worksheet's XML: calamine gives their cached values, which may not be what the formula
+    says now (`<f>0</f><v>99</v>`)."""
+    if body.find(b"<f") < 0:
+        return {}
+    found: dict[str, str] = {}
+    for attrs, text in _FORMULA_CELL.findall(body):
+        ref = _ATTR_R.search(attrs)
+        if ref:
+            raw = (text or b"").decode("utf-8", "replace")
+            found[ref[1].decode()] = unescape(raw, {"&quot;": '"', "&apos;": "'"})
     return found

@@ -28,7 +28,13 @@ from typing import Any
 import python_calamine as pc
 
 from kpi_batch.intake.cells import named_values
-from kpi_batch.intake.container import Container, Rejection, error_cells, worksheet
+from kpi_batch.intake.container import (
+    Container,
+    Rejection,
+    error_cells,
+    formula_cells,
+    worksheet,
+)
 from kpi_batch.intake.xlsx_parts import (
     Layout,
     TableSpot,
@@ -57,6 +63,7 @@ class Workbook:
     first_row: int  # Excel row of rows[0]
     rows: list[list[object]]  # raw values, aligned with keys (Excel errors as their text)
     missing_names: list[str] = field(default_factory=list)
+    formulas: dict[str, str] = field(default_factory=dict)  # table sheet: cell -> formula
 
 
 @dataclass
@@ -141,6 +148,7 @@ class _Sheets:
         self.names = book.sheet_names
         self.parts: dict[str, str] = {}  # sheet name -> worksheet part (xlsx)
         self.errors: dict[str, dict[str, str]] = {}  # sheet name -> cell -> Excel error
+        self.formulas: dict[str, dict[str, str]] = {}  # sheet name -> cell -> formula (xlsx)
         self.date1904 = False
 
     def checked(self, sheet: str) -> bytes:
@@ -152,6 +160,7 @@ class _Sheets:
         if isinstance(body, Rejection):
             raise _Refused(body)
         self.errors[sheet] = error_cells(body)
+        self.formulas[sheet] = formula_cells(body)
         return body
 
     def rows(self, sheet: str, nrows: int | None = None) -> list[list[Any]]:
@@ -252,6 +261,7 @@ def _read_table(
         first_row=spot.top + 1,
         rows=rows,
         missing_names=[n for n in IDENTITY_NAMES if n not in named],
+        formulas=sheets.formulas.get(spot.sheet, {}),
     )
 
 
@@ -373,6 +383,7 @@ def _read(
         first_row=spot.top + 1,
         rows=data,
         missing_names=[n for n in IDENTITY_NAMES if n not in named],
+        formulas=sheets.formulas.get(spot.sheet, {}),
     )
 
 

@@ -7,7 +7,9 @@ Status of a file (exactly one; the counts add up to the number of files found):
 - `accepted_with_warnings`: used, with warnings or with KPI results rejected;
 - `accepted`: used, nothing to say.
 
-Duplicates: among the usable files of a unit for the run's round, the latest `submitted_on`
+Duplicates: files of one unit carrying different template tokens are all rejected
+(`unit_conflicting_files`: a date the file declares itself never decides whose file
+wins). Otherwise, among the usable files of a unit for the run's round, the latest `submitted_on`
 wins, then the latest modification time, then the path (so the choice is stable). A rejected
 file never wins: a unit whose corrected file is broken keeps its last usable one, and the
 report shows both.
@@ -59,6 +61,7 @@ class FileOutcome:
     unit_id: str = ""
     round_id: str = ""
     workbook_date: dt.date | None = None  # submitted_on as typed, if a plausible date
+    token: str = ""  # template_token as found ("" when the template has none)
     issues: list[Issue] = field(default_factory=list)
     rejected: bool = False  # a file-scope error
     status: str = ""
@@ -98,6 +101,10 @@ def settle(outcomes: list[FileOutcome], round_id: str) -> None:
             )
         else:
             candidates.setdefault(o.unit_id, []).append(o)
+    for unit_id, files in list(candidates.items()):
+        if len({o.token for o in files}) > 1:
+            _hold(files)
+            del candidates[unit_id]
     for files in candidates.values():
         files.sort(
             key=lambda o: (o.submitted_on or dt.date.min, o.found.mtime, o.found.rel),
@@ -119,6 +126,20 @@ def settle(outcomes: list[FileOutcome], round_id: str) -> None:
                 f"มีไฟล์ที่ส่งภายหลังของหน่วยงาน {o.unit_id} รอบ {round_id}: {winner.found.rel} "
                 f"(วันที่ส่ง {shown}) ระบบใช้ไฟล์นั้นแทน / superseded by {winner.found.rel}"
             )
+
+
+def _hold(files: Sequence[FileOutcome]) -> None:
+    """Files of one unit that carry different template tokens: none supersedes another on
+    a date it declares itself; all are held (rejected) for a person, each naming the rest."""
+    check = CHECKS["unit_conflicting_files"]
+    for o in files:
+        others = ", ".join(f.found.rel for f in files if f is not o)
+        issue = check.issue(file=o.found.rel, unit_id=o.unit_id, value=f"{o.found.rel} / {others}")
+        o.issues.append(issue)
+        o.rejected, o.status = True, "rejected"
+        o.reasons = "; ".join(
+            f"{i.message_th} [{i.code}]" for i in o.issues if CHECKS[i.code].scope is Scope.FILE
+        )
 
 
 def _summary(issues: Sequence[Issue]) -> str:

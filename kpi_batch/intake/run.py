@@ -23,10 +23,10 @@ from pathlib import Path
 import pandas as pd
 
 from kpi_batch.intake import frames
-from kpi_batch.intake.codes import CHECKS
+from kpi_batch.intake.codes import CHECKS, TOKEN_ERRORS
 from kpi_batch.intake.container import Container, Limits, Rejection, inspect
 from kpi_batch.intake.discover import UNSUPPORTED, Found, discover
-from kpi_batch.intake.load import Prepared, load, prepare
+from kpi_batch.intake.load import Prepared, Workbook, load, prepare
 from kpi_batch.intake.register import (
     FileOutcome,
     register_frame,
@@ -34,10 +34,12 @@ from kpi_batch.intake.register import (
     submissions_frame,
     workbook_date,
 )
+from kpi_batch.intake.tokens import token_issues
 from kpi_batch.intake.validate import validate
 from kpi_batch.issues import Issue
 from kpi_batch.model import Framework
 from kpi_batch.specs.template import criteria_key
+from kpi_batch.templates.workbook import ratio_formula
 
 # Files are checked, then prepared, then read by calamine a batch at a time: each step's
 # code stays warm in the CPU caches (file by file, the steps evict each other's: ~20 %
@@ -70,6 +72,7 @@ class IntakeResult:
     results: pd.DataFrame
     submissions: pd.DataFrame
     issues: list[Issue] = field(default_factory=list)
+    tokens_checked: bool = False  # the template key was there (templates/token.py)
 
     def counts(self) -> dict[str, int]:
         return {str(k): int(v) for k, v in self.register["status"].value_counts().items()}
@@ -200,7 +203,47 @@ def _open(checked: _Checked) -> frames.Loaded | None:
     if not any(any(v not in ("", None) for v in row) for row in book.rows):
         _reject(outcome, Rejection("results_table_empty", "no rows"))
         return None
+    outcome.issues += _formula_warnings(found.rel, book)
     return frames.Loaded(found.rel, found.modified, book)
+
+
+_FORMULA_KEYS = ("value", "numerator", "denominator", "level")
+
+
+def _formula_warnings(rel: str, book: Workbook) -> list[Issue]:
+    """A formula in an input cell of the table or in a named cell: its cached value is what
+    calamine reads, so say so (the template's own ratio formula excepted)."""
+    if not book.formulas:
+        return []
+    column = {k: c for k, c in zip(book.keys, book.columns, strict=True)}
+    kpi_at = book.keys.index("kpi_id") if "kpi_id" in book.keys else -1
+    issues = []
+    for offset, row in enumerate(book.rows):
+        r = book.first_row + offset
+        kpi_id = str(row[kpi_at]) if kpi_at >= 0 and row[kpi_at] is not None else ""
+        for key in _FORMULA_KEYS:
+            cell = f"{column[key]}{r}" if key in column else ""
+            formula = book.formulas.get(cell)
+            if formula is None:
+                continue
+            if key == "value" and {"numerator", "denominator"} <= column.keys():
+                ours = ratio_formula(f"{column['numerator']}{r}", f"{column['denominator']}{r}")
+                if formula == ours:
+                    continue
+            issues.append(
+                CHECKS["cell_formula_cached"].issue(
+                    file=rel, sheet=book.sheet, cell=cell, value=f"={formula}", kpi_id=kpi_id
+                )
+            )
+    for sheet, cell, _ in book.names.values():
+        if sheet == book.sheet and cell in book.formulas:
+            formula = book.formulas[cell]
+            issues.append(
+                CHECKS["cell_formula_cached"].issue(
+                    file=rel, sheet=sheet, cell=cell, value=f"={formula}"
+                )
+            )
+    return issues
 
 
 def run_intake(
@@ -210,11 +253,15 @@ def run_intake(
     as_of: dt.date,
     limits: Limits | None = None,
     progress: Callable[[int, int], None] | None = None,
+    key: bytes | None = None,
 ) -> IntakeResult:
     """`progress(files read, files found)`, if given, is called as the files are read
-    (the CLI's progress bar)."""
+    (the CLI's progress bar). `key`: the planning office's template key (templates/token.py);
+    without it the files' tokens are not checked (`IntakeResult.tokens_checked` is False)."""
     with _gc_paused():
-        return _run(inbox, framework, round_id, as_of, limits or Limits(), progress)
+        result = _run(inbox, framework, round_id, as_of, limits or Limits(), progress, key)
+    result.tokens_checked = key is not None
+    return result
 
 
 def _run(
@@ -224,6 +271,7 @@ def _run(
     as_of: dt.date,
     limits: Limits,
     progress: Callable[[int, int], None] | None = None,
+    key: bytes | None = None,
 ) -> IntakeResult:
     found = discover(inbox)
     outcomes = [FileOutcome(f) for f in found]
@@ -279,12 +327,22 @@ def _run(
     by_file = {o.found.rel: o for o in outcomes}
     for issue in checked.issues:
         by_file[issue.file].issues.append(issue)
-    for file, unit_id, file_round, submitted_on in checked.headers[
-        ["file", "unit_id", "round_id", "submitted_on"]
-    ].itertuples(index=False):
-        o = by_file[str(file)]
-        o.unit_id, o.round_id = str(unit_id), str(file_round)
-        o.rejected = o.found.rel in checked.rejected_files
+    identity = checked.headers[
+        ["file", "unit_id", "fiscal_year", "round_id", "framework_fingerprint", "template_token"]
+    ].astype(str)
+    claims = [
+        (str(a), str(b), str(c), str(d), str(e), str(f))
+        for a, b, c, d, e, f in identity.itertuples(index=False, name=None)
+    ]
+    if key is not None:
+        for issue in token_issues(key, claims, [u.unit_id for u in framework.units]):
+            by_file[issue.file].issues.append(issue)
+    for row, submitted_on in zip(claims, checked.headers["submitted_on"], strict=True):
+        o = by_file[row[0]]
+        o.unit_id, o.round_id, o.token = row[1], row[3], row[5].strip().lower()
+        o.rejected = o.found.rel in checked.rejected_files or any(
+            i.code in TOKEN_ERRORS for i in o.issues
+        )
         o.workbook_date = workbook_date(submitted_on, o.issues)
     settle(outcomes, round_id)
 

@@ -14,19 +14,20 @@
 - Numbers are written from the Decimals, never through float: every number has exactly
   `decimals` places (3.6000, weight 20.0000), except a typed value with more places than
   that, which is written as typed rather than rounded. Ranks and days are integers.
-- A text cell starting with `=`, `+`, `-`, `@`, tab or CR gets a leading `'`, so that a
-  name such as `=HYPERLINK(...)` stays text when someone double-clicks the file into Excel
-  (CSV injection); no real id or name starts that way.
+- Written by `kpi_batch.csvfiles.write_csv`, the tool's one CSV writer: a text cell
+  starting with `=`, `+`, `-`, `@`, tab or CR gets a leading `'`, so that a name such as
+  `=HYPERLINK(...)` stays text when someone double-clicks the file into Excel (CSV
+  injection); numbers are written as numbers.
 """
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from kpi_batch.csvfiles import Verbatim, safe_cell, write_csv
 from kpi_batch.reports.context import ReportContext
 from kpi_batch.reports.tables import is_blank
 from kpi_batch.schemas.scoring import HR_COLUMNS, KPI_SCORE_COLUMNS
@@ -34,7 +35,6 @@ from kpi_batch.scoring.rounding import pad
 
 SCORES_NAME = "scores.csv"
 KPI_SCORES_NAME = "kpi_scores.csv"
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def write_scores_csv(ctx: ReportContext, path: Path) -> Path:
@@ -70,11 +70,7 @@ def write_rows(
 def _write(
     target: Path, header: Sequence[str], rows: Iterable[Sequence[Any]], decimals: int
 ) -> Path:
-    with target.open("w", encoding="utf-8-sig", newline="") as f:
-        writer = csv.writer(f, lineterminator="\r\n")
-        writer.writerow(header)
-        writer.writerows([cell(v, decimals) for v in row] for row in rows)
-    return target
+    return write_csv(target, header, ([cell(v, decimals) for v in row] for row in rows))
 
 
 def cell(value: Any, decimals: int) -> str:
@@ -82,12 +78,11 @@ def cell(value: Any, decimals: int) -> str:
     if is_blank(value):
         return ""
     if isinstance(value, Decimal):
-        return f"{pad(value, decimals):f}"
+        return Verbatim(f"{pad(value, decimals):f}")
     if isinstance(value, bool):
         return str(value)
     if isinstance(value, int) or hasattr(value, "__index__"):
-        return str(int(value))
+        return Verbatim(str(int(value)))
     if isinstance(value, float):
         raise TypeError(f"a float reached the CSV writer: {value!r}; scores must be Decimals")
-    text = str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    return safe_cell(value)

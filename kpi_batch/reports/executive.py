@@ -41,6 +41,8 @@ from kpi_batch.reports.executive_style import (
     write_table,
 )
 from kpi_batch.reports.layout import HEADER_PT, PINNED_CREATED, print_setup, workbook_options
+from kpi_batch.reports.marks import sign_off, state_line
+from kpi_batch.reports.palette import band_colours
 from kpi_batch.reports.stats import (
     Summary,
     band_counts,
@@ -152,6 +154,7 @@ def _summary_sheet(
          f"{round_text}", styles.subtitle, 27),
         (f"ข้อมูล ณ วันที่ {format_date_th(ctx.as_of, full_month=True)}  ·  "
          f"รหัสการประมวลผล {ctx.run_id}", styles.subtitle, 27),
+        (state_line(ctx), styles.state, 27),
     )  # fmt: skip
     for r, (line, style, height) in enumerate(lines):
         ws.merge_range(r, 0, r, 5, "", style)
@@ -189,7 +192,9 @@ def _summary_sheet(
                 write(ws, top + 2, c, value, style)
     after = _band_block(ws, styles, ctx, band_ids, top=12)
     ws.set_h_pagebreaks([after + 1])
-    _figures_table(ws, styles, ctx, s, top=after + 1)
+    end = _figures_table(ws, styles, ctx, s, top=after + 1)
+    # after the figures: a block cut by a page break cannot be signed
+    sign_off(ws, end + 1, 0, 2, styles.sign_label, styles.sign_line)
     print_setup(ws, page_title(ctx, "สรุป"), repeat_header=False)
     ws.activate()
 
@@ -235,7 +240,7 @@ def _range_text(limit: dict[Any, Any] | None, decimals: int) -> str:
     return f"{lower:.{decimals}f} – ต่ำกว่า {upper:.{decimals}f}"
 
 
-def _figures_table(ws: Worksheet, styles: Styles, ctx: ReportContext, s: Summary, top: int) -> None:
+def _figures_table(ws: Worksheet, styles: Styles, ctx: ReportContext, s: Summary, top: int) -> int:
     ws.write_string(top, 0, "ตัวเลขสรุปสำหรับโปรแกรมอื่น (figures)", styles.section)
     ws.set_row(top, 27)
     figures: list[tuple[str, str, Any, Any]] = [
@@ -260,7 +265,7 @@ def _figures_table(ws: Worksheet, styles: Styles, ctx: ReportContext, s: Summary
     columns = (Col("key", "รหัส", 21), Col("label", "รายการ", 21, "wrap"), Col("value", "ค่า", 21))
     rows = [[key, label, value] for key, label, value, _ in figures]
     cell_styles = {(r, 2): style for r, (*_, style) in enumerate(figures)}
-    write_table(ws, styles, top + 1, "figures", columns, rows, cell_styles, widths=False)
+    return write_table(ws, styles, top + 1, "figures", columns, rows, cell_styles, widths=False)
 
 
 # --- league table and clusters -----------------------------------------------------------
@@ -355,10 +360,30 @@ def _chart_sheet(wb: xlsxwriter.Workbook, ctx: ReportContext, styles: Styles) ->
         big_note(ws, styles, 0, "ยังไม่มีหน่วยงานที่ได้รับคะแนน", "(no scored units)")
         print_setup(ws, page_title(ctx, "กราฟคะแนน"), repeat_header=False)
         return
+    band_ids = [b.band_id for b in ordered_bands(ctx.framework.bands)]
+    colours = dict(zip(band_ids, band_colours(len(band_ids)), strict=True))
+    bands = ctx.scored.unit_scores["band"].tolist()[:ranked]
+    fills = [colours[b][0] if b in colours else None for b in bands]
+    top = _chart_legend(ws, styles, ctx, band_ids)
     chart = unit_chart(
         wb, (LEAGUE, 1, 2, ranked, 2), (LEAGUE, 1, 5, ranked, 5), ranked,
-        ctx.framework.settings.top_point, styles.score_format,
+        ctx.framework.settings.top_point, styles.score_format, fills,
     )  # fmt: skip
-    ws.insert_chart(0, 0, chart, {"x_offset": 4, "y_offset": 4})
+    ws.insert_chart(top, 0, chart, {"x_offset": 4, "y_offset": 4})
     print_setup(ws, page_title(ctx, "กราฟคะแนน"), repeat_header=False)
     ws.fit_to_pages(1, 1)
+
+
+def _chart_legend(ws: Worksheet, styles: Styles, ctx: ReportContext, band_ids: list[str]) -> int:
+    """The band limits above the chart, each in its bar colour; returns the next free row."""
+    names = {b.band_id: b.name for b in ctx.framework.bands}
+    limits = {rec["band_id"]: rec for rec in ctx.scored.band_limits.to_dict("records")}
+    d = ctx.framework.settings.decimals
+    ws.set_column(0, 0, 22)
+    ws.set_column(1, 1, 30)
+    ws.write_string(0, 0, "กลุ่มคะแนนและช่วงคะแนน (สีของแท่งกราฟ)", styles.section)
+    ws.set_row(0, 27)
+    for r, band in enumerate(band_ids, start=1):
+        ws.write_string(r, 0, names[band], styles.bands[band])
+        ws.write_string(r, 1, _range_text(limits.get(band), d), styles.text)
+    return len(band_ids) + 2

@@ -68,8 +68,11 @@ def unit_chart(
     count: int,
     top: Decimal,
     number_format: str,
+    fills: Sequence[str | None] = (),
 ) -> Chart:
-    """Final score of every ranked unit, highest first.
+    """Final score of every ranked unit, highest first; `fills[i]` colours bar i by its
+    band (the palette of `palette.py`, as in the tables), so the band limits show as
+    colour changes along the sorted bars.
 
     Up to `NAMED_BARS` units: horizontal bars named by unit, rank 1 at the top. More than
     that cannot be labelled legibly, so the chart becomes a profile of sorted columns.
@@ -85,6 +88,10 @@ def unit_chart(
     }
     if named:
         series["data_labels"] = {"value": True, "num_format": number_format, "font": _font(10)}
+    if any(fills):
+        series["points"] = [
+            {"fill": {"color": f}, "border": {"color": "#595959"}} if f else None for f in fills
+        ]
     chart.add_series(series)
     _title(chart, "คะแนนสุดท้ายรายหน่วยงาน เรียงจากมากไปน้อย")
     axis = _value_axis(top)

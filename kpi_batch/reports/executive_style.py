@@ -21,18 +21,11 @@ from xlsxwriter.worksheet import Worksheet
 
 from kpi_batch.reports.context import ReportContext
 from kpi_batch.reports.layout import HEADER_PT, fmt, row_height
+from kpi_batch.reports.palette import band_colour
 from kpi_batch.thai import format_date_th
 
 TITLE = "สรุปผลการประเมินผลการปฏิบัติราชการสำหรับผู้บริหาร"
 HEADER_BG = "#1F4E78"
-# Light fills with dark text, from the top band down (green -> yellow -> red).
-BAND_FILLS = (
-    ("#C6EFCE", "#006100"),
-    ("#E2EFDA", "#375623"),
-    ("#FFEB9C", "#7F4F00"),
-    ("#FCE4D6", "#833C0B"),
-    ("#FFC7CE", "#9C0006"),
-)
 # The heatmap's three-colour scale and the data bars.
 SCALE_LOW, SCALE_MID, SCALE_HIGH = "#F8696B", "#FFEB84", "#63BE7B"
 BAR_COLOUR = "#5B9BD5"
@@ -65,13 +58,6 @@ class Col:
         return f"{self.heading_th} ({self.key})" if self.heading_th else self.key
 
 
-def band_fill(index: int, count: int) -> tuple[str, str]:
-    """Fill and font colour of the band `index` places from the top, of `count` bands."""
-    if count <= 1:
-        return BAND_FILLS[0]
-    return BAND_FILLS[round(index * (len(BAND_FILLS) - 1) / (count - 1))]
-
-
 class Styles:
     def __init__(self, wb: xlsxwriter.Workbook, decimals: int, band_ids: Sequence[str]) -> None:
         score = "0." + "0" * decimals if decimals else "0"
@@ -81,6 +67,9 @@ class Styles:
         self.subtitle = add(fmt(font_size=16, font_color="#404040", valign="vcenter"))
         self.section = add(fmt(bold=True, font_size=16, font_color=HEADER_BG, valign="vcenter"))
         self.note = add(fmt(italic=True, font_color="#595959"))  # runs on over empty cells
+        self.state = add(fmt(bold=True, font_size=16, font_color="#C00000", valign="vcenter"))
+        self.sign_label = add(fmt(bold=True, align="center"))
+        self.sign_line = add(fmt(align="center", font_color="#404040"))
         self.big_note = add(fmt(bold=True, font_size=18, font_color="#595959", valign="vcenter"))
         self.header = add(fmt(bold=True, text_wrap=True, bg_color=HEADER_BG, font_color="#FFFFFF"))
         self.card_label = add(
@@ -109,7 +98,7 @@ class Styles:
         self.late = add(fmt(num_format="@", bold=True, font_color="#9C0006"))
         self.bands: dict[str, Format] = {}
         for i, band_id in enumerate(band_ids):
-            bg, fg = band_fill(i, len(band_ids))
+            bg, fg = band_colour(i, len(band_ids))
             self.bands[band_id] = add(fmt(num_format="@", bg_color=bg, font_color=fg, bold=True))
 
     def cell(self, col: Col) -> Format:

@@ -33,6 +33,7 @@ from xlsxwriter.worksheet import Worksheet
 from kpi_batch.model import Framework
 from kpi_batch.reports.context import ReportContext
 from kpi_batch.reports.layout import PINNED_CREATED, workbook_options
+from kpi_batch.reports.marks import deduction_reasons, sign_off, state_line
 from kpi_batch.reports.settings_text import METHOD_TH, round_line, settings_rows
 from kpi_batch.reports.tables import (
     UNIT_STATUS_TH,
@@ -61,20 +62,24 @@ TITLE = "ผลคะแนนตามคำรับรองการปฏ�
 
 COLUMNS: tuple[Column, ...] = (
     Column("unit_id", "รหัสหน่วยงาน", 11),
-    Column("unit_name", "หน่วยงาน", 38, "wrap"),
-    Column("cluster_id", "กลุ่มหน่วยงาน", 11),
-    Column("pre_appeal_score", "คะแนนก่อนอุทธรณ์", 15, "score"),
+    Column("unit_name", "หน่วยงาน", 27, "wrap"),
+    Column("cluster_id", "รหัสกลุ่ม", 9),
+    Column("cluster_name", "ชื่อกลุ่มหน่วยงาน", 22, "wrap"),
+    Column("pre_appeal_score", "คะแนนก่อนอุทธรณ์ (ผลที่ประกาศก่อน)", 15, "score_earlier"),
     Column("deduction", "หักคะแนน", 10, "score"),
     Column("final_score", "คะแนนสุดท้าย", 11, "score"),
-    Column("band", "กลุ่มคะแนน", 11, band=True),
+    Column("band", "รหัสกลุ่มคะแนน", 11, band=True),
+    Column("band_name", "กลุ่มคะแนน", 13, "wrap", band=True),
     Column("rank", "อันดับ", 7, "int"),
     Column("cluster_rank", "อันดับในกลุ่ม", 12, "int"),
     Column("days_late", "วันส่งช้า", 9, "int"),
     Column("status", "สถานะ", 19, "status"),
+    Column("total_before_deduction", "คะแนนรวมก่อนหัก", 16, "score"),
     Column("appeal_change", "เปลี่ยนแปลงหลังอุทธรณ์", 13, "change"),
-    Column("band_name", "ชื่อกลุ่มคะแนน", 13, band=True),
+    Column("deduction_reasons", "เหตุที่หักคะแนน", 28, "wrap"),
 )
-assert tuple(c.key for c in COLUMNS[: len(HR_COLUMNS)]) == HR_COLUMNS
+# The DOMAIN §7 keys appear in their order; the Thai names sit next to their ids.
+assert [c.key for c in COLUMNS if c.key in HR_COLUMNS] == list(HR_COLUMNS)
 
 
 def write_hr_workbook(ctx: ReportContext, path: Path) -> Path:
@@ -95,9 +100,9 @@ def write_hr_workbook(ctx: ReportContext, path: Path) -> Path:
             "created": PINNED_CREATED,
         }
     )
-    styles = Styles(wb, fw.settings.decimals)
+    styles = Styles(wb, fw.settings.decimals, len(fw.bands))
     main = wb.add_worksheet(HR_SHEET)
-    _scores_sheet(ctx, main, styles, TABLE, rows, band_index, _lines(ctx, rows))
+    _scores_sheet(ctx, main, styles, TABLE, rows, band_index, _lines(ctx, rows), with_sign_off=True)
     main.activate()
     for i, (cluster_id, sheet_name) in enumerate(_cluster_sheets(fw), start=1):
         members = [r for r in rows if r["cluster_id"] == cluster_id]
@@ -114,12 +119,18 @@ def write_hr_workbook(ctx: ReportContext, path: Path) -> Path:
 def hr_rows(ctx: ReportContext) -> list[dict[str, Any]]:
     """One dict per unit, in the ScoredRound's order (rank order, unscored last)."""
     units = ctx.scored.unit_scores
+    reasons = deduction_reasons(ctx)
+    cluster_names = {c.cluster_id: c.name for c in ctx.framework.clusters}
     out = []
     for record in units.to_dict("records"):
         row = {key: plain(record.get(key)) for key in HR_COLUMNS}
         pre, final = row["pre_appeal_score"], row["final_score"]
         row["appeal_change"] = final - pre if final is not None and pre is not None else None
         row["band_name"] = plain(record.get("band_name"))
+        row["cluster_name"] = cluster_names.get(row["cluster_id"])
+        row["deduction_reasons"] = (
+            reasons.get(row["unit_id"]) if row["status"] == "scored" else None
+        )
         out.append(row)
     return out
 
@@ -134,10 +145,19 @@ def _lines(ctx: ReportContext, rows: Sequence[dict[str, Any]]) -> list[str]:
         f"{label} {counts[s]}" for s, label in UNIT_STATUS_TH.items()
     )
     return [
+        state_line(ctx),
         f"{round_line(ctx)} · ข้อมูล ณ วันที่ {format_date_th(ctx.as_of)} · รหัสการประมวลผล {ctx.run_id}",
         count_line,
+        ARITHMETIC_LINE,
         band_legend(ctx),
     ]
+
+
+ARITHMETIC_LINE = (
+    "คะแนนสุดท้าย = คะแนนรวมก่อนหัก − หักคะแนน (ไม่ต่ำกว่า 0) · คะแนนก่อนอุทธรณ์ (ตัวเอียงสีเทา) "
+    "เป็นผลที่ประกาศก่อนพิจารณาอุทธรณ์ หักคะแนนแล้ว ไม่ใช่ตัวตั้งของการหัก · "
+    "เหตุที่หักคะแนนอยู่ในคอลัมน์สุดท้าย"
+)
 
 
 def band_legend(ctx: ReportContext) -> str:
@@ -167,6 +187,7 @@ def _scores_sheet(
     rows: Sequence[dict[str, Any]],
     band_index: dict[str, int],
     lines: Sequence[str],
+    with_sign_off: bool = False,
 ) -> None:
     fw = ctx.framework
     title = f"{TITLE} {fw.settings.organisation} ปีงบประมาณ {fw.settings.fiscal_year}"
@@ -174,6 +195,8 @@ def _scores_sheet(
     values = [[r[c.key] for c in COLUMNS] for r in rows]
     bands = [band_index.get(r["band"]) if r["band"] is not None else None for r in rows]
     end = write_table(ws, styles, header_row, table, COLUMNS, values, bands=bands)
+    if with_sign_off:
+        end = sign_off(ws, end + 1, 1, 4, styles.label, styles.subtitle)
     ws.freeze_panes(header_row + 1, 2)
     confidential_print_setup(
         ws, f"{TITLE} {ctx.round.name} ปีงบประมาณ {fw.settings.fiscal_year}", ctx.run_id,

@@ -132,12 +132,15 @@ def write_returned_workbook(
 def _name_unit(wb: Workbook, unit_id: str) -> None:
     """The unit id in the note sheet's free row, under the defined name `unit_id`."""
     ws = wb[NOTE_SHEET]
-    label, value = ws.cell(UNIT_ROW, 1), ws.cell(UNIT_ROW, 2)
+    ws.merge_cells(start_row=UNIT_ROW, start_column=1, end_row=UNIT_ROW, end_column=2)
+    label, value = ws.cell(UNIT_ROW, 1), ws.cell(UNIT_ROW, 3)
     _text(label, "รหัสหน่วยงาน (unit_id)")
     _text(value, unit_id)
     label.font = value.font = Font(name=FONT, size=FONT_SIZE, bold=True)
+    label.alignment = value.alignment = Alignment(vertical="center")
+    ws.row_dimensions[UNIT_ROW].height = 24
     wb.defined_names["unit_id"] = DefinedName(
-        "unit_id", attr_text=f"{quote_sheetname(NOTE_SHEET)}!$B${UNIT_ROW}"
+        "unit_id", attr_text=f"{quote_sheetname(NOTE_SHEET)}!$C${UNIT_ROW}"
     )
 
 

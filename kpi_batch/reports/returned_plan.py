@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from openpyxl.utils.cell import column_index_from_string, quote_sheetname
 
+from kpi_batch.intake.codes import Scope, check
 from kpi_batch.issues import Issue, Severity
 from kpi_batch.reports.layout import FONT_SIZE, HEADER_PT, SEVERITY_COLOURS, row_height
 
@@ -21,6 +22,25 @@ TODO_TH = {
     Severity.ERROR: "แก้ไขเซลล์นี้ให้ถูกต้อง แล้วส่งไฟล์กลับ",
     Severity.WARNING: "ตรวจสอบอีกครั้ง ถ้าถูกต้องแล้วไม่ต้องแก้ไข",
 }
+# A file-level error (wrong round, wrong unit, old template...) points at a locked cell the
+# unit cannot edit: the only fix it can make is to start again from the blank template.
+FILE_TODO_TH = (
+    "เซลล์นี้ล็อกไว้ แก้ไขไม่ได้: ใช้แบบฟอร์มเปล่าของหน่วยงานสำหรับรอบนี้ที่แนบมากับอีเมล "
+    "(หรือขอจากกลุ่มพัฒนาระบบบริหาร) กรอกผลลงในแบบฟอร์มนั้น แล้วส่งกลับ"
+)
+
+
+def fix_text(issue: Issue) -> str:
+    """What the unit should do: edit the cell, check it, or (file-level) use the blank template."""
+    try:
+        scope = check(issue.code).scope
+    except KeyError:
+        scope = None
+    if issue.severity is Severity.ERROR and scope is Scope.FILE:
+        return FILE_TODO_TH
+    return TODO_TH[issue.severity]
+
+
 COLUMNS = (  # heading, width
     ("ลำดับ (no)", 7),
     ("ตำแหน่ง (where)", 16),
@@ -172,7 +192,7 @@ def _row(number: int, issue: Issue, sheet: str, coordinate: str) -> NoteRow:
         where = f"{issue.sheet}!{issue.cell}"
     else:
         where = issue.sheet or "ทั้งไฟล์ (whole file)"
-    message = f"{issue.message_th}\nวิธีแก้: {TODO_TH[issue.severity]}"
+    message = f"{issue.message_th}\nวิธีแก้: {fix_text(issue)}"
     values = tuple(
         _printable(v)
         for v in (str(number), where, SEVERITY_TH[issue.severity], issue.kpi_id, message,
@@ -197,10 +217,7 @@ def _marks(placed: Sequence[tuple[Issue, str, str]]) -> tuple[Mark, ...]:
         )
         parts = []
         for issue in issues:
-            text = (
-                f"[{SEVERITY_TH[issue.severity]}] {issue.message_th}\n"
-                f"วิธีแก้: {TODO_TH[issue.severity]}"
-            )
+            text = f"[{SEVERITY_TH[issue.severity]}] {issue.message_th}\nวิธีแก้: {fix_text(issue)}"
             if issue.value:
                 text += f"\nค่าที่พบ: {issue.value}"
             parts.append(f"{text}\n({issue.code})")

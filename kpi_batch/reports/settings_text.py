@@ -38,11 +38,13 @@ def _with_key(labels: dict[str, str], value: str) -> str:
 
 
 def round_line(ctx: ReportContext) -> str:
-    """'รอบ 6 เดือน (R1) 1 ต.ค. 2566 – 31 มี.ค. 2567'"""
+    """'รอบ 6 เดือน (R1) 1 ต.ค. 2566 – 31 มี.ค. 2567'; the period is left out when the round's
+    name already states it ('รอบ 6 เดือน (1 ต.ค. 2566 – 31 มี.ค. 2567) (R1)')."""
     r = ctx.round
-    return (
-        f"{r.name} ({r.round_id}) {format_date_th(r.period_start)} – {format_date_th(r.period_end)}"
-    )
+    period = f"{format_date_th(r.period_start)} – {format_date_th(r.period_end)}"
+    if period in r.name:
+        return f"{r.name} ({r.round_id})"
+    return f"{r.name} ({r.round_id}) {period}"
 
 
 def settings_rows(settings: Settings) -> list[tuple[str, str]]:

@@ -32,8 +32,11 @@ from kpi_batch.reports.layout import (
     print_setup,
     row_height,
 )
+from kpi_batch.reports.palette import band_colour
+from kpi_batch.scoring.appeal_state import MARK_TH
 
 CONFIDENTIAL = "ลับ"
+_MARKS = tuple(MARK_TH.values())
 CONFIDENTIAL_RED = "#C00000"
 HEADER_FONT_SIZE = 12
 
@@ -55,17 +58,6 @@ KPI_STATUS_TH = {
     "exempt": "ยกเว้น",
     "set": "กำหนดคะแนน",
 }
-
-# Band fills by band order from the top (highest min_score first); more bands cycle.
-BAND_PALETTE: tuple[tuple[str, str], ...] = (
-    ("#C6EFCE", "#006100"),  # green
-    ("#DDEBF7", "#1F4E78"),  # blue
-    ("#FFF2CC", "#7F6000"),  # yellow
-    ("#FCE4D6", "#833C0B"),  # orange
-    ("#FFC7CE", "#9C0006"),  # red
-    ("#E4DFEC", "#5B2C6F"),  # purple
-    ("#EDEDED", "#3A3A3A"),  # grey
-)
 
 
 @lru_cache(maxsize=1 << 16)
@@ -97,7 +89,7 @@ class Column:
     key: str
     heading_th: str
     width: float
-    # text | wrap | centre | score | score_left | change | int | number | ranking |
+    # text | wrap | centre | score | score_earlier | score_left | change | int | number | ranking |
     # status | kpi_status (text keys shown with a Thai label)
     kind: str = "text"
     band: bool = False  # filled with the row's band colour
@@ -110,9 +102,10 @@ class Column:
 class Styles:
     """Formats of one workbook, by (kind, band index, extra number format)."""
 
-    def __init__(self, wb: xlsxwriter.Workbook, decimals: int) -> None:
+    def __init__(self, wb: xlsxwriter.Workbook, decimals: int, band_count: int = 5) -> None:
         self.wb = wb
         self.decimals = decimals
+        self.band_count = band_count  # bands of the framework: their colours (palette.py)
         self._cache: dict[tuple[Any, ...], Format] = {}
         # 12 pt: the keys in brackets decide the column widths, and so the print scale
         self.header = wb.add_format(
@@ -126,6 +119,8 @@ class Styles:
         self.note = wb.add_format(
             fmt(num_format="@", text_wrap=True, font_color="#404040", align="left", indent=1)
         )
+        # the pre/post-appeal mark: the first thing a reader must not miss
+        self.state = wb.add_format(fmt(bold=True, num_format="@", font_color=CONFIDENTIAL_RED))
         self.confidential = wb.add_format(
             fmt(bold=True, font_size=20, font_color=CONFIDENTIAL_RED, align="center")
         )
@@ -153,6 +148,10 @@ class Styles:
             props.update(num_format="@", text_wrap=True, align="center")
         elif kind == "score":
             props.update(num_format=score_format(self.decimals), align="right")
+        elif kind in ("score_earlier", "score_earlier_left"):  # an earlier figure: greyed
+            align = "left" if kind.endswith("_left") else "right"
+            props.update(num_format=score_format(self.decimals), align=align,
+                         font_color="#7F7F7F", italic=True)  # fmt: skip
         elif kind == "score_left":
             props.update(num_format=score_format(self.decimals), align="left")
         elif kind == "change":
@@ -166,7 +165,7 @@ class Styles:
         if num_format is not None:
             props["num_format"] = num_format
         if band is not None:
-            bg, fg = BAND_PALETTE[band % len(BAND_PALETTE)]
+            bg, fg = band_colour(band, self.band_count)
             props.update(bg_color=bg, font_color=fg, bold=True)
             if kind not in ("score", "score_left"):
                 props.update(align="left", indent=1)
@@ -282,8 +281,9 @@ def banner(
     ws.set_row(1, 27)
     total = sum(widths)
     for i, line in enumerate(lines, start=2):
-        ws.merge_range(i, 0, i, last_col, "", styles.subtitle)
-        ws.write_string(i, 0, line, styles.subtitle)
+        style = styles.state if line.startswith(_MARKS) else styles.subtitle
+        ws.merge_range(i, 0, i, last_col, "", style)
+        ws.write_string(i, 0, line, style)
         ws.set_row(i, fast_row_height([(line, total)]))
     return 2 + len(lines)
 

@@ -24,8 +24,6 @@ two ids never share a file.
 
 from __future__ import annotations
 
-import hashlib
-import re
 from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -37,6 +35,7 @@ from xlsxwriter.worksheet import Worksheet
 from kpi_batch.issues import Severity
 from kpi_batch.reports.context import ReportContext
 from kpi_batch.reports.layout import PINNED_CREATED, SEVERITY_COLOURS, workbook_options
+from kpi_batch.reports.marks import late_items_text
 from kpi_batch.reports.pool import Job, default_workers, run_jobs
 from kpi_batch.reports.settings_text import METHOD_TH
 from kpi_batch.reports.tables import (
@@ -58,6 +57,7 @@ from kpi_batch.reports.unit_data import (
     run_info,
     sorted_issues,
 )
+from kpi_batch.safe_names import safe_name
 from kpi_batch.scoring.explain import num
 from kpi_batch.scoring.rounding import pad
 from kpi_batch.thai import format_date_th
@@ -77,14 +77,7 @@ def unit_workbook_name(ctx: ReportContext, unit_id: str) -> str:
 
 def result_workbook_name(fiscal_year: int, round_id: str, unit_id: str) -> str:
     """The same name without a report context (e-mail finds a unit's file in a run folder)."""
-    return f"result_{fiscal_year}_{_safe(round_id)}_{_safe(unit_id)}.xlsx"
-
-
-def _safe(text: str) -> str:
-    cleaned = re.sub(r"[^\w.-]", "_", text).lstrip(".") or "_"
-    if cleaned == text:
-        return text
-    return f"{cleaned}-{hashlib.sha256(text.encode()).hexdigest()[:8]}"
+    return f"result_{fiscal_year}_{safe_name(round_id)}_{safe_name(unit_id)}.xlsx"
 
 
 def write_unit_workbook(ctx: ReportContext, unit_id: str, path: Path) -> Path:
@@ -152,15 +145,28 @@ def write_from_data(info: RunInfo, data: UnitData, target: Path) -> Path:
             "created": PINNED_CREATED,
         }
     )
-    styles = Styles(wb, info.decimals)
+    styles = Styles(wb, info.decimals, info.band_count)
     _summary_sheet(wb.add_worksheet("สรุป (summary)"), styles, info, data)
     _kpi_sheet(wb.add_worksheet("ตัวชี้วัด (kpis)"), styles, info, data)
     _subtotal_sheet(wb.add_worksheet("คะแนนย่อย (subtotals)"), styles, info, data)
-    _deduction_sheet(wb.add_worksheet("หักคะแนน (deductions)"), styles, info, data)
-    _adjustment_sheet(wb.add_worksheet("ปรับปรุงผล (adjustments)"), styles, info, data)
-    _issue_sheet(wb.add_worksheet("ปัญหาที่พบ (issues)"), styles, info, data)
+    charged = any(_charged(r.get("penalty")) for r in data.late_items)
+    # A sheet with nothing to say is hidden, so it is not printed as an empty page; it stays
+    # in the workbook (the same sheets in every unit's file) and can be unhidden.
+    for name, write, empty in (
+        ("หักคะแนน (deductions)", _deduction_sheet, not charged),
+        ("ปรับปรุงผล (adjustments)", _adjustment_sheet, not data.adjustments),
+        ("ปัญหาที่พบ (issues)", _issue_sheet, not data.issues),
+    ):
+        ws = wb.add_worksheet(name)
+        write(ws, styles, info, data)
+        if empty:
+            ws.hide()
     wb.close()
     return target
+
+
+def _charged(penalty: Any) -> bool:
+    return penalty is not None and Decimal(str(penalty)) > 0
 
 
 # --- sheets ----------------------------------------------------------------------------
@@ -172,7 +178,7 @@ def _heading(info: RunInfo, data: UnitData, what: str) -> tuple[str, list[str]]:
         f"{info.organisation} ปีงบประมาณ {info.fiscal_year} · {info.round_line} · "
         f"ข้อมูล ณ วันที่ {format_date_th(info.as_of)} · รหัสการประมวลผล {info.run_id}"
     )
-    return title, [line]
+    return title, [info.state_line, line] if info.state_line else [line]
 
 
 def _table_sheet(
@@ -214,6 +220,7 @@ def _summary_sheet(ws: Worksheet, styles: Styles, info: RunInfo, data: UnitData)
     s = data.scores
     score = styles.cell("score_left")
     text = styles.cell("text")
+    wrap = styles.cell("wrap")
     band_style = styles.cell("text", data.band_index)
     status = str(s.get("status") or "missing")
 
@@ -222,7 +229,10 @@ def _summary_sheet(ws: Worksheet, styles: Styles, info: RunInfo, data: UnitData)
         ws.write_string(row, 0, label, styles.label)
         write_value(ws, row, 1, value, style)
         write_value(ws, row, 2, note, styles.note)
-        ws.set_row(row, fast_row_height([(label, _SUMMARY_WIDTHS[0]), (note, _SUMMARY_WIDTHS[2])]))
+        cells = [(label, _SUMMARY_WIDTHS[0]), (note, _SUMMARY_WIDTHS[2])]
+        if style is wrap:
+            cells.append((str(value), _SUMMARY_WIDTHS[1]))
+        ws.set_row(row, fast_row_height(cells))
         row += 1
 
     def section(text_: str) -> None:
@@ -235,7 +245,8 @@ def _summary_sheet(ws: Worksheet, styles: Styles, info: RunInfo, data: UnitData)
     fact("หน่วยงาน (unit_name)", data.unit_name)
     fact("รหัสหน่วยงาน (unit_id)", data.unit_id)
     fact("กลุ่มหน่วยงาน (cluster_id)", f"{data.cluster_name} ({data.cluster_id})")
-    fact("รอบการประเมิน (round_id)", f"{info.round_name} ({info.round_id})", note=info.period)
+    period_note = "" if info.period in info.round_name else info.period
+    fact("รอบการประเมิน (round_id)", f"{info.round_name} ({info.round_id})", wrap, period_note)
     fact("ข้อมูล ณ วันที่ (as_of)", format_date_th(info.as_of, full_month=True))
     fact("รหัสการประมวลผล (run_id)", info.run_id)
     status_fmt = styles.cell("status", None, text_format(UNIT_STATUS_TH, status))
@@ -245,36 +256,24 @@ def _summary_sheet(ws: Worksheet, styles: Styles, info: RunInfo, data: UnitData)
     section("คะแนน (scores)")
     n_all, n_cluster = info.n_ranked, data.n_cluster_ranked
     fact(
-        "คะแนนรวมหลังทบทวน (pre_appeal_total)",
-        s.get("pre_appeal_total"),
+        "คะแนนรวมก่อนหัก (total_before_deduction)",
+        s.get("total_before_deduction"),
         score,
-        "Σ(น้ำหนัก × คะแนนตัวชี้วัด) ÷ Σน้ำหนัก รวมผลการทบทวนของเจ้าภาพตัวชี้วัด",
+        "Σ(น้ำหนัก × คะแนนตัวชี้วัด) ÷ Σน้ำหนัก รวมผลการทบทวนและการอุทธรณ์ ดูแผ่นงาน ตัวชี้วัด",
     )
-    fact("หักคะแนนก่อนอุทธรณ์ (pre_appeal_deduction)", s.get("pre_appeal_deduction"), score)
-    fact(
-        "คะแนนก่อนอุทธรณ์ (pre_appeal_score)",
-        s.get("pre_appeal_score"),
-        score,
-        "คะแนนรวมหลังทบทวน − หักคะแนน (ไม่ต่ำกว่า 0)",
-    )
-    fact(
-        "คะแนนรวมหลังอุทธรณ์ (final_total)",
-        s.get("final_total"),
-        score,
-        "รวมผลการอุทธรณ์แล้ว ดูแผ่นงาน ตัวชี้วัด และ ปรับปรุงผล",
-    )
+    reasons = late_items_text(data.late_items)
     fact(
         "หักคะแนน (deduction)",
         s.get("deduction"),
         score,
-        f"ส่งช้าหักวันละ {num(info.late_penalty_per_day)} ไม่เกิน "
+        (reasons + " · " if reasons else "") + f"ส่งช้าหักวันละ {num(info.late_penalty_per_day)} ไม่เกิน "
         f"{num(info.late_penalty_cap)} ต่อรายการ ดูแผ่นงาน หักคะแนน",
     )
     fact(
         "คะแนนสุดท้าย (final_score)",
         s.get("final_score"),
         styles.cell("score_left", data.band_index),
-        "คะแนนรวมหลังอุทธรณ์ − หักคะแนน (ไม่ต่ำกว่า 0)",
+        "คะแนนรวมก่อนหัก − หักคะแนน (ไม่ต่ำกว่า 0)",
     )
     band = s.get("band")
     fact(
@@ -302,6 +301,15 @@ def _summary_sheet(ws: Worksheet, styles: Styles, info: RunInfo, data: UnitData)
     )
     fact("จำนวนตัวชี้วัด (n_kpis)", len(data.kpis), styles.cell("ranking", None, '0" ตัว"'),
          _kpi_counts(data))  # fmt: skip
+
+    row += 1
+    section("ผลที่ประกาศก่อนอุทธรณ์ (pre-appeal, ตัวเลขเดิม)")
+    earlier = styles.cell("score_earlier_left")
+    fact("คะแนนรวมหลังทบทวน (pre_appeal_total)", s.get("pre_appeal_total"), earlier,
+         "ก่อนพิจารณาอุทธรณ์ รวมผลการทบทวนของเจ้าภาพตัวชี้วัด")  # fmt: skip
+    fact("หักคะแนนก่อนอุทธรณ์ (pre_appeal_deduction)", s.get("pre_appeal_deduction"), earlier)
+    fact("คะแนนก่อนอุทธรณ์ (pre_appeal_score)", s.get("pre_appeal_score"), earlier,
+         "คะแนนรวมหลังทบทวน − หักคะแนนก่อนอุทธรณ์ (ไม่ต่ำกว่า 0)")  # fmt: skip
 
     row += 1
     section("การตั้งค่าที่ใช้ (settings)")

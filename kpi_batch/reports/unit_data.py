@@ -26,6 +26,7 @@ import pandas as pd
 from kpi_batch.issues import Issue
 from kpi_batch.model import BandMethod
 from kpi_batch.reports.context import ReportContext
+from kpi_batch.reports.marks import state_line
 from kpi_batch.reports.settings_text import round_line, settings_rows
 from kpi_batch.reports.tables import plain
 from kpi_batch.scoring.rank import ordered_bands
@@ -57,6 +58,8 @@ class RunInfo:
     band_method: str
     settings: tuple[tuple[str, str], ...]
     n_ranked: int
+    band_count: int = 5
+    state_line: str = ""  # pre-appeal or final, and what it means (reports/marks.py)
 
 
 @dataclass(frozen=True)
@@ -154,6 +157,8 @@ def run_info(ctx: ReportContext) -> RunInfo:
         band_method=str(st.band_method),
         settings=tuple(settings_rows(st)),
         n_ranked=int(ranks.notna().sum()),
+        band_count=len(fw.bands),
+        state_line=state_line(ctx),
     )
 
 

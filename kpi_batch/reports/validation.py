@@ -1,6 +1,9 @@
 """The validation report: every problem found in this run's inputs, where it is, what to do.
 
-    write_validation_report(path, issues, register, units) -> Path
+    write_validation_report(path, issues, register, units, run=None) -> Path
+
+`run` (`RunLabel`: run id, round, as-of) is printed in every page's header and footer with
+the page numbers, so a printout on a desk says which run it belongs to.
 
 Planning staff open it first after a run: one sheet per question.
 
@@ -24,6 +27,7 @@ others are appended with their key as heading, so the report keeps up with intak
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 from collections.abc import Mapping, Sequence
@@ -38,6 +42,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from kpi_batch.issues import Issue, Severity
 from kpi_batch.reports.layout import (
+    FONT,
     HEADER_PT,
     PINNED_CREATED,
     SEVERITY_COLOURS,
@@ -46,6 +51,7 @@ from kpi_batch.reports.layout import (
     row_height,
     workbook_options,
 )
+from kpi_batch.thai import format_date_th
 
 REPORT_NAME = "validation_report.xlsx"
 TITLE = "รายงานผลการตรวจสอบไฟล์ (validation report)"
@@ -109,9 +115,38 @@ _FILE_COLUMNS = {
     "errors": Column("errors", "ข้อผิดพลาด", 10, number=True),
     "warnings": Column("warnings", "คำเตือน", 9, number=True),
     "reasons": Column("reasons", "เหตุผล", 40, wrap=True),
+    "submitted_on": Column("submitted_on", "วันที่ส่ง", 13),
+    "submitted_on_source": Column("submitted_on_source", "ที่มาของวันที่ส่ง", 14, wrap=True),
+    "received_on": Column("received_on", "วันที่รับ", 13),
+    "date_source": Column("date_source", "ที่มาของวันที่รับ", 14, wrap=True),
+    "superseded_by": Column("superseded_by", "ถูกแทนด้วยไฟล์", 20, wrap=True),
+}
+# After the printed columns: facts for audits and support, on screen only.
+_SCREEN_COLUMNS = {
+    "round_id": Column("round_id", "รอบ", 8),
     "size": Column("size", "ขนาด (ไบต์)", 11, number=True),
+    "modified": Column("modified", "แก้ไขไฟล์ล่าสุด", 18, wrap=True),
+    "issues": Column("issues", "ปัญหาในไฟล์", 40, wrap=True),
 }
 _SHA = Column("sha256", "ค่าตรวจสอบ", 66)
+# Registers store dates as ISO text; people read Thai BE dates.
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::\d{2})?)?$")
+
+
+@dataclass(frozen=True)
+class RunLabel:
+    """Which run a printed page belongs to."""
+
+    run_id: str
+    round_text: str  # 'รอบ 6 เดือน (R1)'
+    as_of: dt.date
+
+    @property
+    def line(self) -> str:
+        return (
+            f"{self.round_text} · ข้อมูล ณ วันที่ {format_date_th(self.as_of)} · "
+            f"รหัสการประมวลผล {self.run_id}"
+        )
 
 
 def write_validation_report(
@@ -119,6 +154,7 @@ def write_validation_report(
     issues: Sequence[Issue],
     register: pd.DataFrame,
     units: Mapping[str, str],
+    run: RunLabel | None = None,
 ) -> Path:
     """Write the report to `path` (an .xlsx, or a folder to hold `validation_report.xlsx`)."""
     is_file = path.suffix.lower() == ".xlsx" and not path.is_dir()
@@ -130,9 +166,9 @@ def write_validation_report(
     wb = xlsxwriter.Workbook(str(target), workbook_options())
     wb.set_properties({"title": TITLE, "author": "kpi_batch", "created": PINNED_CREATED})
     styles = _Styles(wb)
-    _units_sheet(wb, styles, rows, register, units, unit_of_file)
-    _issues_sheet(wb, styles, rows, units, unit_of_file)
-    _files_sheet(wb, styles, register)
+    _units_sheet(wb, styles, rows, register, units, unit_of_file, run)
+    _issues_sheet(wb, styles, rows, units, unit_of_file, run)
+    _files_sheet(wb, styles, register, run)
     wb.close()
     return target
 
@@ -170,6 +206,7 @@ def _units_sheet(
     register: pd.DataFrame,
     units: Mapping[str, str],
     unit_of_file: Mapping[str, str],
+    run: RunLabel | None,
 ) -> None:
     files: dict[str, list[str]] = {}
     for unit_id, status in zip(
@@ -208,7 +245,7 @@ def _units_sheet(
             1, col, last, col, {"type": "cell", "criteria": ">", "value": 0,
                                 "format": styles.count[severity]},
         )  # fmt: skip
-    print_setup(ws, f"{TITLE} — สรุปรายหน่วยงาน")
+    _print_setup(ws, "สรุปรายหน่วยงาน", run)
     ws.activate()
 
 
@@ -218,6 +255,7 @@ def _issues_sheet(
     issues: Sequence[Issue],
     units: Mapping[str, str],
     unit_of_file: Mapping[str, str],
+    run: RunLabel | None,
 ) -> None:
     rows: list[list[Any]] = []
     for issue in issues:
@@ -241,12 +279,19 @@ def _issues_sheet(
         rows = [["", "", "", "", "", "", "", "ไม่พบปัญหา", "", "no issues"]]
     _table(ws, styles, "issues", ISSUE_COLUMNS, rows)
     ws.print_area(0, 0, len(rows), len(ISSUE_COLUMNS) - 2)
-    print_setup(ws, f"{TITLE} — ปัญหาที่พบ")
+    _print_setup(ws, "ปัญหาที่พบ", run)
 
 
-def _files_sheet(wb: xlsxwriter.Workbook, styles: _Styles, register: pd.DataFrame) -> None:
-    extra = [str(c) for c in register.columns if str(c) not in {*_FILE_COLUMNS, _SHA.key}]
-    columns = [*_FILE_COLUMNS.values(), *(Column(c, c, 16, wrap=True) for c in extra), _SHA]
+def _files_sheet(
+    wb: xlsxwriter.Workbook, styles: _Styles, register: pd.DataFrame, run: RunLabel | None
+) -> None:
+    present = {str(c) for c in register.columns}
+    known = {*_FILE_COLUMNS, *_SCREEN_COLUMNS, _SHA.key}
+    printed = [c for k, c in _FILE_COLUMNS.items() if k in present or k in _CORE_FILE_COLUMNS]
+    screen = [c for k, c in _SCREEN_COLUMNS.items() if k in present]
+    extra = [Column(c, c, 16, wrap=True) for c in present - known]
+    extra.sort(key=lambda c: c.key)
+    columns = [*printed, *screen, *extra, _SHA]
     rows = []
     for record in register.to_dict("records"):
         row: list[Any] = []
@@ -254,14 +299,51 @@ def _files_sheet(wb: xlsxwriter.Workbook, styles: _Styles, register: pd.DataFram
             value = record.get(column.key)
             if column.key == "status":
                 value = _status(_text(value))
+            elif column.key in ("submitted_on_source", "date_source"):
+                value = _source(_text(value))
             row.append(value)
         rows.append(row)
     ws = wb.add_worksheet("ไฟล์ที่รับ (files)")
     if not rows:
         rows = [["ไม่พบไฟล์ (no files)"] + [None] * (len(columns) - 1)]
     _table(ws, styles, "files", columns, rows)
-    ws.print_area(0, 0, len(rows), len(columns) - 2)
-    print_setup(ws, f"{TITLE} — ไฟล์ที่รับ")
+    ws.print_area(0, 0, len(rows), len(printed) - 1)
+    _print_setup(ws, "ไฟล์ที่รับ", run)
+
+
+_CORE_FILE_COLUMNS = ("path", "unit_id", "status", "errors", "warnings", "reasons")
+SOURCE_TH = {
+    "workbook": "วันที่ในแบบฟอร์ม",
+    "file_mtime": "วันที่แก้ไขไฟล์",
+    "receipts": "ทะเบียนรับ",
+    "email": "วันที่ของอีเมล",
+    "adjustment": "แก้ไขโดยการปรับปรุงผล",
+}
+
+
+def _source(value: str) -> str:
+    th = SOURCE_TH.get(value)
+    return f"{th} ({value})" if th else value
+
+
+def _print_setup(ws: Worksheet, part: str, run: RunLabel | None) -> None:
+    """A4 landscape one page wide (the house setup), with the run in the header and the run
+    id beside the page numbers in the footer."""
+    print_setup(ws, f"{TITLE} — {part}")
+    if run is None:
+        return
+    ws.set_header(
+        f'&L&"{FONT},Bold"&14{_escape(TITLE)} — {_escape(part)}&R&"{FONT}"&12{_escape(run.line)}',
+        {"margin": 0.3},
+    )
+    ws.set_footer(
+        f'&L&"{FONT}"&11{_escape(run.run_id)}&C&"{FONT}"&12หน้า &P / &N'
+        f'&R&"{FONT}"&11ข้อมูล ณ วันที่ {format_date_th(run.as_of)}'
+    )
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&&")
 
 
 def _table(
@@ -323,6 +405,8 @@ def _text(value: Any) -> str:
     """A register or issue value as text: lists joined, blanks (None, NaN, NA) empty."""
     if value is None:
         return ""
+    if isinstance(value, Mapping):  # an issue of the register: where, code, KPI
+        return " ".join(_text(v) for k, v in value.items() if k != "severity" and _text(v))
     if isinstance(value, (list, tuple, set)):
         return "; ".join(_text(v) for v in value)
     if isinstance(value, float) and math.isnan(value):
@@ -332,7 +416,21 @@ def _text(value: Any) -> str:
             return ""
     except (TypeError, ValueError):
         pass
-    return str(value)
+    if isinstance(value, dt.datetime):
+        return _thai_when(value.date(), value.hour, value.minute)
+    if isinstance(value, dt.date):
+        return format_date_th(value)
+    text = str(value)
+    m = _ISO_DATE.match(text)
+    if m:
+        day = dt.date(int(m[1]), int(m[2]), int(m[3]))
+        return _thai_when(day, int(m[4]), int(m[5])) if m[4] else format_date_th(day)
+    return text
+
+
+def _thai_when(day: dt.date, hour: int, minute: int) -> str:
+    """'4 มี.ค. 2567 22:30': a BE date and the clock time."""
+    return f"{format_date_th(day)} {hour:02d}:{minute:02d}"
 
 
 def _status(status: str) -> str:

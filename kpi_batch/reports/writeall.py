@@ -21,7 +21,7 @@ from itertools import chain, takewhile
 from pathlib import Path
 
 from kpi_batch.intake import IntakeResult
-from kpi_batch.intake.codes import NOT_REOPENED
+from kpi_batch.intake.codes import HELD, NOT_REOPENED
 from kpi_batch.issues import Issue
 from kpi_batch.reports.context import ReportContext
 from kpi_batch.reports.csv import write_kpi_scores_csv, write_scores_csv
@@ -32,7 +32,8 @@ from kpi_batch.reports.pool import Job, default_workers, run_jobs
 from kpi_batch.reports.returned import returned_path, write_returned_workbook
 from kpi_batch.reports.status import write_status_workbook
 from kpi_batch.reports.unit import unit_jobs
-from kpi_batch.reports.validation import write_validation_report
+from kpi_batch.reports.validation import RunLabel, write_validation_report
+from kpi_batch.safe_names import safe_name
 
 Progress = Callable[[str, int, int | None], None]
 # Files whose problems a unit can fix and send again. Superseded files were replaced by a
@@ -41,11 +42,15 @@ RETURNABLE = ("rejected", "accepted_with_warnings")
 
 
 def hr_name(ctx: ReportContext) -> str:
-    return f"hr_{ctx.fiscal_year}_{ctx.round.round_id}.xlsx"
+    return f"hr_{ctx.fiscal_year}_{safe_name(ctx.round.round_id)}.xlsx"
+
+
+def run_label(ctx: ReportContext) -> RunLabel:
+    return RunLabel(ctx.run_id, f"{ctx.round.name} ({ctx.round.round_id})", ctx.as_of)
 
 
 def executive_name(ctx: ReportContext) -> str:
-    return f"executive_{ctx.fiscal_year}_{ctx.round.round_id}.xlsx"
+    return f"executive_{ctx.fiscal_year}_{safe_name(ctx.round.round_id)}.xlsx"
 
 
 def status_name(ctx: ReportContext) -> str:
@@ -77,7 +82,9 @@ def write_reports(
         ),
         lambda: write_hr_workbook(ctx, run_dir / hr_name(ctx)),
         lambda: write_executive_workbook(ctx, run_dir / executive_name(ctx)),
-        lambda: write_validation_report(run_dir, ctx.input_issues, ctx.inputs, units_by_id),
+        lambda: write_validation_report(
+            run_dir, ctx.input_issues, ctx.inputs, units_by_id, run_label(ctx)
+        ),
         lambda: write_status_workbook(ctx, run_dir / status_name(ctx)),
     ]
     returned, returned_work = returned_jobs(intake, run_dir / "returned")
@@ -122,7 +129,9 @@ def write_reports(
 
 def returned_jobs(intake: IntakeResult, out_dir: Path) -> tuple[list[Path], Iterator[Job]]:
     """A marked-up copy of every rejected or flagged file (the originals are only read):
-    the copies' paths, and the jobs that write them (for `pool.run_jobs`)."""
+    the copies' paths, and the jobs that write them (for `pool.run_jobs`). A file held for
+    a person (a template issued to another unit, conflicting files) gets none: it would go
+    to the unit it claims, which may not have sent it."""
     by_file: dict[str, list[Issue]] = defaultdict(list)
     for issue in intake.issues:
         by_file[issue.file].append(issue)
@@ -132,7 +141,7 @@ def returned_jobs(intake: IntakeResult, out_dir: Path) -> tuple[list[Path], Iter
         for rel, unit_id in zip(
             map(str, returnable["path"]), returnable["unit_id"].fillna(""), strict=True
         )
-        if by_file.get(rel)
+        if by_file.get(rel) and not any(i.code in HELD for i in by_file[rel])
     ]
     if originals:
         out_dir.mkdir(parents=True, exist_ok=True)

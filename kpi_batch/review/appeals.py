@@ -23,6 +23,7 @@ from kpi_batch.intake.xlsx_parts import header_key
 from kpi_batch.issues import cell_ref
 from kpi_batch.model import Framework
 from kpi_batch.review.rows import Appeals
+from kpi_batch.textfiles import decode
 from kpi_batch.thai import arabic_digits
 
 SHEET = "appeals"
@@ -34,7 +35,12 @@ def _cells(path: Path) -> tuple[str, list[list[Any]]]:
     if path.stat().st_size > MAX_BYTES:
         raise UsageError(f"{path}: ใหญ่เกิน 5 MB / larger than 5 MB")
     if path.suffix.lower() == ".csv":
-        text = path.read_bytes().decode("utf-8-sig")
+        try:  # as Excel or Notepad saved it: UTF-8 with or without BOM, or cp874
+            text = decode(path.read_bytes(), path.name).text
+        except UnicodeDecodeError:
+            raise UsageError(
+                f"{path}: อ่านข้อความไม่ได้ — บันทึกเป็น CSV UTF-8 / cannot decode; save as CSV UTF-8"
+            ) from None
         return path.name, [list(r) for r in csv.reader(io.StringIO(text))]
     try:
         workbook = CalamineWorkbook.from_path(str(path))

@@ -38,6 +38,9 @@ HR_COLUMNS = (
     "cluster_rank",
     "days_late",
     "status",
+    # v1.1: the final total before deductions, so total - deduction = final_score (floored
+    # at 0); pre_appeal_score is a separate, earlier figure and not the left-hand side.
+    "total_before_deduction",
 )
 KPI_SCORE_COLUMNS = ("unit_id", "kpi_id", "value", "score", "weight", "weighted_score")
 SUBMISSION_STATUSES = ("accepted", "missing", "rejected")
@@ -116,6 +119,7 @@ class UnitScores(pa.DataFrameModel):
     cluster_rank: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1)
     days_late: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0)
     status: Series[str] = pa.Field(isin=list(UNIT_STATUSES))
+    total_before_deduction: Series[object] = pa.Field(nullable=True)
     band_name: Series[str] = pa.Field(nullable=True)
     pre_appeal_total: Series[object] = pa.Field(nullable=True)
     pre_appeal_deduction: Series[object] = pa.Field(nullable=True)

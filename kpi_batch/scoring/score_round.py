@@ -144,6 +144,7 @@ def _unit_scores(
                 "final_score": fin_score,
                 "days_late": late.get(u) if accepted else None,
                 "status": "scored" if accepted else status_of.get(u, "missing"),
+                "total_before_deduction": ft if accepted else None,
                 "pre_appeal_total": pt if accepted else None,
                 "pre_appeal_deduction": pd_ if accepted else None,
                 "final_total": ft if accepted else None,

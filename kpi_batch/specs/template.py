@@ -26,6 +26,7 @@ NAMED_CELLS = MappingProxyType(
         "submitted_on": "F7",
         "template_version": "F10",
         "framework_fingerprint": "B11",
+        "template_token": "F11",  # only when made with the planning office's key (token.py)
     }
 )
 NAMES = tuple(NAMED_CELLS)

@@ -20,12 +20,14 @@ from typing import Any
 
 import xlsxwriter
 from xlsxwriter.format import Format
-from xlsxwriter.utility import xl_rowcol_to_cell
+from xlsxwriter.utility import xl_cell_to_rowcol, xl_rowcol_to_cell
 from xlsxwriter.worksheet import Worksheet
 
+from kpi_batch import fsutil
 from kpi_batch.errors import UsageError
 from kpi_batch.model import AgreementItem, Formula, Framework, KpiType, Round, Unit
 from kpi_batch.reports.layout import FONT, FONT_SIZE, workbook_options
+from kpi_batch.safe_names import safe_name
 from kpi_batch.specs.template import (
     FIRST_COL,
     FORMAT_VERSION,
@@ -40,6 +42,7 @@ from kpi_batch.specs.template import (
     result_columns,
 )
 from kpi_batch.templates.text import instructions
+from kpi_batch.templates.token import template_token
 from kpi_batch.thai import BE_OFFSET, format_date_th
 from kpi_batch.workdays import effective_due_date
 
@@ -69,23 +72,34 @@ _GUIDE_WIDTH = 100
 _COMBINING = re.compile("[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]")
 
 
+def ratio_formula(numerator: str, denominator: str) -> str:
+    """The template's own `value` formula of a ratio KPI (intake knows it is ours)."""
+    num, den = numerator, denominator
+    return f'IF(AND(ISNUMBER({num}),ISNUMBER({den}),{den}<>0),{num}/{den}*100,"")'
+
+
 def template_filename(framework: Framework, round_id: str, unit_id: str) -> str:
-    return file_name(framework.settings.fiscal_year, round_id, unit_id)
+    return file_name(framework.settings.fiscal_year, safe_name(round_id), safe_name(unit_id))
 
 
-def write_templates(framework: Framework, round_id: str, out_dir: Path) -> list[Path]:
-    """One workbook per unit that signed an agreement; units without KPIs are skipped."""
+def write_templates(
+    framework: Framework, round_id: str, out_dir: Path, key: bytes | None = None
+) -> list[Path]:
+    """One workbook per unit that signed an agreement; units without KPIs are skipped.
+    With `key`, each carries its `template_token` (templates/token.py)."""
     _round(framework, round_id)
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = []
     for unit in framework.units:
         if framework.agreements.get(unit.unit_id):
             path = out_dir / template_filename(framework, round_id, unit.unit_id)
-            paths.append(write_unit_template(framework, unit.unit_id, round_id, path))
+            paths.append(write_unit_template(framework, unit.unit_id, round_id, path, key))
     return paths
 
 
-def write_unit_template(framework: Framework, unit_id: str, round_id: str, path: Path) -> Path:
+def write_unit_template(
+    framework: Framework, unit_id: str, round_id: str, path: Path, key: bytes | None = None
+) -> Path:
     rnd = _round(framework, round_id)
     try:
         unit = framework.unit(unit_id)
@@ -99,8 +113,11 @@ def write_unit_template(framework: Framework, unit_id: str, round_id: str, path:
             f"หน่วยงาน '{unit_id}' ไม่มีตัวชี้วัดตามคำรับรอง (unit '{unit_id}' has no agreement)"
         )
     # The house options (TH Sarabun New not marked as the theme's Calibri, text never a
-    # formula, number or link), written in memory and saved at close.
-    workbook = xlsxwriter.Workbook(str(path), {**workbook_options(), "in_memory": True})
+    # formula, number or link), written in memory and saved at close, beside the target:
+    # the file a planning officer still has open in Excel is replaced only when complete,
+    # with retries, or named in a message.
+    tmp = fsutil.temporary_for(path)
+    workbook = xlsxwriter.Workbook(str(tmp), {**workbook_options(), "in_memory": True})
     workbook.set_properties(
         {
             "title": f"แบบรายงานผล {unit.name} {rnd.name}",
@@ -116,11 +133,30 @@ def write_unit_template(framework: Framework, unit_id: str, round_id: str, path:
     guide = workbook.add_worksheet(INSTRUCTIONS_SHEET)
     _write_report(report, formats, framework, unit, rnd, items)
     _write_instructions(guide, formats, framework, unit, rnd, items)
-    for name, cell in NAMED_CELLS.items():
+    names = dict(NAMED_CELLS)
+    if key is None:
+        del names["template_token"]
+    else:
+        fy = str(framework.settings.fiscal_year)
+        token = template_token(key, fy, round_id, unit_id, framework.fingerprint)
+        _write_token(report, formats, token)
+    for name, cell in names.items():
         workbook.define_name(name, f"='{REPORT_SHEET}'!{_absolute(cell)}")
     report.activate()
-    workbook.close()
+    try:
+        workbook.close()
+        fsutil.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
     return path
+
+
+def _write_token(ws: Worksheet, f: _Formats, token: str) -> None:
+    """The token in a locked cell beside the framework's code (row 11)."""
+    row, col = xl_cell_to_rowcol(NAMED_CELLS["template_token"])
+    ws.write_string(row, col - 2, "รหัสยืนยันแบบฟอร์ม", f.fingerprint)
+    ws.merge_range(row, col, row, col + 2, "", f.fingerprint)
+    ws.write_string(row, col, token, f.fingerprint)
 
 
 def _round(framework: Framework, round_id: str) -> Round:
@@ -373,7 +409,7 @@ def _write_inputs(
             ws.write_formula(
                 row,
                 col["value"],
-                f'=IF(AND(ISNUMBER({num}),ISNUMBER({den}),{den}<>0),{num}/{den}*100,"")',
+                "=" + ratio_formula(num, den),
                 f.ratio,
                 "",
             )

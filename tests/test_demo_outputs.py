@@ -1,0 +1,96 @@
+"""What the demo's run writes reads right: arithmetic a person can check, no Python reprs.
+
+The demo (`kpi-batch demo`) is run once for the module, in process, as a new user would.
+"""
+
+from __future__ import annotations
+
+import csv
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+
+import openpyxl
+import pytest
+from typer.testing import CliRunner
+
+from kpi_batch import cli as cli_module
+
+Q = Decimal("0.0001")
+# What a Python dict or list of dicts looks like when str() reaches a cell.
+REPR_MARKS = ("{'", "[{'")
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("demo")
+    result = CliRunner().invoke(cli_module.app, ["demo", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    return out
+
+
+@pytest.fixture(scope="module")
+def run_dir(demo: Path) -> Path:
+    runs = sorted((demo / "output" / "2567" / "R1").glob("2024-03-15_*"))
+    assert runs
+    return runs[-1]
+
+
+def _scores(run_dir: Path) -> list[dict[str, str]]:
+    with (run_dir / "scores.csv").open(encoding="utf-8-sig", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def test_total_before_deduction_minus_deduction_is_the_final_score(run_dir: Path) -> None:
+    rows = [r for r in _scores(run_dir) if r["status"] == "scored"]
+    assert len(rows) > 30
+    charged = 0
+    for row in rows:
+        total, deduction = Decimal(row["total_before_deduction"]), Decimal(row["deduction"])
+        expected = max(Decimal(0), total - deduction).quantize(Q, rounding=ROUND_HALF_UP)
+        assert Decimal(row["final_score"]) == expected, row
+        charged += deduction > 0
+    assert charged >= 3  # the demo has late units: the check is not over zeros only
+
+
+def test_unscored_units_leave_total_before_deduction_empty(run_dir: Path) -> None:
+    rows = [r for r in _scores(run_dir) if r["status"] != "scored"]
+    assert rows and all(r["total_before_deduction"] == "" for r in rows)
+
+
+def test_hr_table_carries_the_same_arithmetic(run_dir: Path) -> None:
+    wb = openpyxl.load_workbook(run_dir / "hr_2567_R1.xlsx")
+    ws = wb.worksheets[0]
+    rows = list(ws[ws.tables["hr"].ref])
+    keys = [str(c.value).rsplit("(", 1)[1].rstrip(")") for c in rows[0]]
+    checked = 0
+    for cells in rows[1:]:
+        row = dict(zip(keys, (c.value for c in cells), strict=True))
+        if row["status"] != "scored":
+            continue
+        total = Decimal(str(row["total_before_deduction"]))
+        deduction = Decimal(str(row["deduction"]))
+        final = Decimal(str(row["final_score"])).quantize(Q)
+        assert max(Decimal(0), total - deduction).quantize(Q) == final, row
+        if deduction > 0:
+            assert row["deduction_reasons"], row  # every deduction says why
+        checked += 1
+    assert checked > 30
+
+
+def _output_workbooks(demo: Path) -> list[Path]:
+    return sorted((demo / "output").rglob("*.xlsx"))
+
+
+def test_no_python_repr_in_any_output_cell(demo: Path) -> None:
+    books = _output_workbooks(demo)
+    assert len(books) > 40
+    found = []
+    for book in books:
+        wb = openpyxl.load_workbook(book, read_only=True)
+        for ws in wb.worksheets:
+            for row in ws.iter_rows(values_only=True):
+                for value in row:
+                    if isinstance(value, str) and any(m in value for m in REPR_MARKS):
+                        found.append((book.name, ws.title, value[:80]))
+        wb.close()
+    assert not found, found[:5]
