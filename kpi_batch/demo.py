@@ -33,7 +33,8 @@ from kpi_batch.framework.example import example_framework_rows
 from kpi_batch.framework.load import load_framework
 from kpi_batch.framework.writer import write_framework
 from kpi_batch.model import AgreementItem, Criteria, Formula, Framework, KpiType
-from kpi_batch.schemas.adjustments import COLUMNS as ADJUSTMENT_COLUMNS
+from kpi_batch.specs.adjustments import COLUMNS as ADJUSTMENT_COLUMNS
+from kpi_batch.specs.adjustments import SHEET as ADJUSTMENT_SHEET
 from kpi_batch.templates.fill import fill_template
 from kpi_batch.templates.token import load_key
 from kpi_batch.templates.workbook import template_filename, write_templates, write_unit_template
@@ -286,7 +287,7 @@ def write_demo_adjustments(path: Path, rows: Sequence[Sequence[str]] = ADJUSTMEN
     """The adjustments workbook with `rows`, every cell typed as text (as people paste it)."""
     wb = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False, "strings_to_formulas": False})
     wb.set_properties({"created": dt.datetime(2024, 1, 1)})
-    ws = wb.add_worksheet("adjustments")
+    ws = wb.add_worksheet(ADJUSTMENT_SHEET)
     for col, key in enumerate(ADJUSTMENT_COLUMNS):
         ws.write_string(0, col, key)
     for r, row in enumerate(rows, start=1):

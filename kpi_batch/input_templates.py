@@ -16,10 +16,12 @@ from pathlib import Path
 from kpi_batch.adjustments.template import write_adjustments_template
 from kpi_batch.framework.example import example_framework_rows
 from kpi_batch.framework.writer import write_framework, write_framework_template
+from kpi_batch.specs import framework as framework_spec
+from kpi_batch.specs.adjustments import TEMPLATE_FILE
 
-TEMPLATE_NAME = "framework_template.xlsx"
-EXAMPLE_NAME = "framework_example.xlsx"
-ADJUSTMENTS_NAME = "adjustments_template.xlsx"
+TEMPLATE_NAME = framework_spec.TEMPLATE_FILE
+EXAMPLE_NAME = framework_spec.EXAMPLE_FILE
+ADJUSTMENTS_NAME = TEMPLATE_FILE
 DEFAULT_DIR = Path("input_templates")
 REGENERATE_COMMAND = "python -m kpi_batch.input_templates"
 

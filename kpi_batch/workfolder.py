@@ -22,9 +22,10 @@ from kpi_batch.adjustments.template import write_adjustments_template
 from kpi_batch.framework.example import example_framework_rows
 from kpi_batch.framework.writer import write_framework, write_framework_template
 from kpi_batch.launchers import LAUNCHERS, cmd_text, program, sh_text
+from kpi_batch.specs.adjustments import TEMPLATE_FILE as ADJUSTMENTS_TEMPLATE_FILE
 
 FRAMEWORK = "framework.xlsx"
-ADJUSTMENTS_TEMPLATE = "adjustments_template.xlsx"
+ADJUSTMENTS_TEMPLATE = ADJUSTMENTS_TEMPLATE_FILE
 README = "อ่านก่อน.txt"
 FOLDERS = ("inbox", "output", "templates")
 

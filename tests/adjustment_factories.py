@@ -32,7 +32,7 @@ from kpi_batch.model import (
     Settings,
     Unit,
 )
-from kpi_batch.schemas.adjustments import COLUMNS
+from kpi_batch.specs.adjustments import COLUMNS
 
 HEADER = list(COLUMNS)
 

@@ -21,8 +21,8 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from kpi_batch.framework.spec import DERIVE, SHARED_UNIT
 from kpi_batch.framework.writer import write_framework
+from kpi_batch.specs.framework import DERIVE, SHARED_UNIT
 
 Row = dict[str, Any]
 STAR = SHARED_UNIT

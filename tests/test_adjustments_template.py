@@ -9,7 +9,7 @@ import openpyxl
 
 from kpi_batch.adjustments.load import load_adjustments
 from kpi_batch.adjustments.template import write_adjustments_template
-from kpi_batch.schemas.adjustments import COLUMNS, FIELDS, STAGES
+from kpi_batch.specs.adjustments import COLUMNS, FIELDS, STAGES
 from tests.adjustment_factories import tiny_framework as _framework
 
 COMMITTED = Path(__file__).parent.parent / "input_templates" / "adjustments_template.xlsx"

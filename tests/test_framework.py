@@ -22,7 +22,7 @@ from kpi_batch.errors import FrameworkError
 from kpi_batch.framework.codes import MESSAGES
 from kpi_batch.framework.criteria import derive_thresholds, middle_index
 from kpi_batch.framework.load import load_framework
-from kpi_batch.framework.spec import SHEETS
+from kpi_batch.framework.sheet_models import MODELS
 from kpi_batch.framework.summary import summarise
 from kpi_batch.issues import Issue
 from kpi_batch.model import (
@@ -36,7 +36,7 @@ from kpi_batch.model import (
     Method,
     Rounding,
 )
-from kpi_batch.schemas.framework import MODELS
+from kpi_batch.specs.framework import SHEETS
 from tests.factories import Row, small_framework_rows, write_small_framework
 
 D = Decimal

@@ -17,8 +17,6 @@ import pytest
 
 from kpi_batch.errors import FrameworkError
 from kpi_batch.framework.example import example_framework_rows
-from kpi_batch.framework.help_text import INSTRUCTIONS_SHEET
-from kpi_batch.framework.spec import DERIVE, RECIPIENT_ROLES, SHARED_UNIT, SHEETS
 from kpi_batch.input_templates import (
     ADJUSTMENTS_NAME,
     EXAMPLE_NAME,
@@ -26,6 +24,13 @@ from kpi_batch.input_templates import (
     TEMPLATE_NAME,
     generate_input_templates,
     main,
+)
+from kpi_batch.specs.framework import (
+    DERIVE,
+    INSTRUCTIONS_SHEET,
+    RECIPIENT_ROLES,
+    SHARED_UNIT,
+    SHEETS,
 )
 from kpi_batch.thai import parse_date
 

@@ -29,8 +29,8 @@ from kpi_batch.intake import Limits
 from kpi_batch.intake import load as loader
 from kpi_batch.intake.cells import format_is_date
 from kpi_batch.intake.container import Rejection, error_cells, inspect, worksheet
-from kpi_batch.intake.layout import xlsx_layout
 from kpi_batch.intake.tables import table_reach
+from kpi_batch.intake.xlsx_parts import xlsx_layout
 from kpi_batch.templates.workbook import write_unit_template
 
 SHEET = "xl/worksheets/sheet1.xml"

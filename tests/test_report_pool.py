@@ -15,7 +15,8 @@ from kpi_batch.reports import writeall
 from kpi_batch.reports.context import ReportContext
 from kpi_batch.reports.pool import Job, run_jobs
 from kpi_batch.reports.writeall import write_reports
-from kpi_batch.templates.workbook import REPORT_SHEET, write_unit_template
+from kpi_batch.specs.template import REPORT_SHEET
+from kpi_batch.templates.workbook import write_unit_template
 from tests.context_factories import small_context
 from tests.template_factories import small_framework as template_framework
 

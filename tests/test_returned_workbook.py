@@ -10,7 +10,8 @@ import pytest
 
 from kpi_batch.issues import Issue, error, warning
 from kpi_batch.reports.returned import NOTE_SHEET, returned_name, write_returned_workbook
-from kpi_batch.templates.workbook import REPORT_SHEET, write_unit_template
+from kpi_batch.specs.template import REPORT_SHEET
+from kpi_batch.templates.workbook import write_unit_template
 from tests.pdf_render import pdf_page_count, render_pdf
 from tests.report_factories import FORMULA_TEXT
 from tests.template_factories import small_framework

@@ -17,7 +17,8 @@ from kpi_batch.issues import Issue, error, warning
 from kpi_batch.reports import returned_xml
 from kpi_batch.reports.returned import _openpyxl_copy, write_returned_workbook
 from kpi_batch.reports.returned_plan import NOTE_SHEET, plan
-from kpi_batch.templates.workbook import REPORT_SHEET, write_unit_template
+from kpi_batch.specs.template import REPORT_SHEET
+from kpi_batch.templates.workbook import write_unit_template
 from tests.template_factories import small_framework
 
 

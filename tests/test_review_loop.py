@@ -18,7 +18,7 @@ from typing import Any
 import openpyxl
 import pytest
 
-from kpi_batch.intake.layout import header_key
+from kpi_batch.intake.xlsx_parts import header_key
 from kpi_batch.issues import cell_ref
 from kpi_batch.review.check import text
 from kpi_batch.review.fill import fill_review

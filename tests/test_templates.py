@@ -14,13 +14,10 @@ import pytest
 from openpyxl.worksheet.worksheet import Worksheet
 from python_calamine import CalamineWorkbook
 
-from kpi_batch import TEMPLATE_VERSION
 from kpi_batch.errors import UsageError
+from kpi_batch.specs.template import FORMAT_VERSION as TEMPLATE_VERSION
+from kpi_batch.specs.template import NAMED_CELLS, REPORT_SHEET, TABLE, result_columns
 from kpi_batch.templates.workbook import (
-    NAMED_CELLS,
-    REPORT_SHEET,
-    TABLE_NAME,
-    result_columns,
     template_filename,
     write_templates,
     write_unit_template,
@@ -63,7 +60,7 @@ def u01(r1: list[Path]) -> openpyxl.Workbook:
 
 def table(ws: Worksheet) -> tuple[dict[str, int], dict[str, int]]:
     """(key -> column, kpi_id -> row) of the results table, found from its header."""
-    ref = ws.tables[TABLE_NAME].ref
+    ref = ws.tables[TABLE].ref
     rows = ws[ref]
     columns = {KEY.search(str(c.value))[1]: c.column for c in rows[0]}  # type: ignore[index]
     kpis = {str(r[0].value): r[0].row for r in rows[1:]}
@@ -101,7 +98,7 @@ def test_defined_names_are_workbook_scope_and_hold_the_values(u01: openpyxl.Work
 
 def test_results_table_has_the_exact_keys(u01: openpyxl.Workbook) -> None:
     ws = u01[REPORT_SHEET]
-    assert ws.tables[TABLE_NAME].ref == "B13:O17"
+    assert ws.tables[TABLE].ref == "B13:O17"
     header = [c.value for c in ws["B13:O13"][0]]
     assert [KEY.search(str(h))[1] for h in header] == KEYS_5  # type: ignore[index]
     assert all(re.search(r"[\u0e00-\u0e7f]", str(h)) for h in header), "Thai label first"
@@ -252,7 +249,7 @@ def test_three_point_scale_keys(tmp_path: Path) -> None:
         "criteria_75",
         "criteria_100",
     ]
-    assert ws.tables[TABLE_NAME].ref == "B13:M17"
+    assert ws.tables[TABLE].ref == "B13:M17"
     assert ws.cell(kpis["2.2"], columns["criteria_100"]).value == 20
     assert [k for k, _ in result_columns(fw.settings.scale)] == list(columns)
 
@@ -272,8 +269,8 @@ def test_calamine_reads_values_and_the_table(r1: list[Path], tmp_path: Path) -> 
 
     for path, expect in ((r1[0], {}), (filled, {"1.1": 73, "1.2": (45, 50), "2.1": 2.5})):
         book = CalamineWorkbook.from_path(str(path), load_tables=True)
-        assert book.table_names == [TABLE_NAME]
-        results = book.get_table_by_name(TABLE_NAME)
+        assert book.table_names == [TABLE]
+        results = book.get_table_by_name(TABLE)
         assert results.sheet == REPORT_SHEET
         keys = [KEY.search(c)[1] for c in results.columns]  # type: ignore[index]
         assert keys == KEYS_5

@@ -50,15 +50,8 @@ from kpi_batch.adjustments.template import write_adjustments_template
 from kpi_batch.cells import decimal_text, parse_date
 from kpi_batch.issues import Issue, Severity, cell_ref, error, warning
 from kpi_batch.model import Formula, Framework, KpiType
-from kpi_batch.schemas.adjustments import (
-    COLUMNS,
-    FIELDS,
-    STAGES,
-    UNIT_FIELDS,
-    WHOLE_UNIT,
-    AdjustmentRows,
-    Adjustments,
-)
+from kpi_batch.schemas.adjustments import AdjustmentRows, Adjustments
+from kpi_batch.specs.adjustments import COLUMNS, FIELDS, SHEET, STAGES, UNIT_FIELDS, WHOLE_UNIT
 from kpi_batch.thai import arabic_digits, format_date_th
 
 __all__ = [
@@ -71,7 +64,6 @@ __all__ = [
     "write_adjustments_template",
 ]
 
-SHEET = "adjustments"
 OUTPUT_COLUMNS = (*COLUMNS, "excel_row", "new_number", "new_date")
 
 _FIELDS_TH = "value, numerator, denominator, level, score, exempt, submitted_on, late_days"

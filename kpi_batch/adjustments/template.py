@@ -28,30 +28,36 @@ from kpi_batch.reports.layout import (
     row_height,
     workbook_options,
 )
-from kpi_batch.schemas.adjustments import COLUMNS, FIELDS, STAGES
+from kpi_batch.specs.adjustments import (
+    COLUMN_TH,
+    COLUMNS,
+    EXAMPLES_SHEET,
+    FIELDS,
+    INSTRUCTIONS_SHEET,
+    SHEET,
+    STAGES,
+)
 
 _ROWS = 1000  # rows with dropdowns and text format
 
-# key -> (Thai heading, required, meaning, width)
+# key -> (required, meaning, width); the Thai heading is the spec's
 _COLUMN_HELP = {
-    "unit_id": ("รหัสหน่วยงาน", True, "รหัสหน่วยงานตามกรอบการประเมิน (ชีต units)", 12),
+    "unit_id": (True, "รหัสหน่วยงานตามกรอบการประเมิน (ชีต units)", 12),
     "kpi_id": (
-        "รหัสตัวชี้วัด",
         True,
         "รหัสตัวชี้วัดย่อยในคำรับรองฯ ของหน่วยงาน หรือ * สำหรับ submitted_on และ late_days",
         10,
     ),
     "stage": (
-        "ขั้นตอน",
         True,
         "review = เจ้าภาพตัวชี้วัดทบทวนผล (ใช้ทั้งคะแนนก่อนอุทธรณ์และคะแนนสุดท้าย)"
         " / appeal = ผลการพิจารณาอุทธรณ์ (ใช้กับคะแนนสุดท้ายเท่านั้น)",
         11,
     ),
-    "field": ("รายการที่แก้ไข", True, "เลือกจากรายการ ดูตาราง field ด้านล่าง", 14),
-    "new_value": ("ค่าใหม่", True, "ค่าใหม่ตามชนิดของ field (ตัวเลขไทยหรืออารบิกก็ได้)", 14),
-    "reason": ("เหตุผล", True, "เหตุผลของการแก้ไข ต้องกรอกทุกแถว", 44),
-    "reference": ("อ้างอิง", False, "เลขที่หนังสือ บันทึก หรือมติที่ประชุม (ไม่บังคับ)", 24),
+    "field": (True, "เลือกจากรายการ ดูตาราง field ด้านล่าง", 14),
+    "new_value": (True, "ค่าใหม่ตามชนิดของ field (ตัวเลขไทยหรืออารบิกก็ได้)", 14),
+    "reason": (True, "เหตุผลของการแก้ไข ต้องกรอกทุกแถว", 44),
+    "reference": (False, "เลขที่หนังสือ บันทึก หรือมติที่ประชุม (ไม่บังคับ)", 24),
 }
 
 # field -> (kpi_id, what new_value means, example)
@@ -121,13 +127,14 @@ def write_adjustments_template(path: Path) -> Path:
 
 
 def _adjustments_sheet(wb: xlsxwriter.Workbook) -> None:
-    ws = wb.add_worksheet("adjustments")
+    ws = wb.add_worksheet(SHEET)
     head = wb.add_format(fmt(bold=True, bg_color="#DDEBF7", border=1))
     text = wb.add_format(fmt(num_format="@"))
     wrap = wb.add_format(fmt(num_format="@", text_wrap=True))
     ws.set_row(0, HEADER_PT)
     for col, key in enumerate(COLUMNS):
-        heading, required, meaning, width = _COLUMN_HELP[key]
+        required, meaning, width = _COLUMN_HELP[key]
+        heading = COLUMN_TH[key]
         ws.set_column(col, col, width, wrap if key == "reason" else text)
         ws.write_string(0, col, key, head)
         rule: dict[str, object] = {
@@ -153,7 +160,7 @@ _WIDTHS = (14, 14, 62, 14, 14, 30, 20)
 
 
 def _instructions_sheet(wb: xlsxwriter.Workbook) -> None:
-    ws = wb.add_worksheet("คำแนะนำ")
+    ws = wb.add_worksheet(INSTRUCTIONS_SHEET)
     title = wb.add_format(fmt(bold=True, font_size=18))
     section = wb.add_format(fmt(bold=True, font_size=16))
     head = wb.add_format(fmt(bold=True, bg_color="#DDEBF7", border=1, text_wrap=True))
@@ -188,8 +195,8 @@ def _instructions_sheet(wb: xlsxwriter.Workbook) -> None:
     ws.write_string(row, 0, "คอลัมน์ในชีต adjustments", section)
     ws.set_row(row, 26)
     columns = [
-        (key, "ต้องกรอก" if required else "ไม่บังคับ", f"{heading}: {meaning}")
-        for key, (heading, required, meaning, _) in _COLUMN_HELP.items()
+        (key, "ต้องกรอก" if required else "ไม่บังคับ", f"{COLUMN_TH[key]}: {meaning}")
+        for key, (required, meaning, _) in _COLUMN_HELP.items()
     ]
     row = table(row + 1, ("คอลัมน์ (column)", "ต้องกรอก (required)", "ความหมาย (meaning)"), columns)
 
@@ -206,10 +213,10 @@ def _instructions_sheet(wb: xlsxwriter.Workbook) -> None:
 
 def _examples_sheet(wb: xlsxwriter.Workbook) -> None:
     """Example rows laid out exactly as on the adjustments sheet (which is read; this is not)."""
-    ws = wb.add_worksheet("ตัวอย่าง")
+    ws = wb.add_worksheet(EXAMPLES_SHEET)
     head = wb.add_format(fmt(bold=True, bg_color="#DDEBF7", border=1))
     cell = wb.add_format(fmt(border=1, text_wrap=True))
-    widths = [_COLUMN_HELP[key][3] for key in COLUMNS]
+    widths = [_COLUMN_HELP[key][2] for key in COLUMNS]
     for col, key in enumerate(COLUMNS):
         ws.set_column(col, col, widths[col])
         ws.write_string(0, col, key, head)

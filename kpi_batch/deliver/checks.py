@@ -32,6 +32,7 @@ from kpi_batch.deliver.messages import POLICY, XLSM, XLSX, Plan, Planned, Proble
 from kpi_batch.deliver.source import sha256_bytes
 from kpi_batch.model import Framework
 from kpi_batch.reports.returned_plan import NOTE_SHEET
+from kpi_batch.specs.template import TABLE
 
 UNIT_ID_LABEL = "รหัสหน่วยงาน (unit_id)"  # the result workbook's summary row (reports/unit.py)
 _NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -61,7 +62,7 @@ def identify_workbook(data: bytes) -> Identity:
         return Identity("executive")
     try:
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
-        if "unit_id" in names and "results" in tables:
+        if "unit_id" in names and TABLE in tables:
             unit_id = _named_value(book, names["unit_id"])
             return Identity("submission", unit_id, "defined name unit_id")
         if "unit_id" in names and book.sheet_names == [NOTE_SHEET]:

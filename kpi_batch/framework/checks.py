@@ -12,29 +12,40 @@ from collections.abc import Iterable, Mapping, Sequence
 from kpi_batch.framework import cells as cells
 from kpi_batch.framework.codes import fw_issue
 from kpi_batch.framework.read import Sheet
-from kpi_batch.framework.spec import OPTIONAL_SHEETS, SHEETS
 from kpi_batch.issues import Issue, cell_ref
 from kpi_batch.model import Band, Cluster, Holiday, Owner, Recipient, Round, Unit
+from kpi_batch.specs.framework import OPTIONAL_SHEETS, SHEETS, SheetName
 from kpi_batch.thai import format_date_th
 from kpi_batch.visible import has_invisible, visible
 
 # sheet -> (key columns, Thai name, English name) of what must not repeat
 UNIQUE_KEYS: dict[str, tuple[tuple[str, ...], str, str]] = {
-    "settings": (("key",), "ค่าตั้ง", "Setting"),
-    "rounds": (("round_id",), "รหัสรอบ", "Round"),
-    "clusters": (("cluster_id",), "รหัสกลุ่มหน่วยงาน", "Cluster"),
-    "units": (("unit_id",), "รหัสหน่วยงาน", "Unit"),
-    "kpis": (("unit_id", "kpi_id"), "ตัวชี้วัด (หน่วยงาน/ตัวชี้วัด)", "KPI (unit/kpi)"),
-    "criteria": (
+    SheetName.SETTINGS: (("key",), "ค่าตั้ง", "Setting"),
+    SheetName.ROUNDS: (("round_id",), "รหัสรอบ", "Round"),
+    SheetName.CLUSTERS: (("cluster_id",), "รหัสกลุ่มหน่วยงาน", "Cluster"),
+    SheetName.UNITS: (("unit_id",), "รหัสหน่วยงาน", "Unit"),
+    SheetName.KPIS: (("unit_id", "kpi_id"), "ตัวชี้วัด (หน่วยงาน/ตัวชี้วัด)", "KPI (unit/kpi)"),
+    SheetName.CRITERIA: (
         ("unit_id", "kpi_id", "round_id"),
         "เกณฑ์ (หน่วยงาน/ตัวชี้วัด/รอบ)",
         "Criteria (unit/kpi/round)",
     ),
-    "weights": (("unit_id", "kpi_id"), "น้ำหนัก (หน่วยงาน/ตัวชี้วัด)", "Weight (unit/kpi)"),
-    "bands": (("band_id",), "รหัสกลุ่มคะแนน", "Band"),
-    "owners": (("owner_id",), "รหัสเจ้าภาพตัวชี้วัด", "Owner"),
+    SheetName.WEIGHTS: (("unit_id", "kpi_id"), "น้ำหนัก (หน่วยงาน/ตัวชี้วัด)", "Weight (unit/kpi)"),
+    SheetName.BANDS: (("band_id",), "รหัสกลุ่มคะแนน", "Band"),
+    SheetName.OWNERS: (("owner_id",), "รหัสเจ้าภาพตัวชี้วัด", "Owner"),
 }
-NON_EMPTY_SHEETS = ("rounds", "clusters", "units", "kpis", "criteria", "weights", "bands")
+# Sheets whose ids repeat even when only the case differs (DOMAIN §4): an owner's id names
+# their review workbook, and `O1` and `o1` are one file on Windows.
+CASELESS_KEYS = frozenset({SheetName.OWNERS})
+NON_EMPTY_SHEETS = (
+    SheetName.ROUNDS,
+    SheetName.CLUSTERS,
+    SheetName.UNITS,
+    SheetName.KPIS,
+    SheetName.CRITERIA,
+    SheetName.WEIGHTS,
+    SheetName.BANDS,
+)
 
 
 def key_of(sheet: Sheet, row: int, columns: Sequence[str]) -> tuple[str, ...] | None:

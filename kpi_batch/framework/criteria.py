@@ -32,9 +32,9 @@ from kpi_batch.framework import cells as cells
 from kpi_batch.framework.codes import fw_issue
 from kpi_batch.framework.kpis import KpiTable
 from kpi_batch.framework.read import Sheet
-from kpi_batch.framework.spec import DERIVE, SHARED_UNIT
 from kpi_batch.issues import Issue, cell_ref
 from kpi_batch.model import AgreementItem, Criteria, Direction, KpiType, Round
+from kpi_batch.specs.framework import DERIVE, SHARED_UNIT
 
 Thresholds = tuple[Decimal | None, ...]
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from kpi_batch.framework.spec import DERIVE, SHARED_UNIT
+from kpi_batch.specs.framework import DERIVE, SHARED_UNIT, SheetName
 from kpi_batch.thai import format_date_th
 
 Row = dict[str, Any]
@@ -40,17 +40,17 @@ def example_framework_rows() -> dict[str, list[Row]]:
     """Sheet -> rows of the example framework (format v1, default scale 1..5)."""
     units = _units()
     return {
-        "settings": _settings(),
-        "rounds": _rounds(),
-        "clusters": [{"cluster_id": c, "name": n} for c, n in CLUSTERS],
-        "units": units,
-        "kpis": _kpis(),
-        "criteria": _criteria(),
-        "weights": _weights(units),
-        "bands": [{"band_id": b, "name": n, "min_score": m} for b, n, m in BANDS],
-        "recipients": _recipients(),
-        "holidays": _holidays(),
-        "owners": [
+        SheetName.SETTINGS: _settings(),
+        SheetName.ROUNDS: _rounds(),
+        SheetName.CLUSTERS: [{"cluster_id": c, "name": n} for c, n in CLUSTERS],
+        SheetName.UNITS: units,
+        SheetName.KPIS: _kpis(),
+        SheetName.CRITERIA: _criteria(),
+        SheetName.WEIGHTS: _weights(units),
+        SheetName.BANDS: [{"band_id": b, "name": n, "min_score": m} for b, n, m in BANDS],
+        SheetName.RECIPIENTS: _recipients(),
+        SheetName.HOLIDAYS: _holidays(),
+        SheetName.OWNERS: [
             {"owner_id": o, "name": n, "email": f"{box}@{DOMAIN}"} for o, n, box, _ in OWNERS
         ],
     }

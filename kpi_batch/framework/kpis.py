@@ -15,10 +15,10 @@ from decimal import Decimal
 from kpi_batch.framework import cells as cells
 from kpi_batch.framework.codes import fw_issue
 from kpi_batch.framework.read import Sheet
-from kpi_batch.framework.spec import SHARED_UNIT
+from kpi_batch.framework.sheet_models import ENUMS
 from kpi_batch.issues import Issue
 from kpi_batch.model import AgreementItem, Direction, Formula, Kpi, KpiType, Method
-from kpi_batch.schemas.framework import ENUMS
+from kpi_batch.specs.framework import SHARED_UNIT
 
 _LEAF_FIELDS = ("kpi_type", "direction", "formula", "method")
 

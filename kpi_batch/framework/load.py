@@ -6,7 +6,7 @@ naming its `sheet!CELL`, sorted as the planner will walk through the workbook.
 
 The work is split so that only `framework_read` touches the disk:
   framework_read      calamine -> `Sheet`s (values + Excel rows)
-  schemas.framework   pandera models: columns, required cells, enumerations, formats
+  sheet_models        pandera models: columns, required cells, enumerations, formats
   framework_settings  settings sheet -> `Settings`
   framework_checks    duplicates, rounds, clusters, units, bands, recipients, holidays
   framework_kpis      kpis + weights: `*` resolution, KPI tree, agreements
@@ -44,7 +44,7 @@ from kpi_batch.framework.criteria import (
 from kpi_batch.framework.kpis import KpiTable, kpi_owners, read_kpis, read_weights, unit_kpis
 from kpi_batch.framework.read import Sheet, read_sheets
 from kpi_batch.framework.settings import read_settings
-from kpi_batch.framework.spec import FORMAT_VERSION, SHEETS
+from kpi_batch.framework.sheet_models import prepare, schema_for, sheet_issues
 from kpi_batch.issues import Issue, has_errors
 from kpi_batch.model import (
     AgreementItem,
@@ -57,7 +57,7 @@ from kpi_batch.model import (
     Settings,
     Unit,
 )
-from kpi_batch.schemas.framework import prepare, schema_for, sheet_issues
+from kpi_batch.specs.framework import FORMAT_VERSION, SHEETS, SheetName
 from kpi_batch.thai import BE_OFFSET
 
 
@@ -99,13 +99,15 @@ def check_framework(
     """Pure: the sheets as read -> the framework (None if there is any error) and every issue."""
     sheets = {name: prepare(sheet) for name, sheet in raw_sheets.items()}
     found = _Found(issues=checks.missing_sheets(sheets) + checks.invisible_ids(sheets))
-    settings_read = read_settings(sheets["settings"]) if "settings" in sheets else None
+    settings_read = (
+        read_settings(sheets[SheetName.SETTINGS]) if SheetName.SETTINGS in sheets else None
+    )
     scale = settings_read.scale if settings_read else None
     if settings_read:
         found.issues += settings_read.issues
     columns: dict[Decimal, str] = {}
-    if "criteria" in sheets and scale is not None:
-        columns, column_issues = point_columns(sheets["criteria"], scale)
+    if SheetName.CRITERIA in sheets and scale is not None:
+        columns, column_issues = point_columns(sheets[SheetName.CRITERIA], scale)
         found.issues += column_issues
 
     skip: dict[str, set[int]] = {}
@@ -117,10 +119,10 @@ def check_framework(
 
     _read_simple(sheets, skip, found)
     _read_kpis_and_weights(sheets, skip, found)
-    if "criteria" in sheets and scale is not None and len(columns) == len(scale):
+    if SheetName.CRITERIA in sheets and scale is not None and len(columns) == len(scale):
         fiscal_year = settings_read.fiscal_year if settings_read else None
         check = CriteriaCheck(
-            sheet=sheets["criteria"],
+            sheet=sheets[SheetName.CRITERIA],
             scale=scale,
             columns=columns,
             kpis=found.kpis,
@@ -134,9 +136,9 @@ def check_framework(
             derive_checked=fiscal_year is not None
             and len(found.rounds) == len(found.round_ids or ()),
         )
-        read_criteria(check, skip["criteria"])
-        if "weights" in sheets:
-            found.criteria = resolve_criteria(check, sheets["weights"], found.agreements)
+        read_criteria(check, skip[SheetName.CRITERIA])
+        if SheetName.WEIGHTS in sheets:
+            found.criteria = resolve_criteria(check, sheets[SheetName.WEIGHTS], found.agreements)
         found.issues += check.issues.values()
 
     issues = _unique(found.issues)
@@ -147,22 +149,24 @@ def check_framework(
 
 
 def _read_simple(sheets: Mapping[str, Sheet], skip: Mapping[str, set[int]], found: _Found) -> None:
-    if "rounds" in sheets:
-        found.rounds, found.round_ids, issues = checks.read_rounds(sheets["rounds"], skip["rounds"])
+    if SheetName.ROUNDS in sheets:
+        found.rounds, found.round_ids, issues = checks.read_rounds(
+            sheets[SheetName.ROUNDS], skip[SheetName.ROUNDS]
+        )
         found.issues += issues
     cluster_ids = None
-    if "clusters" in sheets:
-        found.clusters = checks.read_clusters(sheets["clusters"], skip["clusters"])
+    if SheetName.CLUSTERS in sheets:
+        found.clusters = checks.read_clusters(sheets[SheetName.CLUSTERS], skip[SheetName.CLUSTERS])
         cluster_ids = {c.cluster_id for c in found.clusters}
-    if "units" in sheets:
+    if SheetName.UNITS in sheets:
         found.units, unit_rows, issues = checks.read_units(
-            sheets["units"], skip["units"], cluster_ids
+            sheets[SheetName.UNITS], skip[SheetName.UNITS], cluster_ids
         )
         found.unit_ids = set(unit_rows)
         found.issues += issues
-    if "owners" in sheets:
-        sheet = sheets["owners"]
-        found.owners, issues = checks.read_owners(sheet, skip["owners"])
+    if SheetName.OWNERS in sheets:
+        sheet = sheets[SheetName.OWNERS]
+        found.owners, issues = checks.read_owners(sheet, skip[SheetName.OWNERS])
         found.owner_ids = {
             i for r in sheet.rows() if (i := cells.ident(sheet.value(r, "owner_id"))) is not None
         }
@@ -172,15 +176,19 @@ def _read_simple(sheets: Mapping[str, Sheet], skip: Mapping[str, set[int]], foun
 def _read_kpis_and_weights(
     sheets: Mapping[str, Sheet], skip: Mapping[str, set[int]], found: _Found
 ) -> None:
-    if "kpis" in sheets:
-        found.kpis = read_kpis(sheets["kpis"], skip["kpis"], found.unit_ids, found.owner_ids)
-    if "weights" in sheets:
-        weights = read_weights(sheets["weights"], skip["weights"], found.kpis, found.unit_ids)
+    if SheetName.KPIS in sheets:
+        found.kpis = read_kpis(
+            sheets[SheetName.KPIS], skip[SheetName.KPIS], found.unit_ids, found.owner_ids
+        )
+    if SheetName.WEIGHTS in sheets:
+        weights = read_weights(
+            sheets[SheetName.WEIGHTS], skip[SheetName.WEIGHTS], found.kpis, found.unit_ids
+        )
         found.issues += weights.issues
         found.agreements = weights.items
-        if "units" in sheets:
+        if SheetName.UNITS in sheets:
             found.issues += checks.units_without_weights(
-                sheets["units"], skip["units"], weights.units_seen
+                sheets[SheetName.UNITS], skip[SheetName.UNITS], weights.units_seen
             )
     if found.kpis is not None:  # after the weights: they add parent problems to the table
         found.issues += found.kpis.issues.values()
@@ -210,9 +218,9 @@ def _assemble(
         kpis=MappingProxyType(kpis),
         agreements=MappingProxyType(agreements),
         criteria=MappingProxyType(found.criteria),
-        bands=tuple(checks.read_bands(sheets["bands"], skip["bands"])),
-        recipients=tuple(checks.read_recipients(sheets.get("recipients"))),
-        holidays=tuple(checks.read_holidays(sheets.get("holidays"))),
+        bands=tuple(checks.read_bands(sheets[SheetName.BANDS], skip[SheetName.BANDS])),
+        recipients=tuple(checks.read_recipients(sheets.get(SheetName.RECIPIENTS))),
+        holidays=tuple(checks.read_holidays(sheets.get(SheetName.HOLIDAYS))),
         owners=tuple(found.owners),
         kpi_owners=MappingProxyType(kpi_owners(found.kpis, agreements)),
         source=source,
@@ -232,7 +240,7 @@ _CELL = re.compile(r"^([A-Z]+)(\d+)$")
 
 
 def _place(issue: Issue) -> tuple[int, int, int, str]:
-    order = list(SHEETS).index(issue.sheet) if issue.sheet in SHEETS else -1
+    order = list(SHEETS).index(SheetName(issue.sheet)) if issue.sheet in SHEETS else -1
     match = _CELL.match(issue.cell)
     if match is None:
         return order, 0, 0, issue.code
@@ -350,7 +358,7 @@ def fingerprint(framework: Framework) -> str:
 
 # Who reviews a KPI decides no template and no score (their decisions arrive as adjustments),
 # so naming or changing an owner keeps the fingerprint of every template already sent.
-_NOT_FINGERPRINTED = frozenset({"owners", "kpi_owners"})
+_NOT_FINGERPRINTED = frozenset({SheetName.OWNERS, "kpi_owners"})
 
 _JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 

@@ -17,8 +17,8 @@ from python_calamine import CalamineError, CalamineWorkbook
 
 from kpi_batch.framework import cells as cells
 from kpi_batch.framework.codes import fw_issue
-from kpi_batch.framework.spec import SHEETS
 from kpi_batch.issues import Issue, cell_ref
+from kpi_batch.specs.framework import SHEETS
 
 
 @dataclass(frozen=True)

@@ -15,9 +15,9 @@ from kpi_batch import thai
 from kpi_batch.framework import cells as cells
 from kpi_batch.framework.codes import fw_issue
 from kpi_batch.framework.read import Sheet
-from kpi_batch.framework.spec import OPTIONAL_SETTINGS, REQUIRED_SETTINGS
 from kpi_batch.issues import Issue
 from kpi_batch.model import BandMethod, BelowLowest, DayCount, DueDateRoll, Rounding, Settings
+from kpi_batch.specs.framework import OPTIONAL_SETTINGS, REQUIRED_SETTINGS, SheetName
 
 # A fiscal year outside this range is a typo or a CE year (2024 instead of 2567).
 FISCAL_YEAR_RANGE = (2500, 2700)
@@ -61,16 +61,16 @@ class _SettingsReader:
 
     def fail(self, code: str, setting: str, **params: Any) -> None:
         value = cells.text(self.raw(setting))
-        self.issues.append(fw_issue(code, "settings", self.cell(setting), value, **params))
+        self.issues.append(fw_issue(code, SheetName.SETTINGS, self.cell(setting), value, **params))
 
     def required(self, key: str) -> object:
         if key not in self.rows:
-            self.issues.append(fw_issue("FW_MISSING_SETTING", "settings", key=key))
+            self.issues.append(fw_issue("FW_MISSING_SETTING", SheetName.SETTINGS, key=key))
             return None
         value = self.raw(key)
         if value is None:
             self.issues.append(
-                fw_issue("FW_REQUIRED_VALUE", "settings", self.cell(key), column=key)
+                fw_issue("FW_REQUIRED_VALUE", SheetName.SETTINGS, self.cell(key), column=key)
             )
         return value
 

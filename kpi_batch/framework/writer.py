@@ -23,13 +23,6 @@ from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
 from kpi_batch.framework import help_text as help_text
-from kpi_batch.framework.spec import (
-    OPTIONAL_SETTINGS,
-    OPTIONAL_SHEETS,
-    RECIPIENT_ROLES,
-    REQUIRED_SETTINGS,
-    SHEETS,
-)
 from kpi_batch.model import (
     BandMethod,
     BelowLowest,
@@ -42,6 +35,15 @@ from kpi_batch.model import (
     Settings,
 )
 from kpi_batch.reports.layout import workbook_options
+from kpi_batch.specs.framework import (
+    INSTRUCTIONS_SHEET,
+    OPTIONAL_SETTINGS,
+    OPTIONAL_SHEETS,
+    RECIPIENT_ROLES,
+    REQUIRED_SETTINGS,
+    SHEETS,
+    SheetName,
+)
 
 Rows = Mapping[str, Sequence[Mapping[str, Any]]]
 
@@ -82,11 +84,11 @@ _WIDTHS: Mapping[str, float] = {
     "owner_id": 10,
 }
 _NAME_WIDTHS: Mapping[str, float] = {
-    "kpis": 90,
-    "units": 44,
-    "clusters": 40,
-    "rounds": 44,
-    "owners": 44,
+    SheetName.KPIS: 90,
+    SheetName.UNITS: 44,
+    SheetName.CLUSTERS: 40,
+    SheetName.ROUNDS: 44,
+    SheetName.OWNERS: 44,
 }
 _SCALE_WIDTH = 9
 _DEFAULT_WIDTH = 30
@@ -126,14 +128,14 @@ _SETTING_CHOICES: Mapping[str, tuple[str, ...]] = {
 # (sheet, column) -> sheet whose first column lists the allowed ids. A warning, not a stop:
 # the referenced sheet may be filled later.
 _REFERENCES: Mapping[tuple[str, str], str] = {
-    ("units", "cluster_id"): "clusters",
-    ("criteria", "round_id"): "rounds",
-    ("kpis", "owner_id"): "owners",
+    (SheetName.UNITS, "cluster_id"): SheetName.CLUSTERS,
+    (SheetName.CRITERIA, "round_id"): SheetName.ROUNDS,
+    (SheetName.KPIS, "owner_id"): SheetName.OWNERS,
 }
 
 
 def criteria_columns(scale: Sequence[str]) -> tuple[str, ...]:
-    return (*SHEETS["criteria"], *scale)
+    return (*SHEETS[SheetName.CRITERIA], *scale)
 
 
 def setting_defaults() -> dict[str, Any]:
@@ -153,7 +155,7 @@ def setting_defaults() -> dict[str, Any]:
 def template_rows() -> dict[str, list[dict[str, Any]]]:
     """Rows of the blank template: the settings keys with their defaults, other sheets empty."""
     rows: dict[str, list[dict[str, Any]]] = {sheet: [] for sheet in SHEETS}
-    rows["settings"] = [{"key": k, "value": v} for k, v in setting_defaults().items()]
+    rows[SheetName.SETTINGS] = [{"key": k, "value": v} for k, v in setting_defaults().items()]
     return rows
 
 
@@ -189,11 +191,11 @@ def write_framework(
     workbook.set_properties({"title": title, "author": _AUTHOR, "created": _EPOCH})
     formats = _Formats(workbook)
     if instructions:
-        _write_instructions(workbook.add_worksheet(help_text.INSTRUCTIONS_SHEET), formats)
+        _write_instructions(workbook.add_worksheet(INSTRUCTIONS_SHEET), formats)
     for sheet, default_columns in SHEETS.items():
         if sheet not in rows and sheet in OPTIONAL_SHEETS:
             continue
-        columns = criteria_columns(scale) if sheet == "criteria" else default_columns
+        columns = criteria_columns(scale) if sheet == SheetName.CRITERIA else default_columns
         _write_sheet(workbook.add_worksheet(sheet), sheet, columns, rows.get(sheet, ()), formats)
     workbook.close()
     return path
@@ -269,7 +271,7 @@ def _write_value(
 def _column_width(sheet: str, name: str, columns: Sequence[str]) -> float:
     if name == "name":
         return _NAME_WIDTHS.get(sheet, _DEFAULT_WIDTH)
-    if sheet == "criteria" and name not in SHEETS["criteria"]:
+    if sheet == SheetName.CRITERIA and name not in SHEETS[SheetName.CRITERIA]:
         return _SCALE_WIDTH
     return _WIDTHS.get(name, _DEFAULT_WIDTH)
 
@@ -298,7 +300,7 @@ def _add_dropdowns(
         if name in help_text.PROMPTS:
             options["input_title"], options["input_message"] = help_text.PROMPTS[name]
         ws.data_validation(1, col, last_row, col, options)
-    if sheet == "settings":
+    if sheet == SheetName.SETTINGS:
         _add_setting_dropdowns(ws, rows)
 
 

@@ -26,7 +26,7 @@ from typing import Any
 
 import pandas as pd
 
-from kpi_batch.schemas.adjustments import FIELD_TH
+from kpi_batch.specs.adjustments import FIELD_TH
 
 MINUS = "\u2212"  # the minus sign, as in the manuals: −0.25
 ARROW = "→"

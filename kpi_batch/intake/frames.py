@@ -23,9 +23,9 @@ import pandas as pd
 
 from kpi_batch.cells import ABSENT
 from kpi_batch.intake import normalise as norm
-from kpi_batch.intake.layout import NAMES
 from kpi_batch.intake.load import Workbook
 from kpi_batch.schemas.submission import NUMBER_KEYS
+from kpi_batch.specs.template import NAMES
 from kpi_batch.thai import arabic_digits
 
 

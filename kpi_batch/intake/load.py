@@ -2,7 +2,7 @@
 
 python-calamine gives no defined names, so where things are — which cell each defined name
 points to, where the `results` table is, what its columns are — comes from the small XML
-parts the safety pass kept (layout.py). For an .xlsx, calamine reads the `results` table
+parts the safety pass kept (xlsx_parts.py). For an .xlsx, calamine reads the `results` table
 through its table API and the named cells are read from the sheet XML the safety pass has
 already inflated (cells.py): calamine's sheet read parses the sheet twice (its values, then
 its merged cells), its table read once. When either cannot be done with certainty
@@ -35,9 +35,7 @@ from kpi_batch.intake.container import (
     formula_cells,
     worksheet,
 )
-from kpi_batch.intake.layout import (
-    NAMES,
-    TABLE,
+from kpi_batch.intake.xlsx_parts import (
     Layout,
     TableSpot,
     attrs,
@@ -46,7 +44,7 @@ from kpi_batch.intake.layout import (
     split_ref,
 )
 from kpi_batch.issues import column_letter
-from kpi_batch.templates.workbook import NAMED_CELLS
+from kpi_batch.specs.template import NAMED_CELLS, NAMES, TABLE
 
 IDENTITY_NAMES = ("unit_id", "round_id")
 _ODS_NAMED_RANGE = re.compile(rb"<table:named-range\b([^>]*)>")

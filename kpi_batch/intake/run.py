@@ -43,7 +43,8 @@ from kpi_batch.issues import Issue
 from kpi_batch.model import Framework
 from kpi_batch.receipts.codes import unmatched_receipt
 from kpi_batch.receipts.spec import Receipt
-from kpi_batch.templates.workbook import criteria_key, ratio_formula
+from kpi_batch.specs.template import criteria_key
+from kpi_batch.templates.workbook import ratio_formula
 
 # Files are checked, then prepared, then read by calamine a batch at a time: each step's
 # code stays warm in the CPU caches (file by file, the steps evict each other's: ~20 %

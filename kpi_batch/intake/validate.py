@@ -27,12 +27,12 @@ import pandas as pd
 import pandera.errors
 import pandera.pandas as pa
 
-from kpi_batch import TEMPLATE_VERSION
 from kpi_batch.intake.codes import CHECKS, Scope
 from kpi_batch.intake.frames import Place
 from kpi_batch.issues import Issue
 from kpi_batch.model import Formula, Framework, Kpi, KpiType
 from kpi_batch.schemas.submission import INPUT_KEYS, KIND, SubmissionHeaders, SubmissionRows
+from kpi_batch.specs.template import FORMAT_VERSION as TEMPLATE_VERSION
 from kpi_batch.thai import format_date_th
 
 PERCENT_UNITS = ("ร้อยละ", "%", "เปอร์เซ็นต์", "percent")

@@ -19,7 +19,7 @@ from typing import Any
 from python_calamine import CalamineError, CalamineWorkbook
 
 from kpi_batch.errors import UsageError
-from kpi_batch.intake.layout import header_key
+from kpi_batch.intake.xlsx_parts import header_key
 from kpi_batch.issues import cell_ref
 from kpi_batch.model import Framework
 from kpi_batch.review.rows import Appeals

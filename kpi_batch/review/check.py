@@ -34,7 +34,8 @@ from kpi_batch.issues import Issue, cell_ref
 from kpi_batch.model import Framework, Owner
 from kpi_batch.review.codes import review_issue
 from kpi_batch.review.read import ReviewBook
-from kpi_batch.schemas.adjustments import COLUMNS, Adjustments
+from kpi_batch.schemas.adjustments import Adjustments
+from kpi_batch.specs.adjustments import COLUMNS
 from kpi_batch.specs.review import (
     COLUMNS as REVIEW_COLUMNS,
 )

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import openpyxl
 
-from kpi_batch.intake.layout import header_key
+from kpi_batch.intake.xlsx_parts import header_key
 
 Edits = Mapping[tuple[str, str], Mapping[str, object]]  # (unit_id, kpi_id) -> key -> value
 

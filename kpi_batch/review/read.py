@@ -20,7 +20,7 @@ from typing import Any
 from python_calamine import CalamineWorkbook
 
 from kpi_batch.intake.container import Container, Limits, Rejection, inspect, worksheet
-from kpi_batch.intake.layout import defined_names, header_key, layout_of, split_ref
+from kpi_batch.intake.xlsx_parts import defined_names, header_key, layout_of, split_ref
 from kpi_batch.specs.review import NAMES, SHEET
 
 # 15 KPIs x 10,000 units would be 150,000 rows; one owner rarely has a tenth of that.

@@ -14,25 +14,7 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
-STAGES = ("review", "appeal")
-# Fields that correct one KPI's result, and fields that concern the unit's submission as a
-# whole (kpi_id `*`).
-KPI_FIELDS = ("value", "numerator", "denominator", "level", "score", "exempt")
-UNIT_FIELDS = ("submitted_on", "late_days")
-FIELDS = KPI_FIELDS + UNIT_FIELDS
-COLUMNS = ("unit_id", "kpi_id", "stage", "field", "new_value", "reason", "reference")
-# How reports and the run-to-run diff name each field in Thai (value as the template labels it).
-FIELD_TH = {
-    "value": "ผลการดำเนินงาน",
-    "numerator": "ตัวตั้ง",
-    "denominator": "ตัวหาร",
-    "level": "ขั้นความสำเร็จ",
-    "score": "คะแนน",
-    "exempt": "ยกเว้นตัวชี้วัด",
-    "submitted_on": "วันที่ส่ง",
-    "late_days": "จำนวนวันล่าช้า",
-}
-WHOLE_UNIT = "*"
+from kpi_batch.specs.adjustments import FIELDS, STAGES
 
 
 def _filled(series: pd.Series) -> pd.Series:

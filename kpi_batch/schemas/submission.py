@@ -23,8 +23,8 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from kpi_batch import TEMPLATE_VERSION
 from kpi_batch.cells import KIND_CODE, Kind
+from kpi_batch.specs.template import FORMAT_VERSION as TEMPLATE_VERSION
 
 KINDS = tuple(kind.value for kind in Kind)
 # A table cell's kind as a small int in the row frame (comparisons on strings cost more).

@@ -36,9 +36,10 @@ from pandera.typing import DataFrame
 
 from kpi_batch.issues import Issue, warning
 from kpi_batch.model import Framework
-from kpi_batch.schemas.adjustments import STAGES, UNIT_FIELDS, Adjustments
+from kpi_batch.schemas.adjustments import Adjustments
 from kpi_batch.scoring.rounding import as_decimal
 from kpi_batch.scoring.score import KEY, RESULT_FIELDS
+from kpi_batch.specs.adjustments import SHEET, STAGES, UNIT_FIELDS
 
 STAGE_TH = {"review": "ทบทวน", "appeal": "อุทธรณ์"}
 APPLIED_COLUMNS = [
@@ -95,7 +96,7 @@ def _not_scored(r: Any) -> Issue:
         f" จึงใช้การปรับ {r.field} ในแถว {row} ไม่ได้",
         f"unit {r.unit_id} has no accepted submission this round;"
         f" the {r.field} adjustment in row {row} cannot be applied",
-        sheet="adjustments",
+        sheet=SHEET,
         cell=f"{row}:{row}",
         value=str(r.new_value),
         unit_id=str(r.unit_id),

@@ -28,7 +28,7 @@ from pandera.typing import DataFrame
 from kpi_batch.errors import UsageError
 from kpi_batch.issues import Issue, warning
 from kpi_batch.model import Framework
-from kpi_batch.schemas.adjustments import STAGES, Adjustments
+from kpi_batch.schemas.adjustments import Adjustments
 from kpi_batch.schemas.scoring import (
     DATE_TO_CONFIRM,
     HR_COLUMNS,
@@ -47,6 +47,7 @@ from kpi_batch.scoring.deductions import deduct, late_items, unit_deductions
 from kpi_batch.scoring.rank import assign_bands, band_limits, order_units, rank_units
 from kpi_batch.scoring.rounding import pad, to_units
 from kpi_batch.scoring.score import Plan, build_plan, score_kpis, subtotals, unit_totals
+from kpi_batch.specs.adjustments import STAGES
 
 KPI_COLUMNS = [
     "unit_id",

@@ -22,6 +22,8 @@ from pathlib import Path
 import openpyxl
 from openpyxl.worksheet.worksheet import Worksheet
 
+from kpi_batch.specs.template import TABLE
+
 _KEY = re.compile(r"\(([^()]*)\)\s*$")
 
 
@@ -32,7 +34,7 @@ def _named_cell(wb: openpyxl.Workbook, name: str) -> tuple[Worksheet, str]:
 
 def table_cells(ws: Worksheet) -> tuple[dict[str, int], dict[str, int]]:
     """(key -> column number, kpi_id -> row number) of the `results` table."""
-    table = ws.tables["results"]
+    table = ws.tables[TABLE]
     (first, *_), last = ws[table.ref][0], ws[table.ref][-1]
     columns: dict[str, int] = {}
     for cell in ws[first.row]:

@@ -1,8 +1,9 @@
 """Framework -> one submission workbook per unit and round (template v1, docs/template.md).
 
 The workbook is what a unit officer fills in and what intake reads back, so the contract
-parts (defined names, the `results` table and its header keys) are spelled once here and
-the rest (colours, widths, wording) is for the person filling it in. Text that comes from
+parts (defined names, the `results` table and its header keys) are spelled once, in
+`specs/template.py`; this module adds what is for the person filling it in (colours,
+widths, wording). Text that comes from
 the framework is always written with `write_string`: a unit called `=HYPERLINK(...)` must
 stay text.
 """
@@ -22,52 +23,44 @@ from xlsxwriter.format import Format
 from xlsxwriter.utility import xl_cell_to_rowcol, xl_rowcol_to_cell
 from xlsxwriter.worksheet import Worksheet
 
-from kpi_batch import TEMPLATE_VERSION, fsutil
+from kpi_batch import fsutil
 from kpi_batch.errors import UsageError
 from kpi_batch.model import AgreementItem, Formula, Framework, KpiType, Round, Unit
 from kpi_batch.reports.layout import FONT, FONT_SIZE, workbook_options
 from kpi_batch.safe_names import safe_name
+from kpi_batch.specs.template import (
+    FIRST_COL,
+    FORMAT_VERSION,
+    HEADER_ROW,
+    INSTRUCTIONS_SHEET,
+    NAMED_CELLS,
+    REPORT_SHEET,
+    TABLE,
+    criteria_key,
+    file_name,
+    point_text,
+    result_columns,
+)
 from kpi_batch.templates.text import instructions
 from kpi_batch.templates.token import template_token
 from kpi_batch.thai import BE_OFFSET, format_date_th
 from kpi_batch.workdays import effective_due_date
 
-REPORT_SHEET = "รายงานผล"
-INSTRUCTIONS_SHEET = "คำชี้แจง"
-TABLE_NAME = "results"
-
-# Defined name -> cell on the report sheet (workbook scope). Contract: docs/template.md.
-NAMED_CELLS: dict[str, str] = {
-    "unit_id": "B5",
-    "fiscal_year": "B7",
-    "round_id": "B8",
-    "reporter": "F5",
-    "reporter_phone": "F6",
-    "submitted_on": "F7",
-    "template_version": "F10",
-    "framework_fingerprint": "B11",
-    "template_token": "F11",  # only when made with the planning office's key (token.py)
-}
-HEADER_ROW = 12  # 0-based: the table header is Excel row 13
-FIRST_COL = 1  # the table starts in column B; column A holds the KPI's context
-
 # Pinned so the same framework, unit and round give the same bytes.
 CREATED = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
 
-# Key -> (Thai label, column width). Criteria columns go between measure_unit and value.
-_LEADING = (
-    ("kpi_id", "ตัวชี้วัดที่", 8),
-    ("name", "ชื่อตัวชี้วัด", 40),
-    ("weight", "น้ำหนัก", 8),
-    ("measure_unit", "หน่วยวัด", 12),
-)
-_TRAILING = (
-    ("value", "ผลการดำเนินงาน", 13),
-    ("numerator", "ตัวตั้ง", 11),
-    ("denominator", "ตัวหาร", 11),
-    ("level", "ระดับขั้นตอนที่ทำได้", 11),
-    ("note", "หมายเหตุ / คำชี้แจง", 22),
-)
+# Column key -> width; the labels are the spec's. Criteria columns are _CRITERIA_WIDTH.
+_WIDTHS = {
+    "kpi_id": 8,
+    "name": 40,
+    "weight": 8,
+    "measure_unit": 12,
+    "value": 13,
+    "numerator": 11,
+    "denominator": 11,
+    "level": 11,
+    "note": 22,
+}
 _CONTEXT_WIDTH = 26
 _CRITERIA_WIDTH = 11
 _BODY_SIZE = 14
@@ -79,28 +72,6 @@ _GUIDE_WIDTH = 100
 _COMBINING = re.compile("[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]")
 
 
-def point_text(point: Decimal) -> str:
-    """Decimal('100') -> '100', Decimal('2.50') -> '2.5' (never '1E+2')."""
-    text = format(point, "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
-
-
-def criteria_key(point: Decimal) -> str:
-    return f"criteria_{point_text(point)}"
-
-
-def result_columns(scale: Sequence[Decimal]) -> tuple[tuple[str, str], ...]:
-    """(key, header label) of the `results` table, in column order."""
-    criteria = tuple(
-        (criteria_key(p), f"เกณฑ์ระดับ {point_text(p)} ({criteria_key(p)})") for p in scale
-    )
-    return (
-        *((key, f"{label} ({key})") for key, label, _ in _LEADING),
-        *criteria,
-        *((key, f"{label} ({key})") for key, label, _ in _TRAILING),
-    )
-
-
 def ratio_formula(numerator: str, denominator: str) -> str:
     """The template's own `value` formula of a ratio KPI (intake knows it is ours)."""
     num, den = numerator, denominator
@@ -108,7 +79,7 @@ def ratio_formula(numerator: str, denominator: str) -> str:
 
 
 def template_filename(framework: Framework, round_id: str, unit_id: str) -> str:
-    return f"{framework.settings.fiscal_year}_{safe_name(round_id)}_{safe_name(unit_id)}.xlsx"
+    return file_name(framework.settings.fiscal_year, safe_name(round_id), safe_name(unit_id))
 
 
 def write_templates(
@@ -153,7 +124,7 @@ def write_unit_template(
             "subject": f"{unit_id} {round_id} {framework.settings.fiscal_year}",
             "author": framework.settings.organisation,
             "company": framework.settings.organisation,
-            "comments": f"kpi_batch template v{TEMPLATE_VERSION}",
+            "comments": f"kpi_batch template v{FORMAT_VERSION}",
             "created": CREATED,
         }
     )
@@ -271,8 +242,7 @@ def _write_report(
     col = {key: FIRST_COL + i for i, (key, _) in enumerate(columns)}
 
     ws.set_column(0, 0, _CONTEXT_WIDTH)
-    widths = [w for _, _, w in _LEADING] + [_CRITERIA_WIDTH] * len(scale)
-    widths += [w for _, _, w in _TRAILING]
+    widths = [_WIDTHS.get(key, _CRITERIA_WIDTH) for key, _ in columns]
     for i, width in enumerate(widths):
         ws.set_column(FIRST_COL + i, FIRST_COL + i, width)
 
@@ -316,7 +286,7 @@ def _write_report(
         ("วันที่ส่งรายงาน", "", f.input_date),
         ("ข้อมูล ณ วันที่", format_date_th(rnd.data_cutoff), f.info),
         ("กำหนดส่ง", format_date_th(effective_due_date(fw, rnd.round_id)), f.info_due),
-        ("ฉบับแบบฟอร์ม", TEMPLATE_VERSION, f.info),
+        ("ฉบับแบบฟอร์ม", FORMAT_VERSION, f.info),
     ]
     for i, (label, value, cell_format) in enumerate(right):
         row = 4 + i
@@ -342,7 +312,7 @@ def _write_report(
         last,
         last_col,
         {
-            "name": TABLE_NAME,
+            "name": TABLE,
             "style": None,
             "autofilter": False,
             "columns": [{"header": label, "header_format": f.header} for _, label in columns],

@@ -24,8 +24,8 @@ from pandera.typing import Series
 from kpi_batch.framework import cells as cells
 from kpi_batch.framework.codes import fw_issue
 from kpi_batch.framework.read import Sheet
-from kpi_batch.framework.spec import DERIVE, RECIPIENT_ROLES
 from kpi_batch.issues import Issue
+from kpi_batch.specs.framework import DERIVE, RECIPIENT_ROLES, SheetName
 
 ENUMS: Mapping[str, tuple[str, ...]] = MappingProxyType(
     {
@@ -209,17 +209,17 @@ class OwnersSheet(_Sheet):
 
 MODELS: Mapping[str, type[_Sheet]] = MappingProxyType(
     {
-        "settings": SettingsSheet,
-        "rounds": RoundsSheet,
-        "clusters": ClustersSheet,
-        "units": UnitsSheet,
-        "kpis": KpisSheet,
-        "criteria": CriteriaSheet,
-        "weights": WeightsSheet,
-        "bands": BandsSheet,
-        "recipients": RecipientsSheet,
-        "holidays": HolidaysSheet,
-        "owners": OwnersSheet,
+        SheetName.SETTINGS: SettingsSheet,
+        SheetName.ROUNDS: RoundsSheet,
+        SheetName.CLUSTERS: ClustersSheet,
+        SheetName.UNITS: UnitsSheet,
+        SheetName.KPIS: KpisSheet,
+        SheetName.CRITERIA: CriteriaSheet,
+        SheetName.WEIGHTS: WeightsSheet,
+        SheetName.BANDS: BandsSheet,
+        SheetName.RECIPIENTS: RecipientsSheet,
+        SheetName.HOLIDAYS: HolidaysSheet,
+        SheetName.OWNERS: OwnersSheet,
     }
 )
 
@@ -234,7 +234,7 @@ def criteria_schema(point_columns: Iterable[str]) -> pa.DataFrameSchema:
 
 
 def schema_for(sheet: str, point_columns: Iterable[str] = ()) -> pa.DataFrameSchema:
-    if sheet == "criteria":
+    if sheet == SheetName.CRITERIA:
         return criteria_schema(point_columns)
     return MODELS[sheet].to_schema()
 

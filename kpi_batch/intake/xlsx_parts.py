@@ -18,19 +18,8 @@ from posixpath import join, normpath
 from kpi_batch.intake.cells import sheet_order
 from kpi_batch.intake.container import Container, Rejection
 from kpi_batch.intake.tables import table_reach
+from kpi_batch.specs.template import NAMES, TABLE
 
-TABLE = "results"
-NAMES = (
-    "unit_id",
-    "fiscal_year",
-    "round_id",
-    "reporter",
-    "reporter_phone",
-    "submitted_on",
-    "template_version",
-    "framework_fingerprint",
-    "template_token",  # absent from templates made without the key
-)
 _KEY = re.compile(r"\(([^()]*)\)\s*$")
 _CELL = re.compile(r"^\$?([A-Z]{1,3})\$?(\d+)$")
 _RANGE = re.compile(r"^\$?([A-Z]{1,3})\$?(\d+):\$?([A-Z]{1,3})\$?(\d+)$")
