@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from pathlib import Path
 
@@ -10,9 +11,12 @@ from typer.testing import CliRunner
 
 from kpi_batch.cli import app
 from kpi_batch.deliver.batch import EmailRequest, Prepared, prepare
-from kpi_batch.deliver.messages import POLICY
+from kpi_batch.deliver.messages import POLICY, Planned, build_plan
+from kpi_batch.deliver.source import InputFile
 from kpi_batch.deliver.texts import load_texts
 from kpi_batch.errors import UsageError
+from kpi_batch.intake import run_intake
+from kpi_batch.templates.fill import fill_template
 from tests.email_factories import (
     ADDRESSES,
     SENDER,
@@ -46,8 +50,9 @@ def test_every_unit_and_role_gets_one_message(run_dir: Path) -> None:
     assert got == {
         "unit:U01": ("unit_scored", ["result_2567_R1_U01.xlsx", "2567_R1_U01_xlsx_แก้ไข.xlsx"]),
         "unit:U02": ("unit_scored", ["result_2567_R1_U02.xlsx"]),
-        "unit:U03": ("unit_rejected", ["2567_R1_U03_xlsx_แก้ไข.xlsx"]),
-        "unit:U04": ("unit_missing", []),
+        # the blank template to fill in first, then the refused file marked up
+        "unit:U03": ("unit_rejected", ["2567_R1_U03.xlsx", "2567_R1_U03_xlsx_แก้ไข.xlsx"]),
+        "unit:U04": ("unit_missing", ["2567_R1_U04.xlsx"]),
         "hr": ("hr", ["hr_2567_R1.xlsx"]),
         "executive": ("executive", ["executive_2567_R1.xlsx"]),
     }
@@ -72,7 +77,10 @@ def test_wire_format_decodes_to_thai_subject_names_and_the_files_bytes(run_dir: 
         assert [p.get_filename() for p in parts] == [a.filename for a in m.attachments]
         for part, planned in zip(parts, m.attachments, strict=True):
             assert part.get_content_type().endswith("spreadsheetml.sheet")
-            assert part.get_content() == (run_dir / planned.file.rel).read_bytes()
+            if planned.role == "template":  # made for the message, not a file of the run
+                assert part.get_content() == planned.file.data
+            else:
+                assert part.get_content() == (run_dir / planned.file.rel).read_bytes()
     u01 = next(m for m in plan.messages if m.key == "unit:U01")
     assert u01.subject.startswith("แจ้งผลการประเมินตามคำรับรองการปฏิบัติราชการ รอบ 6 เดือน")
     assert u01.subject.endswith("— กองแผนงาน")
@@ -99,15 +107,54 @@ def test_rejected_unit_is_told_why_and_gets_its_file_back(run_dir: Path) -> None
     assert "[round_mismatch]" in body
     assert body.count("[round_mismatch]") == 1  # each reason once
     assert "2567_R1_U03_xlsx_แก้ไข.xlsx" in body
+    # the fix it can follow: the attached blank template of the run's round
+    assert "แบบรายงานผลเปล่าของหน่วยงานสำหรับรอบนี้ที่แนบมา (2567_R1_U03.xlsx)" in body
+    assert "แก้ไขต่อได้เลย" not in body
+    assert_accepts_and_charges_from(body, "7 มี.ค. 2567")
 
 
-def test_missing_unit_gets_a_reminder_naming_its_template(run_dir: Path) -> None:
+def test_missing_unit_gets_a_reminder_with_its_template_attached(run_dir: Path) -> None:
     plan = _prepare(run_dir).plan
     u04 = next(m for m in plan.messages if m.key == "unit:U04")
     body = parse(u04.message.as_bytes(policy=POLICY)).get_body().get_content()  # type: ignore[union-attr]
     assert u04.subject.startswith("ติดตามแบบรายงานผล")
-    assert "(2567_R1_U04.xlsx)" in body
-    assert "กำหนดส่งรอบนี้ 6 มีนาคม 2567" in body
+    assert "ที่แนบมากับอีเมลนี้ (2567_R1_U04.xlsx)" in body
+    assert "- 2567_R1_U04.xlsx — แบบรายงานผลเปล่าของหน่วยงานสำหรับรอบนี้" in body
+    assert_accepts_and_charges_from(body, "7 มี.ค. 2567")
+
+
+def assert_accepts_and_charges_from(body: str, first_late_day: str) -> None:
+    """The unit reads whether a corrected file is taken and from which day it is late."""
+    assert "ยังรับไฟล์ที่แก้ไขแล้ว และจะคิดคะแนนใหม่ในการประมวลผลครั้งถัดไป" in body
+    assert f"กำหนดส่ง 6 มี.ค. 2567 ไฟล์ที่ได้รับตั้งแต่วันที่ {first_late_day} หักคะแนน" in body
+
+
+@pytest.mark.parametrize("unit_id", ["U03", "U04"])
+def test_the_attached_template_is_the_units_own_for_the_round_and_is_accepted(
+    run_dir: Path, tmp_path: Path, unit_id: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Filled in and sent back, the attachment is accepted for that unit, token and all."""
+    key = "test-key-" + unit_id
+    monkeypatch.setenv("KPI_BATCH_TEMPLATE_KEY", key)
+    prepared = _prepare(run_dir)
+    planned = next(m for m in prepared.plan.messages if m.key == f"unit:{unit_id}")
+    assert planned.message is not None and planned.ready
+    (part,) = [
+        p for p in parse(planned.message.as_bytes(policy=POLICY)).iter_attachments()
+        if p.get_filename() == f"2567_R1_{unit_id}.xlsx"
+    ]  # fmt: skip
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    sent = inbox / "ส่งกลับ.xlsx"
+    sent.write_bytes(part.get_content())
+    values = {"U03": {"1.1.2": 52, "4.1": 2}, "U04": {"1.1.1": 47}}[unit_id]
+    fill_template(sent, values, submitted_on=dt.date(2024, 3, 12))
+    fw = prepared.source.framework
+    intake = run_intake(inbox, fw, "R1", dt.date(2024, 3, 15), key=key.encode("utf-8"))
+    assert intake.tokens_checked
+    (row,) = intake.register.to_dict("records")
+    assert (row["unit_id"], row["round_id"], row["errors"]) == (unit_id, "R1", 0)
+    assert row["status"] in ("accepted", "accepted_with_warnings")  # KPIs left empty warn
 
 
 def test_unit_without_address_is_reported_not_skipped(run_dir: Path, tmp_path: Path) -> None:
@@ -184,7 +231,10 @@ def test_unknown_placeholder_is_refused_before_anything_is_built(tmp_path: Path)
 
 def test_builtin_texts_load() -> None:
     texts = load_texts()
-    assert set(texts) == {"unit_scored", "unit_rejected", "unit_missing", "hr", "executive"}
+    assert set(texts) == {
+        "unit_scored", "unit_rejected", "unit_missing", "unit_remind", "unit_remind_late",
+        "hr", "executive",
+    }  # fmt: skip
 
 
 def test_missing_appeal_deadline_warns_in_the_dry_run(run_dir: Path, tmp_path: Path) -> None:
@@ -219,3 +269,45 @@ def test_result_message_is_arithmetic_and_says_pre_appeal_or_final(run_dir: Path
         m = next(m for m in plan.messages if m.key == role)
         text = parse(m.message.as_bytes(policy=POLICY)).get_body().get_content()  # type: ignore[union-attr]
         assert "ผลก่อนอุทธรณ์ (ยังไม่เป็นที่สุด)" in text, role
+
+
+def _body(planned: Planned) -> str:
+    assert planned.message is not None
+    return str(parse(planned.message.as_bytes(policy=POLICY)).get_body().get_content())  # type: ignore[union-attr]
+
+
+def test_a_scored_unit_with_a_flagged_file_is_told_what_a_resend_means(run_dir: Path) -> None:
+    plan = _prepare(run_dir).plan
+    u01, u02 = (next(m for m in plan.messages if m.key == k) for k in ("unit:U01", "unit:U02"))
+    body = _body(u01)
+    assert "ไฟล์ของหน่วยงานมีข้อสังเกตให้ตรวจสอบ" in body and "ถ้าข้อมูลถูกต้องแล้วไม่ต้องส่งใหม่" in body
+    assert_accepts_and_charges_from(body, "7 มี.ค. 2567")
+    assert "ข้อสังเกต" not in _body(u02) and "ไฟล์ที่ได้รับตั้งแต่" not in _body(u02)
+    assert "\n\n\n" not in _body(u02)  # the empty note leaves no gap
+
+
+def test_a_kpi_error_says_the_score_changes_when_the_correction_arrives(run_dir: Path) -> None:
+    """U07 of the demo: a KPI's cell refused, the rest scored; the message must not read
+    as final, and says whether (and from when) a correction costs points."""
+    prepared = _prepare(run_dir)
+    source = prepared.source
+    flagged = InputFile(
+        "2567_R1_U02.xlsx", "U02", "accepted_with_warnings", "cell_not_number (2.1)",
+        ({"code": "cell_not_number", "severity": "error", "where": "รายงานผล!N16"},),
+    )  # fmt: skip
+    source = dataclasses.replace(source, inputs=(*source.inputs, flagged))
+    closing = dict(source.framework.settings.extra, resubmit_deadline="20 มี.ค. 2567")
+    fw = dataclasses.replace(
+        source.framework,
+        settings=dataclasses.replace(source.framework.settings, extra=closing),
+    )
+    source = dataclasses.replace(source, framework=fw)
+    plan = build_plan(
+        source, load_texts(), prepared.sender, date=NOW, message_id=lambda k: f"<{k}@x>",
+        appeal_deadline="20 มี.ค. 2567",
+    )  # fmt: skip
+    body = _body(next(m for m in plan.messages if m.key == "unit:U02"))
+    assert "ตัวชี้วัดที่มีข้อผิดพลาดได้ 0 คะแนนในผลนี้" in body
+    assert "ผลนี้จะเปลี่ยนเมื่อได้รับไฟล์ที่แก้ไขแล้ว" in body
+    assert "รับไฟล์ที่แก้ไขแล้วถึงวันที่ 20 มี.ค. 2567" in body
+    assert "ไฟล์ที่ได้รับตั้งแต่วันที่ 7 มี.ค. 2567 หักคะแนนส่งล่าช้าวันละ 0.05" in body

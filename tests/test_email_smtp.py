@@ -21,7 +21,9 @@ from kpi_batch.deliver.log import LOG_CSV, LOG_JSONL
 from kpi_batch.deliver.messages import POLICY
 from kpi_batch.deliver.outbox import INDEX, OUTBOX
 from kpi_batch.deliver.smtp import Outgoing, SmtpConfig, send_all
+from kpi_batch.framework.load import load_framework
 from kpi_batch.runfolder import LOCK_NAME
+from kpi_batch.templates.workbook import write_unit_template
 from tests.email_factories import (
     ADDRESSES,
     SENDER,
@@ -39,7 +41,7 @@ ALL_KEYS = {"unit:U01", "unit:U02", "unit:U03", "unit:U04", "hr", "executive"}
 SUBJECT_START = {
     "unit:U01": "แจ้งผลการประเมินตามคำรับรองการปฏิบัติราชการ",
     "unit:U02": "แจ้งผลการประเมินตามคำรับรองการปฏิบัติราชการ",
-    "unit:U03": "ขอให้แก้ไขแบบรายงานผล",
+    "unit:U03": "ขอให้ส่งแบบรายงานผลใหม่",
     "unit:U04": "ติดตามแบบรายงานผล",
     "hr": "[ลับ] ผลคะแนนตามคำรับรองการปฏิบัติราชการ",
     "executive": "สรุปผลการประเมินผลการปฏิบัติราชการ",
@@ -47,8 +49,9 @@ SUBJECT_START = {
 ATTACHED = {
     "unit:U01": ["units/result_2567_R1_U01.xlsx", "returned/2567_R1_U01_xlsx_แก้ไข.xlsx"],
     "unit:U02": ["units/result_2567_R1_U02.xlsx"],
-    "unit:U03": ["returned/2567_R1_U03_xlsx_แก้ไข.xlsx"],
-    "unit:U04": [],
+    # templates/: the unit's blank template, made for the message (not a file of the run)
+    "unit:U03": ["templates/2567_R1_U03.xlsx", "returned/2567_R1_U03_xlsx_แก้ไข.xlsx"],
+    "unit:U04": ["templates/2567_R1_U04.xlsx"],
     "hr": ["hr_2567_R1.xlsx"],
     "executive": ["executive_2567_R1.xlsx"],
 }
@@ -106,7 +109,10 @@ def test_dry_run_writes_eml_and_sends_nothing(run_dir: Path) -> None:
                     "04_unit_U04.eml", "05_hr.eml", "06_executive.eml"]  # fmt: skip
     u03 = parse((run_dir / OUTBOX / "03_unit_U03.eml").read_bytes())
     assert u03["To"].addresses[0].addr_spec == "nutri@dept.example"
-    assert [p.get_filename() for p in u03.iter_attachments()] == ["2567_R1_U03_xlsx_แก้ไข.xlsx"]
+    assert [p.get_filename() for p in u03.iter_attachments()] == [
+        "2567_R1_U03.xlsx",
+        "2567_R1_U03_xlsx_แก้ไข.xlsx",
+    ]
     with (run_dir / OUTBOX / INDEX).open(encoding="utf-8-sig") as f:
         index = list(csv.DictReader(f))
     assert [r["message_key"] for r in index] == [
@@ -120,7 +126,20 @@ def test_dry_run_writes_eml_and_sends_nothing(run_dir: Path) -> None:
     assert len(list((run_dir / OUTBOX).glob("*.eml"))) == 6
 
 
-def test_send_delivers_each_message_once_decoded_right(run_dir: Path) -> None:
+def attached_bytes(run_dir: Path, rel: str, tmp_path: Path) -> bytes:
+    """What an attachment must hold: the run's file, or for `templates/` the template
+    `kpi-batch templates` writes for that unit and round."""
+    if not rel.startswith("templates/"):
+        return (run_dir / rel).read_bytes()
+    unit_id = Path(rel).stem.rsplit("_", 1)[-1]
+    fw = load_framework(
+        Path(json.loads((run_dir / "manifest.json").read_text())["framework"]["path"])
+    )
+    (tmp_path / "t").mkdir(exist_ok=True)
+    return write_unit_template(fw, unit_id, "R1", tmp_path / "t" / Path(rel).name).read_bytes()
+
+
+def test_send_delivers_each_message_once_decoded_right(run_dir: Path, tmp_path: Path) -> None:
     before = snapshot(run_dir)
     handler = Handler()
     with smtp_server(handler) as port:
@@ -136,7 +155,7 @@ def test_send_delivers_each_message_once_decoded_right(run_dir: Path) -> None:
         parts = list(msg.iter_attachments())
         assert [p.get_filename() for p in parts] == [Path(a).name for a in ATTACHED[key]]
         for part, rel in zip(parts, ATTACHED[key], strict=True):
-            assert part.get_content() == (run_dir / rel).read_bytes()
+            assert part.get_content() == attached_bytes(run_dir, rel, tmp_path)
     assert snapshot(run_dir) == before
 
     records = log_records(run_dir)

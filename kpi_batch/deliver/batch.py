@@ -19,8 +19,16 @@ from pathlib import Path
 
 from kpi_batch.addresses import parse_mailbox
 from kpi_batch.deliver import log
+from kpi_batch.deliver.blanks import blank_templates
 from kpi_batch.deliver.checks import check_plan
-from kpi_batch.deliver.messages import Plan, Planned, Sender, build_plan, make_message_id
+from kpi_batch.deliver.messages import (
+    Plan,
+    Planned,
+    Sender,
+    blank_units,
+    build_plan,
+    make_message_id,
+)
 from kpi_batch.deliver.outbox import OUTBOX, write_outbox
 from kpi_batch.deliver.smtp import Outgoing, SmtpConfig, send_all
 from kpi_batch.deliver.source import RunSource, load_run
@@ -101,6 +109,7 @@ def prepare(request: EmailRequest, *, now: dt.datetime, token: str) -> Prepared:
         date=now,
         message_id=lambda key: make_message_id(key, token, sender.domain),
         appeal_deadline=deadline,
+        blanks=blank_templates(source, blank_units(source)),
     )
     check_plan(plan, source.framework)
     plan.warnings += [t.warning for t in texts.values() if t.warning]

@@ -4,9 +4,14 @@ Every unit of the framework gets one message, chosen by its status in scores.csv
 
 - `scored`   (`unit_scored`): scores, band, rank, how and by when to appeal; its result
   workbook, plus the marked-up copy of any file of its that intake flagged;
-- `rejected` (`unit_rejected`): not scored, the reasons, the marked-up copy of the rejected
-  file to correct and send again;
-- `missing`  (`unit_missing`): a reminder that nothing was received, with the due date.
+- `rejected` (`unit_rejected`): not scored, the reasons, the unit's blank template for the
+  round to fill in again, and the marked-up copy of the rejected file (why it was refused);
+- `missing`  (`unit_missing`): nothing was received: the due date, and the blank template.
+
+A unit with a file refused as a whole (status `rejected` in the register) gets its blank
+template (`blanks.py`, made by the caller for `blank_units(source)`) even when another file
+of it was scored. Every unit text says whether a corrected file is still accepted and from
+which day it is charged as late (`scoring.late_terms`, as of the message's date).
 
 Then one message to the framework's `hr` recipients with the HR workbook, and one to the
 `executive` recipients with the executive workbook. Addresses come only from the framework;
@@ -33,6 +38,7 @@ from kpi_batch.reports.returned import returned_path
 from kpi_batch.reports.unit import result_workbook_name
 from kpi_batch.reports.writeall import RETURNABLE
 from kpi_batch.scoring.appeal_state import appeal_state, deadline_setting
+from kpi_batch.scoring.late_terms import ResubmitTerms, resubmit_terms
 from kpi_batch.templates.workbook import template_filename
 from kpi_batch.thai import format_date_th
 from kpi_batch.workdays import due_date_th
@@ -51,6 +57,8 @@ KIND_TH = {
     "unit_scored": "ผลคะแนน (result)",
     "unit_rejected": "ขอให้แก้ไข (rejected)",
     "unit_missing": "ติดตามรายงาน (missing)",
+    "unit_remind": "เตือนกำหนดส่ง (reminder)",
+    "unit_remind_late": "เตือน เลยกำหนดส่ง (reminder, late)",
     "hr": "ผลคะแนนลับ (hr)",
     "executive": "สรุปผู้บริหาร (executive)",
     "owner_review": "แบบทบทวนผล (owner)",
@@ -73,7 +81,7 @@ class Sender:
 class Attachment:
     filename: str  # as the recipient sees it
     file: RunFile
-    role: str  # result / returned / hr / executive: what the plan means it to be
+    role: str  # result / returned / template / hr / executive: what the plan means it to be
     description: str
 
     @property
@@ -138,15 +146,19 @@ def build_plan(
     date: dt.datetime,
     message_id: Callable[[str], str],
     appeal_deadline: str | None = None,
+    blanks: Mapping[str, RunFile] | None = None,
 ) -> Plan:
     """Every message of the run. `message_id(key)` gives each its Message-ID; `date` is its
-    Date header (the caller reads the clock)."""
+    Date header (the caller reads the clock). `blanks`: the blank templates of
+    `blank_units(source)` (blanks.py)."""
     fw = source.framework
     plan = Plan(source.run_id, [])
-    common = _common_values(source, sender)
+    terms = resubmit_terms(fw, source.round.round_id, date.date())
+    common = _common_values(source, sender, terms)
     rows = {row.unit_id: row for row in source.scores}
     returned = _returned_files(source, plan)
     deadline = _date_text(appeal_deadline) if appeal_deadline else ""
+    want_blank = set(blank_units(source))
 
     def add(planned: Planned, values: dict[str, str]) -> None:
         planned.number = len(plan.messages) + 1
@@ -203,14 +215,23 @@ def build_plan(
                         "result workbook missing",
                     )
                 )
+        template_file = template_filename(fw, source.round.round_id, unit.unit_id)
+        blank = None
+        if unit.unit_id in want_blank:
+            blank = blank_attachment(unit.unit_id, template_file, blanks or {}, planned)
+        if blank is not None and row.status != "scored":
+            attachments.insert(0, blank)  # what to fill in comes first
         attachments += returned.get(unit.unit_id, [])
+        if blank is not None and row.status == "scored":
+            attachments.append(blank)
         planned.attachments = tuple(attachments)
         values = {
             **common,
             **_unit_values(source, row),
             "appeal_deadline": deadline or NO_DEADLINE,
             "problems": _reasons(source, unit.unit_id),
-            "template_file": template_filename(fw, source.round.round_id, unit.unit_id),
+            "template_file": template_file,
+            "returned_note": _returned_note(source, unit.unit_id, terms, blank is not None),
         }
         if not unit.emails:
             planned.problems.append(
@@ -265,6 +286,39 @@ def build_plan(
     return plan
 
 
+def blank_units(source: RunSource) -> list[str]:
+    """Units whose message carries their blank template: nothing accepted in this run
+    (`missing`, `rejected`), or a file of theirs refused as a whole."""
+    rows = {row.unit_id: row for row in source.scores}
+    refused = {i.unit_id for i in source.inputs if i.status == "rejected"}
+    return [
+        u.unit_id
+        for u in source.framework.units
+        if u.unit_id in rows
+        and (rows[u.unit_id].status in ("missing", "rejected") or u.unit_id in refused)
+    ]
+
+
+def blank_attachment(
+    unit_id: str, filename: str, blanks: Mapping[str, RunFile], planned: Planned
+) -> Attachment | None:
+    """The unit's blank template, or a problem on `planned` when there is none to attach
+    (no agreement): the message promises one, so it is not sent without it."""
+    file = blanks.get(unit_id)
+    if file is None:
+        planned.problems.append(
+            Problem(
+                "template_missing",
+                f"{planned.label}: สร้างแบบรายงานผลเปล่า {filename} ไม่ได้ (ไม่มีตัวชี้วัดตามคำรับรอง) "
+                "จึงไม่ส่ง / no blank template for this unit (no agreement)",
+            )
+        )
+        return None
+    return Attachment(
+        filename, file, "template", "แบบรายงานผลเปล่าของหน่วยงานสำหรับรอบนี้ กรอกผลในไฟล์นี้แล้วส่งกลับ"
+    )
+
+
 def compose(
     sender: Sender,
     to: Sequence[Address],
@@ -314,7 +368,7 @@ def _unique(addresses: Sequence[str]) -> tuple[str, ...]:
     return tuple(seen.values())
 
 
-def _common_values(source: RunSource, sender: Sender) -> dict[str, str]:
+def _common_values(source: RunSource, sender: Sender, terms: ResubmitTerms) -> dict[str, str]:
     fw, rnd = source.framework, source.round
     extra = fw.settings.extra
     contact = extra.get("email_contact") or (
@@ -335,10 +389,13 @@ def _common_values(source: RunSource, sender: Sender) -> dict[str, str]:
         "contact": contact,
         "result_state": _state_text(source),
         "resubmit_by": (
-            f" ภายในวันที่ {_date_text(extra['resubmit_deadline'])}"
-            if extra.get("resubmit_deadline")
+            f" ภายในวันที่ {format_date_th(terms.closes, full_month=True)}"
+            if terms.closes is not None and terms.still_open
             else "โดยเร็ว"
         ),
+        "resubmit_terms": terms.text_th,
+        "accepted_until": terms.accepted_th,
+        "penalty_from": terms.penalty_th,
     }
 
 
@@ -431,6 +488,37 @@ def _returned_files(source: RunSource, plan: Plan) -> dict[str, list[Attachment]
         )
         found[item.unit_id].append(Attachment(file.name, file, "returned", what))
     return found
+
+
+def _returned_note(source: RunSource, unit_id: str, terms: ResubmitTerms, blank: bool) -> str:
+    """For a scored unit: what its flagged or refused files mean for the score shown, and
+    whether (and by when) a correction is taken; empty when nothing of it was flagged."""
+    files = [i for i in source.inputs if i.unit_id == unit_id and i.status in RETURNABLE]
+    if not files:
+        return ""
+    refused = [i.path for i in files if i.status == "rejected"]
+    errors = [i.path for i in files if i.status != "rejected" and i.has_errors]
+    lines = []
+    if refused:
+        where = "แบบรายงานผลเปล่าที่แนบมา" if blank else "แบบรายงานผลของหน่วยงาน"
+        lines.append(
+            f"ไฟล์ {', '.join(refused)} ไม่ผ่านการตรวจ จึงไม่ได้นำมาคิดคะแนน (ผลข้างต้นคิดจาก"
+            f"ไฟล์ที่ผ่านการตรวจ) หากต้องการส่งแทน ให้กรอกผลใน{where}"
+        )
+    if errors:
+        lines.append(
+            "ไฟล์ของหน่วยงานมีรายการที่ต้องแก้ไข ตัวชี้วัดที่มีข้อผิดพลาดได้ 0 คะแนนในผลนี้ "
+            'ดูรายการในแผ่นงาน "แก้ไข" ของไฟล์แนบที่ส่งคืน ผลนี้จะเปลี่ยนเมื่อได้รับไฟล์ที่แก้ไขแล้ว'
+        )
+    if refused or errors:
+        lines.append(f"{terms.accepted_th}\n{terms.penalty_th}")
+    else:
+        lines.append(
+            'ไฟล์ของหน่วยงานมีข้อสังเกตให้ตรวจสอบ (แผ่นงาน "แก้ไข" ของไฟล์แนบที่ส่งคืน) '
+            "ถ้าข้อมูลถูกต้องแล้วไม่ต้องส่งใหม่ หากแก้ไขและส่งใหม่: "
+            f"{terms.accepted_th}\n{terms.penalty_th}"
+        )
+    return "\n".join(lines)
 
 
 def _reasons(source: RunSource, unit_id: str) -> str:

@@ -77,6 +77,15 @@ class InputFile:
     status: str
     reasons: str
     issues: tuple[Mapping[str, Any], ...] = ()
+    sha256: str = ""
+    modified: str = ""
+    received_on: str = ""
+
+    @property
+    def has_errors(self) -> bool:
+        return self.status == "rejected" or any(
+            str(i.get("severity")) == "error" for i in self.issues
+        )
 
 
 @dataclass(frozen=True)
@@ -230,4 +239,7 @@ def _input(record: Mapping[str, Any]) -> InputFile:
         status=str(record.get("status") or ""),
         reasons=str(record.get("reasons") or ""),
         issues=tuple(i for i in issues if isinstance(i, dict)),
+        sha256=str(record.get("sha256") or ""),
+        modified=str(record.get("modified") or ""),
+        received_on=str(record.get("received_on") or ""),
     )

@@ -13,6 +13,7 @@ before anything is written or sent, naming the file and the placeholders it may 
 
 from __future__ import annotations
 
+import re
 import string
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -37,7 +38,26 @@ COMMON = (
     "attachments",
     "result_state",
 )
-_UNIT = ("unit_id", "unit_name", "cluster_id", "cluster_name")
+_UNIT = (
+    "unit_id",
+    "unit_name",
+    "cluster_id",
+    "cluster_name",
+    # whether a corrected file is still accepted, and from which day a file is late
+    "resubmit_terms",
+    "accepted_until",
+    "penalty_from",
+)
+# reminders (`email --remind`): the unit's state and the lateness as of today
+_REMIND = (
+    "template_file",
+    "today",
+    "state_note",
+    "days_left_text",
+    "days_late_text",
+    "deduction_so_far",
+    "penalty_growth",
+)
 _COUNTS = ("recipient_names", "n_units", "n_scored", "n_missing", "n_rejected")
 # template name -> the placeholders it may use
 PLACEHOLDERS: Mapping[str, tuple[str, ...]] = {
@@ -56,12 +76,18 @@ PLACEHOLDERS: Mapping[str, tuple[str, ...]] = {
         "rank_text",
         "days_late",
         "appeal_deadline",
+        "returned_note",
     ),
-    "unit_rejected": (*COMMON, *_UNIT, "problems", "resubmit_by"),
+    "unit_rejected": (*COMMON, *_UNIT, "problems", "template_file", "resubmit_by"),
     "unit_missing": (*COMMON, *_UNIT, "template_file", "resubmit_by"),
+    "unit_remind": (*COMMON, *_UNIT, *_REMIND),
+    "unit_remind_late": (*COMMON, *_UNIT, *_REMIND),
     "hr": (*COMMON, *_COUNTS),
     "executive": (*COMMON, *_COUNTS),
 }
+
+
+_BLANK_RUN = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)+")
 
 
 @dataclass(frozen=True)
@@ -75,6 +101,8 @@ class Text:
     def render(self, values: Mapping[str, str]) -> tuple[str, str]:
         subject = self.subject.format_map(values)
         body = self.body.format_map(values)
+        # An empty value (a note that does not apply) leaves no run of blank lines.
+        body = _BLANK_RUN.sub("\n\n", body)
         # A subject must stay one line whatever a value holds.
         return " ".join(subject.split()), body.rstrip() + "\n"
 

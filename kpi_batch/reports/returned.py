@@ -92,6 +92,7 @@ def write_returned_workbook(
     readable: bool = True,
     limits: Limits | None = None,
     unit_id: str = "",
+    terms: str = "",
 ) -> Path:
     """Write the marked-up copy of `original` (see the module docstring); returns its path.
 
@@ -112,18 +113,20 @@ def write_returned_workbook(
         try:
             fast = returned_xml.marked_copy(
                 data,
-                lambda sheets, tables: plan(issues_for_file, sheets, tables, original.name, True),
+                lambda sheets, tables: plan(
+                    issues_for_file, sheets, tables, original.name, True, terms
+                ),
             )
             if fast is not None:
                 target.write_bytes(fast)
                 return target
-            _openpyxl_copy(data, original, issues_for_file).save(target)
+            _openpyxl_copy(data, original, issues_for_file, terms).save(target)
             return target
         except OSError:
             raise  # the output cannot be written: not the original's fault
         except Exception:  # the unit's file broke a reader: the note sheet alone
             pass
-    wb = _openpyxl_copy(b"", original, issues_for_file)
+    wb = _openpyxl_copy(b"", original, issues_for_file, terms)
     if unit_id:
         _name_unit(wb, unit_id)
     wb.save(target)
@@ -164,7 +167,9 @@ def _checked_bytes(original: Path, limits: Limits) -> bytes | None:
     return data
 
 
-def _openpyxl_copy(data: bytes, original: Path, issues: Sequence[Issue]) -> Workbook:
+def _openpyxl_copy(
+    data: bytes, original: Path, issues: Sequence[Issue], terms: str = ""
+) -> Workbook:
     try:
         # keep_vba=False: a sender's macros never go back out
         wb = openpyxl.load_workbook(io.BytesIO(data), keep_vba=False, keep_links=True)
@@ -180,7 +185,7 @@ def _openpyxl_copy(data: bytes, original: Path, issues: Sequence[Issue]) -> Work
     for ws in wb.worksheets:
         for name in ws.tables:
             tables.setdefault(name, ws.title)
-    the_plan = plan(issues, wb.sheetnames, tables, original.name, opened)
+    the_plan = plan(issues, wb.sheetnames, tables, original.name, opened, terms)
     for mark in the_plan.marks:
         cell = wb[mark.sheet][mark.cell]
         cell.fill = PatternFill(fill_type="solid", start_color=mark.fill, end_color=mark.fill)

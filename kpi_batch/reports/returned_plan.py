@@ -30,15 +30,22 @@ FILE_TODO_TH = (
 )
 
 
-def fix_text(issue: Issue) -> str:
-    """What the unit should do: edit the cell, check it, or (file-level) use the blank template."""
+def fix_text(issue: Issue, terms: str = "") -> str:
+    """What the unit should do: edit the cell, check it, or (file-level) use the blank template.
+
+    `terms` (`scoring.late_terms.ResubmitTerms.text_th`: whether a corrected file is still
+    accepted, and from which day it is charged as late) ends every error's fix."""
     try:
         scope = check(issue.code).scope
     except KeyError:
         scope = None
     if issue.severity is Severity.ERROR and scope is Scope.FILE:
-        return FILE_TODO_TH
-    return TODO_TH[issue.severity]
+        todo = FILE_TODO_TH
+    else:
+        todo = TODO_TH[issue.severity]
+    if issue.severity is Severity.ERROR and terms:
+        return f"{todo} ({terms})"
+    return todo
 
 
 COLUMNS = (  # heading, width
@@ -109,19 +116,21 @@ def plan(
     tables: Mapping[str, str],
     file_name: str,
     opened: bool,
+    terms: str = "",
 ) -> Plan:
     """`sheet_names` of the unit's workbook (without our note sheet), `tables` maps a
-    table's name to the sheet holding it: an issue may name either."""
+    table's name to the sheet holding it: an issue may name either. `terms`: see
+    `fix_text`; also a line above the list."""
     sheets = {title: i for i, title in enumerate(sheet_names)}
     placed = sorted(
         ((issue, *_locate(issue, sheets, tables)) for issue in issues),
         key=lambda p: _order(p, sheets),
     )
     return Plan(
-        lines=_lines(placed, file_name, opened),
+        lines=_lines(placed, file_name, opened, terms),
         header_height=row_height((h, w) for h, w in COLUMNS),
-        rows=tuple(_row(n, *p) for n, p in enumerate(placed, start=1)),
-        marks=_marks(placed),
+        rows=tuple(_row(n, *p, terms) for n, p in enumerate(placed, start=1)),
+        marks=_marks(placed, terms),
     )
 
 
@@ -146,7 +155,7 @@ def _order(placed: tuple[Issue, str, str], sheets: Mapping[str, int]) -> tuple[o
 
 
 def _lines(
-    placed: Sequence[tuple[Issue, str, str]], file_name: str, opened: bool
+    placed: Sequence[tuple[Issue, str, str]], file_name: str, opened: bool, terms: str = ""
 ) -> tuple[Line, ...]:
     errors = sum(1 for issue, _, _ in placed if issue.severity is Severity.ERROR)
     warnings = len(placed) - errors
@@ -164,6 +173,8 @@ def _lines(
             "plain",
         ),
     ]
+    if terms and errors:  # one line, not two: row 5 is kept free (returned.UNIT_ROW)
+        texts[2] = (f"{texts[2][0]} — {terms}", "plain")
     if not opened:
         texts.append(
             (
@@ -185,14 +196,14 @@ def _printable(text: str) -> str:
     return _ILLEGAL.sub("\ufffd", text)
 
 
-def _row(number: int, issue: Issue, sheet: str, coordinate: str) -> NoteRow:
+def _row(number: int, issue: Issue, sheet: str, coordinate: str, terms: str = "") -> NoteRow:
     if sheet:
         where = f"{sheet}!{coordinate}"
     elif issue.sheet and issue.cell:  # a place this workbook does not have: no link
         where = f"{issue.sheet}!{issue.cell}"
     else:
         where = issue.sheet or "ทั้งไฟล์ (whole file)"
-    message = f"{issue.message_th}\nวิธีแก้: {fix_text(issue)}"
+    message = f"{issue.message_th}\nวิธีแก้: {fix_text(issue, terms)}"
     values = tuple(
         _printable(v)
         for v in (str(number), where, SEVERITY_TH[issue.severity], issue.kpi_id, message,
@@ -203,7 +214,7 @@ def _row(number: int, issue: Issue, sheet: str, coordinate: str) -> NoteRow:
     return NoteRow(values, issue.severity, link, height)
 
 
-def _marks(placed: Sequence[tuple[Issue, str, str]]) -> tuple[Mark, ...]:
+def _marks(placed: Sequence[tuple[Issue, str, str]], terms: str = "") -> tuple[Mark, ...]:
     cells: dict[tuple[str, str], list[Issue]] = {}
     for issue, sheet, cell in placed:
         if sheet:
@@ -217,7 +228,8 @@ def _marks(placed: Sequence[tuple[Issue, str, str]]) -> tuple[Mark, ...]:
         )
         parts = []
         for issue in issues:
-            text = f"[{SEVERITY_TH[issue.severity]}] {issue.message_th}\nวิธีแก้: {fix_text(issue)}"
+            fix = fix_text(issue, terms)
+            text = f"[{SEVERITY_TH[issue.severity]}] {issue.message_th}\nวิธีแก้: {fix}"
             if issue.value:
                 text += f"\nค่าที่พบ: {issue.value}"
             parts.append(f"{text}\n({issue.code})")

@@ -34,6 +34,7 @@ from kpi_batch.reports.status import write_status_workbook
 from kpi_batch.reports.unit import unit_jobs
 from kpi_batch.reports.validation import RunLabel, write_validation_report
 from kpi_batch.safe_names import safe_name
+from kpi_batch.scoring.late_terms import resubmit_terms
 
 Progress = Callable[[str, int, int | None], None]
 # Files whose problems a unit can fix and send again. Superseded files were replaced by a
@@ -87,7 +88,8 @@ def write_reports(
         ),
         lambda: write_status_workbook(ctx, run_dir / status_name(ctx)),
     ]
-    returned, returned_work = returned_jobs(intake, run_dir / "returned")
+    terms = resubmit_terms(ctx.framework, ctx.round.round_id, ctx.as_of).text_th
+    returned, returned_work = returned_jobs(intake, run_dir / "returned", terms)
     units, unit_work = unit_jobs(ctx, run_dir / "units")
     if returned:
         report("returned workbooks", 0, len(returned))
@@ -127,11 +129,14 @@ def write_reports(
     return written + units + returned
 
 
-def returned_jobs(intake: IntakeResult, out_dir: Path) -> tuple[list[Path], Iterator[Job]]:
+def returned_jobs(
+    intake: IntakeResult, out_dir: Path, terms: str = ""
+) -> tuple[list[Path], Iterator[Job]]:
     """A marked-up copy of every rejected or flagged file (the originals are only read):
     the copies' paths, and the jobs that write them (for `pool.run_jobs`). A file held for
     a person (a template issued to another unit, conflicting files) gets none: it would go
-    to the unit it claims, which may not have sent it."""
+    to the unit it claims, which may not have sent it. `terms`: the resubmission terms
+    every error's fix ends with (`scoring.late_terms`)."""
     by_file: dict[str, list[Issue]] = defaultdict(list)
     for issue in intake.issues:
         by_file[issue.file].append(issue)
@@ -156,6 +161,7 @@ def returned_jobs(intake: IntakeResult, out_dir: Path) -> tuple[list[Path], Iter
                 not any(i.code in NOT_REOPENED for i in issues),
                 None,
                 unit_id,
+                terms,
             ),
         )
         for original, issues, target, unit_id in originals
