@@ -401,6 +401,14 @@ def email_command(
         Path | None,
         typer.Option("--reviews", help="ส่งแบบทบทวนผลในโฟลเดอร์นี้ให้เจ้าภาพตัวชี้วัด / owners' workbooks"),
     ] = None,
+    remind: Annotated[
+        bool,
+        typer.Option(
+            "--remind",
+            help="เตือนหน่วยงานที่ยังไม่มีไฟล์ที่ผ่านการตรวจ พร้อมแนบแบบรายงานเปล่า / remind units "
+            "without an accepted file",
+        ),
+    ] = False,
 ) -> None:
     """ส่งผลทางอีเมล: ทดลอง (outbox/) หรือส่งจริง (--send) / e-mail a run's results."""
     import datetime as dt_
@@ -412,17 +420,23 @@ def email_command(
     from kpi_batch.deliver.batch import send as send_batch
     from kpi_batch.deliver.outbox import OUTBOX
     from kpi_batch.deliver.owners import OUTBOX_REVIEWS, prepare_owner_mail
+    from kpi_batch.deliver.remind import OUTBOX_REMINDERS, prepare_reminders
     from kpi_batch.deliver.report import dry_run_summary, plan_renderables, send_renderables
     from kpi_batch.deliver.smtp import SmtpConfig
 
     if resend and not send:
         raise typer.BadParameter("--resend ใช้คู่กับ --send / --resend needs --send")
+    if remind and reviews is not None:
+        raise typer.BadParameter("--remind ใช้ร่วมกับ --reviews ไม่ได้ / not with --reviews")
     console = make_console()
     request = EmailRequest(run, framework, templates_dir, sender, appeal_deadline)
     try:
         now = dt_.datetime.now().astimezone()  # the clock, read here as for --as-of
         token = uuid.uuid4().hex[:16]
-        if reviews is None:
+        if remind:
+            prepared = prepare_reminders(request, now=now, token=token)
+            outbox = OUTBOX_REMINDERS
+        elif reviews is None:
             prepared, outbox = prepare(request, now=now, token=token), OUTBOX
         else:
             prepared = prepare_owner_mail(request, reviews, now=now, token=token)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from email.headerregistry import Address
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,7 @@ from typer.testing import CliRunner
 
 from kpi_batch.cli import app
 from kpi_batch.deliver.batch import EmailRequest, Prepared, prepare
-from kpi_batch.deliver.messages import POLICY, Planned, build_plan
+from kpi_batch.deliver.messages import POLICY, Planned, Sender, build_plan, compose
 from kpi_batch.deliver.source import InputFile
 from kpi_batch.deliver.texts import load_texts
 from kpi_batch.errors import UsageError
@@ -120,7 +121,10 @@ def test_missing_unit_gets_a_reminder_with_its_template_attached(run_dir: Path) 
     assert u04.subject.startswith("ติดตามแบบรายงานผล")
     assert "ที่แนบมากับอีเมลนี้ (2567_R1_U04.xlsx)" in body
     assert "- 2567_R1_U04.xlsx — แบบรายงานผลเปล่าของหน่วยงานสำหรับรอบนี้" in body
-    assert_accepts_and_charges_from(body, "7 มี.ค. 2567")
+    # a first file, not a correction; and already late at the run's date
+    assert "ยังรับแบบรายงานผลของหน่วยงาน และจะคิดคะแนนในการประมวลผลครั้งถัดไป" in body
+    assert "ไฟล์ที่ได้รับตั้งแต่วันที่ 7 มี.ค. 2567 หักคะแนน" in body
+    assert "ขณะนี้เลยกำหนดส่งแล้ว ไฟล์ที่ส่งจากนี้ไปจะถูกหักคะแนน" in body
 
 
 def assert_accepts_and_charges_from(body: str, first_late_day: str) -> None:
@@ -280,7 +284,7 @@ def test_a_scored_unit_with_a_flagged_file_is_told_what_a_resend_means(run_dir: 
     plan = _prepare(run_dir).plan
     u01, u02 = (next(m for m in plan.messages if m.key == k) for k in ("unit:U01", "unit:U02"))
     body = _body(u01)
-    assert "ไฟล์ของหน่วยงานมีข้อสังเกตให้ตรวจสอบ" in body and "ถ้าข้อมูลถูกต้องแล้วไม่ต้องส่งใหม่" in body
+    assert "ไฟล์ของหน่วยงานมีข้อสังเกตให้ตรวจสอบ" in body and "ถ้าข้อมูลถูกต้องแล้ว ไม่ต้องส่งใหม่" in body
     assert_accepts_and_charges_from(body, "7 มี.ค. 2567")
     assert "ข้อสังเกต" not in _body(u02) and "ไฟล์ที่ได้รับตั้งแต่" not in _body(u02)
     assert "\n\n\n" not in _body(u02)  # the empty note leaves no gap
@@ -308,6 +312,24 @@ def test_a_kpi_error_says_the_score_changes_when_the_correction_arrives(run_dir:
     )  # fmt: skip
     body = _body(next(m for m in plan.messages if m.key == "unit:U02"))
     assert "ตัวชี้วัดที่มีข้อผิดพลาดได้ 0 คะแนนในผลนี้" in body
-    assert "ผลนี้จะเปลี่ยนเมื่อได้รับไฟล์ที่แก้ไขแล้ว" in body
-    assert "รับไฟล์ที่แก้ไขแล้วถึงวันที่ 20 มี.ค. 2567" in body
+    assert "หากส่งไฟล์ฉบับแก้ไข: รับไฟล์ที่แก้ไขแล้วถึงวันที่ 20 มี.ค. 2567" in body
     assert "ไฟล์ที่ได้รับตั้งแต่วันที่ 7 มี.ค. 2567 หักคะแนนส่งล่าช้าวันละ 0.05" in body
+
+
+def test_thai_subjects_of_every_length_decode_with_their_spaces() -> None:
+    """Python 3.11's folder drops a space at a fold between encoded words ('แล้ว— สถาบัน');
+    the subject of every message must arrive exactly as written, within 78-byte lines."""
+    base = (
+        "แบบรายงานผล รอบ 6 เดือน (1 ต.ค. 2566 – 31 มี.ค. 2567) ปีงบประมาณ 2567 "
+        "เลยกำหนดส่งแล้ว — สถาบันพัฒนาสุขภาวะเขตเมือง ศูนย์อนามัยที่ 1 เชียงใหม่"
+    )
+    sender = Sender("kpr@dept.example", "กลุ่มพัฒนาระบบบริหาร")
+    for n in range(1, len(base) + 1):
+        subject = base[:n].strip() or "ก"
+        msg = compose(
+            sender, [Address(addr_spec="a@dept.example")], subject, "เนื้อความ", [],
+            message_id="<x@dept.example>", date=NOW,
+        )  # fmt: skip
+        raw = msg.as_bytes(policy=POLICY)
+        assert parse(raw)["Subject"] == subject, n
+        assert max(len(line) for line in raw.split(b"\r\n")) <= 78, n

@@ -70,7 +70,8 @@ def test_round_closing_date_wins_and_a_past_one_says_closed() -> None:
     assert "วันทำการละ 0.05" in open_.penalty_th and "ตั้งแต่วันที่ 7 มี.ค. 2567" in open_.penalty_th
     closed = resubmit_terms(fw, ROUND, dt.date(2024, 3, 21))
     assert not closed.still_open
-    assert closed.accepted_th.startswith("ปิดรับไฟล์แก้ไขของรอบนี้แล้วเมื่อวันที่ 20 มี.ค. 2567")
+    assert closed.accepted_th.startswith("ปิดรับไฟล์ที่แก้ไขแล้วของรอบนี้แล้วเมื่อวันที่ 20 มี.ค. 2567")
+    assert closed.accepted_first_th.startswith("ปิดรับแบบรายงานผลของหน่วยงานของรอบนี้แล้ว")
 
 
 def test_running_penalty_before_on_and_after_the_due_date() -> None:

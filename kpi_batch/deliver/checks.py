@@ -95,6 +95,13 @@ def check_message(planned: Planned, framework: Framework) -> list[Problem]:
     hr_addresses = _role_addresses(framework, "hr")
     allowed = _allowed(planned, framework, hr_addresses)
     to = _header_addresses(msg, "To")
+    if str(msg["Subject"] or "") != planned.subject:
+        fail(
+            "subject_garbled",
+            f"หัวเรื่องอ่านกลับได้ไม่ตรงกับที่เขียน ({msg['Subject']}) / the subject does not "
+            "decode to what was written",
+            blocks_all=False,
+        )
     for header in ("Cc", "Bcc"):
         if msg.get_all(header):
             fail("extra_recipients", f"มี {header} ซึ่งไม่ได้มาจากกรอบการประเมิน / has {header}")

@@ -26,11 +26,11 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from email import policy
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime
 
+from kpi_batch.deliver import wire
 from kpi_batch.deliver.source import RunFile, RunSource, UnitRow
 from kpi_batch.deliver.texts import Text
 from kpi_batch.framework.cells import decimal_text, parse_date
@@ -44,8 +44,8 @@ from kpi_batch.thai import format_date_th
 from kpi_batch.workdays import due_date_th
 
 # RFC 5322 with CRLF and 7-bit headers: Thai subjects and names become RFC 2047 words and
-# Thai file names RFC 2231 parameters, which every mail server and client accepts.
-POLICY = policy.SMTP
+# Thai file names RFC 2231 parameters, which every mail server and client accepts (wire.py).
+POLICY = wire.POLICY
 XLSX = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 XLSM = ("application", "vnd.ms-excel.sheet.macroEnabled.12")
 RUN_HEADER = "X-KPI-Batch-Run"
@@ -154,7 +154,7 @@ def build_plan(
     fw = source.framework
     plan = Plan(source.run_id, [])
     terms = resubmit_terms(fw, source.round.round_id, date.date())
-    common = _common_values(source, sender, terms)
+    common = common_values(source, sender, terms)
     rows = {row.unit_id: row for row in source.scores}
     returned = _returned_files(source, plan)
     deadline = _date_text(appeal_deadline) if appeal_deadline else ""
@@ -233,6 +233,8 @@ def build_plan(
             "template_file": template_file,
             "returned_note": _returned_note(source, unit.unit_id, terms, blank is not None),
         }
+        if template == "unit_missing":  # nothing sent yet: a first file, not a correction
+            values["accepted_until"] = terms.accepted_first_th
         if not unit.emails:
             planned.problems.append(
                 Problem(
@@ -368,7 +370,7 @@ def _unique(addresses: Sequence[str]) -> tuple[str, ...]:
     return tuple(seen.values())
 
 
-def _common_values(source: RunSource, sender: Sender, terms: ResubmitTerms) -> dict[str, str]:
+def common_values(source: RunSource, sender: Sender, terms: ResubmitTerms) -> dict[str, str]:
     fw, rnd = source.framework, source.round
     extra = fw.settings.extra
     contact = extra.get("email_contact") or (
@@ -481,11 +483,13 @@ def _returned_files(source: RunSource, plan: Plan) -> dict[str, list[Attachment]
                 )
             )
             continue
-        what = (
-            "แบบรายงานผลที่ไม่ผ่านการตรวจ ให้แก้ไขแล้วส่งใหม่"
-            if item.status == "rejected"
-            else "แบบรายงานผลที่มีข้อสังเกต ดูแผ่นงาน แก้ไข"
-        )
+        if item.status == "rejected":  # the fix is the blank template, not this file
+            what = 'ไฟล์ที่ส่งมา พร้อมเหตุที่ไม่ผ่านการตรวจ (แผ่นงาน "แก้ไข") ใช้ดูเหตุผล'
+        elif item.has_errors:
+            what = 'ไฟล์ที่ส่งมา มีรายการที่ต้องแก้ไข (แผ่นงาน "แก้ไข") แก้ในไฟล์นี้แล้วส่งกลับได้'
+        else:
+            what = 'ไฟล์ที่ส่งมา มีข้อสังเกตให้ตรวจสอบ (แผ่นงาน "แก้ไข")'
+
         found[item.unit_id].append(Attachment(file.name, file, "returned", what))
     return found
 
@@ -508,16 +512,13 @@ def _returned_note(source: RunSource, unit_id: str, terms: ResubmitTerms, blank:
     if errors:
         lines.append(
             "ไฟล์ของหน่วยงานมีรายการที่ต้องแก้ไข ตัวชี้วัดที่มีข้อผิดพลาดได้ 0 คะแนนในผลนี้ "
-            'ดูรายการในแผ่นงาน "แก้ไข" ของไฟล์แนบที่ส่งคืน ผลนี้จะเปลี่ยนเมื่อได้รับไฟล์ที่แก้ไขแล้ว'
+            'ดูรายการในแผ่นงาน "แก้ไข" ของไฟล์ที่ส่งคืน แก้ในไฟล์นั้นแล้วส่งกลับได้'
         )
-    if refused or errors:
-        lines.append(f"{terms.accepted_th}\n{terms.penalty_th}")
-    else:
+    if not (refused or errors):
         lines.append(
-            'ไฟล์ของหน่วยงานมีข้อสังเกตให้ตรวจสอบ (แผ่นงาน "แก้ไข" ของไฟล์แนบที่ส่งคืน) '
-            "ถ้าข้อมูลถูกต้องแล้วไม่ต้องส่งใหม่ หากแก้ไขและส่งใหม่: "
-            f"{terms.accepted_th}\n{terms.penalty_th}"
+            'ไฟล์ของหน่วยงานมีข้อสังเกตให้ตรวจสอบ (แผ่นงาน "แก้ไข" ของไฟล์ที่ส่งคืน) ถ้าข้อมูลถูกต้องแล้ว ไม่ต้องส่งใหม่'
         )
+    lines.append(f"หากส่งไฟล์ฉบับแก้ไข: {terms.accepted_th}\n{terms.penalty_th}")
     return "\n".join(lines)
 
 

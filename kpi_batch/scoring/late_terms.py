@@ -80,12 +80,20 @@ class ResubmitTerms:
     @property
     def accepted_th(self) -> str:
         """Whether (and until when) a corrected file is accepted."""
+        return self._accepted("ไฟล์ที่แก้ไขแล้ว", "คิดคะแนนใหม่")
+
+    @property
+    def accepted_first_th(self) -> str:
+        """The same for a unit that has sent nothing yet."""
+        return self._accepted("แบบรายงานผลของหน่วยงาน", "คิดคะแนน")
+
+    def _accepted(self, what: str, scored: str) -> str:
         if self.closes is None:
-            return "ยังรับไฟล์ที่แก้ไขแล้ว และจะคิดคะแนนใหม่ในการประมวลผลครั้งถัดไป"
+            return f"ยังรับ{what} และจะ{scored}ในการประมวลผลครั้งถัดไป"
         closes = format_date_th(self.closes)
         if self.still_open:
-            return f"รับไฟล์ที่แก้ไขแล้วถึงวันที่ {closes} และจะคิดคะแนนใหม่ในการประมวลผลครั้งถัดไป"
-        return f"ปิดรับไฟล์แก้ไขของรอบนี้แล้วเมื่อวันที่ {closes} หากยังต้องส่ง โปรดติดต่อกลุ่มพัฒนาระบบบริหารก่อน"
+            return f"รับ{what}ถึงวันที่ {closes} และจะ{scored}ในการประมวลผลครั้งถัดไป"
+        return f"ปิดรับ{what}ของรอบนี้แล้วเมื่อวันที่ {closes} หากยังต้องส่ง โปรดติดต่อกลุ่มพัฒนาระบบบริหารก่อน"
 
     @property
     def due_th(self) -> str:
@@ -97,11 +105,14 @@ class ResubmitTerms:
     @property
     def penalty_th(self) -> str:
         """From which day a file (a corrected one too) is charged, and how much."""
-        return (
+        text = (
             f"กำหนดส่ง {self.due_th} ไฟล์ที่ได้รับตั้งแต่วันที่ {format_date_th(self.penalty_from)} "
             f"หักคะแนนส่งล่าช้า{self.day_word}ละ {decimal_text(self.per_day)} "
-            f"ไม่เกิน {decimal_text(self.cap)} คะแนน (นับจากวันที่ได้รับไฟล์ที่ส่งใหม่)"
+            f"ไม่เกิน {decimal_text(self.cap)} คะแนน นับตามวันที่ได้รับไฟล์"
         )
+        if self.as_of >= self.penalty_from:  # a unit on time so far loses it by resending
+            text += " ขณะนี้เลยกำหนดส่งแล้ว ไฟล์ที่ส่งจากนี้ไปจะถูกหักคะแนน"
+        return text
 
     @property
     def text_th(self) -> str:
