@@ -333,3 +333,18 @@ def test_thai_subjects_of_every_length_decode_with_their_spaces() -> None:
         raw = msg.as_bytes(policy=POLICY)
         assert parse(raw)["Subject"] == subject, n
         assert max(len(line) for line in raw.split(b"\r\n")) <= 78, n
+
+
+def test_the_runs_returned_copy_says_whether_and_until_when_a_correction_counts(
+    run_dir: Path,
+) -> None:
+    """Wired through the run (writeall -> pool job -> returned copy), both writers' way."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(run_dir / "returned" / "2567_R1_U03_xlsx_แก้ไข.xlsx")
+    note = [str(c.value) for row in wb["แก้ไข"].iter_rows() for c in row if c.value]
+    fix = next(t for t in note if "round_mismatch" not in t and "วิธีแก้:" in t)
+    assert fix.endswith(
+        "(ยังรับไฟล์ที่แก้ไขแล้ว คิดคะแนนใหม่ในการประมวลผลครั้งถัดไป หักคะแนนส่งล่าช้าตั้งแต่วันที่ 7 มี.ค. 2567)"
+    )
+    assert any(t.startswith("ไฟล์นี้ไม่ผ่านการตรวจทั้งไฟล์") and "กำหนดส่ง 6 มี.ค. 2567" in t for t in note)

@@ -96,3 +96,11 @@ def test_running_penalty_matches_the_charge_in_business_days() -> None:
     for day in (dt.date(2024, 3, 9), dt.date(2024, 3, 11), dt.date(2024, 3, 13)):
         assert running_penalty(fw, ROUND, day).days == _charged(fw, day)
     assert running_penalty(fw, ROUND, dt.date(2024, 3, 11)).cap_day == dt.date(2024, 3, 15)
+
+
+def test_the_short_form_for_fix_lines() -> None:
+    fw = _fw(WED_6_MAR, {"resubmit_deadline": "20 มี.ค. 2567"})
+    assert resubmit_terms(fw, ROUND, dt.date(2024, 3, 15)).short_th == (
+        "รับไฟล์ที่แก้ไขแล้วถึงวันที่ 20 มี.ค. 2567 หักคะแนนส่งล่าช้าตั้งแต่วันที่ 7 มี.ค. 2567"
+    )
+    assert resubmit_terms(fw, ROUND, dt.date(2024, 3, 21)).short_th.startswith("ปิดรับไฟล์แก้ไขแล้ว")

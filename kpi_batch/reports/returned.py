@@ -62,6 +62,7 @@ from kpi_batch.reports.returned_plan import (
     Plan,
     plan,
 )
+from kpi_batch.scoring.late_terms import ResubmitTerms
 
 SUFFIX = "_แก้ไข"
 UNIT_ROW = HEADER_ROW - 1  # free: the lines above end on row 4 at most
@@ -92,7 +93,7 @@ def write_returned_workbook(
     readable: bool = True,
     limits: Limits | None = None,
     unit_id: str = "",
-    terms: str = "",
+    terms: ResubmitTerms | None = None,
 ) -> Path:
     """Write the marked-up copy of `original` (see the module docstring); returns its path.
 
@@ -168,7 +169,7 @@ def _checked_bytes(original: Path, limits: Limits) -> bytes | None:
 
 
 def _openpyxl_copy(
-    data: bytes, original: Path, issues: Sequence[Issue], terms: str = ""
+    data: bytes, original: Path, issues: Sequence[Issue], terms: ResubmitTerms | None = None
 ) -> Workbook:
     try:
         # keep_vba=False: a sender's macros never go back out

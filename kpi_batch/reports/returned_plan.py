@@ -14,6 +14,7 @@ from openpyxl.utils.cell import column_index_from_string, quote_sheetname
 from kpi_batch.intake.codes import Scope, check
 from kpi_batch.issues import Issue, Severity
 from kpi_batch.reports.layout import FONT_SIZE, HEADER_PT, SEVERITY_COLOURS, row_height
+from kpi_batch.scoring.late_terms import ResubmitTerms
 
 NOTE_SHEET = "แก้ไข"
 AUTHOR = "kpi_batch"
@@ -30,11 +31,12 @@ FILE_TODO_TH = (
 )
 
 
-def fix_text(issue: Issue, terms: str = "") -> str:
+def fix_text(issue: Issue, terms: ResubmitTerms | None = None) -> str:
     """What the unit should do: edit the cell, check it, or (file-level) use the blank template.
 
-    `terms` (`scoring.late_terms.ResubmitTerms.text_th`: whether a corrected file is still
-    accepted, and from which day it is charged as late) ends every error's fix."""
+    `terms` (`scoring.late_terms`: whether a corrected file is still accepted, and from
+    which day it is charged as late) ends every error's fix, briefly (`short_th`); the
+    note's instruction line has them in full."""
     try:
         scope = check(issue.code).scope
     except KeyError:
@@ -43,8 +45,8 @@ def fix_text(issue: Issue, terms: str = "") -> str:
         todo = FILE_TODO_TH
     else:
         todo = TODO_TH[issue.severity]
-    if issue.severity is Severity.ERROR and terms:
-        return f"{todo} ({terms})"
+    if issue.severity is Severity.ERROR and terms is not None:
+        return f"{todo} ({terms.short_th})"
     return todo
 
 
@@ -57,6 +59,7 @@ COLUMNS = (  # heading, width
     ("ค่าที่พบ (value)", 18),
     ("รหัสปัญหา (code)", 22),
 )
+WRAP_SLACK = 0.8
 HEADER_ROW = 6  # 1-based: rows above hold the title and how to use the list
 TITLE_SIZE = 18
 COMMENT_WIDTH = 320
@@ -116,7 +119,7 @@ def plan(
     tables: Mapping[str, str],
     file_name: str,
     opened: bool,
-    terms: str = "",
+    terms: ResubmitTerms | None = None,
 ) -> Plan:
     """`sheet_names` of the unit's workbook (without our note sheet), `tables` maps a
     table's name to the sheet holding it: an issue may name either. `terms`: see
@@ -155,7 +158,10 @@ def _order(placed: tuple[Issue, str, str], sheets: Mapping[str, int]) -> tuple[o
 
 
 def _lines(
-    placed: Sequence[tuple[Issue, str, str]], file_name: str, opened: bool, terms: str = ""
+    placed: Sequence[tuple[Issue, str, str]],
+    file_name: str,
+    opened: bool,
+    terms: ResubmitTerms | None = None,
 ) -> tuple[Line, ...]:
     errors = sum(1 for issue, _, _ in placed if issue.severity is Severity.ERROR)
     warnings = len(placed) - errors
@@ -173,8 +179,16 @@ def _lines(
             "plain",
         ),
     ]
-    if terms and errors:  # one line, not two: row 5 is kept free (returned.UNIT_ROW)
-        texts[2] = (f"{texts[2][0]} — {terms}", "plain")
+    if any(fix_text(issue) == FILE_TODO_TH for issue, _, _ in placed):
+        # refused as a whole: this copy only explains why; the fix is the blank template
+        texts[2] = (
+            "ไฟล์นี้ไม่ผ่านการตรวจทั้งไฟล์ และแก้ในไฟล์นี้ไม่ได้: กรอกผลในแบบรายงานผลเปล่าของหน่วยงาน"
+            "สำหรับรอบนี้ (แนบมากับอีเมล หรือขอจากกลุ่มพัฒนาระบบบริหาร) แล้วส่งไฟล์นั้นกลับ"
+            " รายการด้านล่างคือเหตุที่ไม่ผ่าน",
+            "plain",
+        )
+    if terms is not None and errors:  # one line, not two: row 5 stays free (UNIT_ROW)
+        texts[2] = (f"{texts[2][0]} — {terms.text_th}", "plain")
     if not opened:
         texts.append(
             (
@@ -196,7 +210,9 @@ def _printable(text: str) -> str:
     return _ILLEGAL.sub("\ufffd", text)
 
 
-def _row(number: int, issue: Issue, sheet: str, coordinate: str, terms: str = "") -> NoteRow:
+def _row(
+    number: int, issue: Issue, sheet: str, coordinate: str, terms: ResubmitTerms | None = None
+) -> NoteRow:
     if sheet:
         where = f"{sheet}!{coordinate}"
     elif issue.sheet and issue.cell:  # a place this workbook does not have: no link
@@ -210,11 +226,14 @@ def _row(number: int, issue: Issue, sheet: str, coordinate: str, terms: str = ""
                   issue.value, issue.code)
     )  # fmt: skip
     link = f"{quote_sheetname(sheet)}!{coordinate}" if sheet else None
-    height = row_height(zip(values, (w for _, w in COLUMNS), strict=True))
+    # lines break at spaces, so a long message fills its lines less than the estimate says
+    height = row_height(zip(values, (w * WRAP_SLACK for _, w in COLUMNS), strict=True))
     return NoteRow(values, issue.severity, link, height)
 
 
-def _marks(placed: Sequence[tuple[Issue, str, str]], terms: str = "") -> tuple[Mark, ...]:
+def _marks(
+    placed: Sequence[tuple[Issue, str, str]], terms: ResubmitTerms | None = None
+) -> tuple[Mark, ...]:
     cells: dict[tuple[str, str], list[Issue]] = {}
     for issue, sheet, cell in placed:
         if sheet:

@@ -34,7 +34,7 @@ from kpi_batch.reports.status import write_status_workbook
 from kpi_batch.reports.unit import unit_jobs
 from kpi_batch.reports.validation import RunLabel, write_validation_report
 from kpi_batch.safe_names import safe_name
-from kpi_batch.scoring.late_terms import resubmit_terms
+from kpi_batch.scoring.late_terms import ResubmitTerms, resubmit_terms
 
 Progress = Callable[[str, int, int | None], None]
 # Files whose problems a unit can fix and send again. Superseded files were replaced by a
@@ -88,7 +88,7 @@ def write_reports(
         ),
         lambda: write_status_workbook(ctx, run_dir / status_name(ctx)),
     ]
-    terms = resubmit_terms(ctx.framework, ctx.round.round_id, ctx.as_of).text_th
+    terms = resubmit_terms(ctx.framework, ctx.round.round_id, ctx.as_of)
     returned, returned_work = returned_jobs(intake, run_dir / "returned", terms)
     units, unit_work = unit_jobs(ctx, run_dir / "units")
     if returned:
@@ -130,7 +130,7 @@ def write_reports(
 
 
 def returned_jobs(
-    intake: IntakeResult, out_dir: Path, terms: str = ""
+    intake: IntakeResult, out_dir: Path, terms: ResubmitTerms | None = None
 ) -> tuple[list[Path], Iterator[Job]]:
     """A marked-up copy of every rejected or flagged file (the originals are only read):
     the copies' paths, and the jobs that write them (for `pool.run_jobs`). A file held for

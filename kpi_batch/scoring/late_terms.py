@@ -118,6 +118,17 @@ class ResubmitTerms:
     def text_th(self) -> str:
         return f"{self.accepted_th} — {self.penalty_th}"
 
+    @property
+    def short_th(self) -> str:
+        """Both, briefly: the end of each error's fix line in a returned copy."""
+        late = f"หักคะแนนส่งล่าช้าตั้งแต่วันที่ {format_date_th(self.penalty_from)}"
+        if self.closes is None:
+            return f"ยังรับไฟล์ที่แก้ไขแล้ว คิดคะแนนใหม่ในการประมวลผลครั้งถัดไป {late}"
+        closes = format_date_th(self.closes)
+        if self.still_open:
+            return f"รับไฟล์ที่แก้ไขแล้วถึงวันที่ {closes} {late}"
+        return f"ปิดรับไฟล์แก้ไขแล้วเมื่อวันที่ {closes} โปรดติดต่อกลุ่มพัฒนาระบบบริหารก่อนส่ง"
+
 
 def resubmit_terms(framework: Framework, round_id: str, as_of: dt.date) -> ResubmitTerms:
     s = framework.settings
