@@ -419,6 +419,34 @@ _CHECKS = (
         "only one of numerator/denominator is filled; KPI {kpi_id} is scored as missing",
     ),
     Check(
+        "result_not_applicable",
+        _W,
+        Scope.FLAG,
+        "หน่วยงานแจ้งว่าตัวชี้วัด {kpi_id} ไม่มีผล (N/A) เหตุผล: {detail} — ยังไม่คิดคะแนนตัวชี้วัดนี้ "
+        "(ระหว่างรอนับเป็น 0 ในคะแนนรวม ไม่ยกเว้นให้เอง) เจ้าภาพตัวชี้วัดหรือ กพร. "
+        "กรุณาพิจารณาในแบบทบทวนผลหรือ adjustments: ยกเว้น (exempt = 1) หรือให้คะแนน (score)",
+        "the unit marked KPI {kpi_id} N/A (reason: {detail}); not scored until the KPI owner "
+        "or planning staff decide: exempt or a score (counted as 0 in the total meanwhile)",
+    ),
+    Check(
+        "result_not_applicable_no_reason",
+        _E,
+        Scope.KPI,
+        "ตัวชี้วัด {kpi_id} กรอก '{value}' (ไม่มีผล N/A) แต่ไม่ได้ระบุเหตุผล "
+        f"{_KPI_MISSING_TH} กรุณาพิมพ์เหตุผลในช่องหมายเหตุ {{note_cell}} "
+        "(เช่น ไม่ได้รับมอบหมายประเด็นในรอบนี้) หรือกรอกผลเป็นตัวเลข แล้วส่งใหม่",
+        "KPI {kpi_id} is marked N/A ('{value}') with no reason; it is scored as missing: "
+        "write the reason in {note_cell}, or report the result",
+    ),
+    Check(
+        "result_not_applicable_mixed",
+        _E,
+        Scope.KPI,
+        "ตัวชี้วัด {kpi_id} มีทั้ง '{value}' (ไม่มีผล N/A) และตัวเลข "
+        f"{_KPI_MISSING_TH} กรุณาเลือกอย่างใดอย่างหนึ่ง: ลบคำว่าไม่มีผล หรือลบตัวเลข แล้วส่งใหม่",
+        "KPI {kpi_id} has both N/A ('{value}') and a number; it is scored as missing: keep one",
+    ),
+    Check(
         "result_empty",
         _W,
         Scope.FLAG,
