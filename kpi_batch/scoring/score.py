@@ -21,7 +21,8 @@ Frames returned (object columns hold Decimal, exactly `decimals` places for scor
 - `score_kpis` -> one row per agreement item: unit_id, kpi_id, kpi_name, parent_id,
   component, kpi_type, direction, formula, method, value, score, weight, status
   (scored / missing / not_applicable / exempt / set), rule (interpolate.Rule),
-  lower_threshold, lower_point, upper_threshold, upper_point, explanation, and the integer helpers score_units, w_units.
+  lower_threshold, lower_point, upper_threshold, upper_point, explanation, and the integer
+  helpers score_units, w_units.
 - `unit_totals` -> unit_id, total (Decimal or None when every KPI is exempt), total_units,
   weight_sum, n_kpis, n_missing, n_exempt; and a `weighted_score` column added to the KPIs:
   W x S / ΣW, the KPI's share of the total (= W x S / 100 when weights sum to 100, as the
