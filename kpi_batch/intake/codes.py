@@ -267,6 +267,16 @@ _CHECKS = (
         "person to decide",
     ),
     Check(
+        "mail_sender_unregistered",
+        _W,
+        Scope.FLAG,
+        "ไฟล์นี้ส่งมาจากอีเมล {value} ซึ่งไม่ใช่อีเมลที่ลงทะเบียนไว้ของหน่วยงาน {unit_id} "
+        "(กรอบการประเมิน แผ่นงาน units คอลัมน์ email: {expected}) ผู้ประมวลผล: ตรวจสอบกับหน่วยงาน "
+        "{unit_id} ว่าผู้ส่งเป็นผู้แทนของหน่วยงานจริง ถ้าใช่ให้เพิ่มอีเมลนี้ในคอลัมน์ email (คั่นด้วย ;)",
+        "sent from {value}, which is not an address registered for unit {unit_id} "
+        "(framework units.email: {expected}); check with the unit that the sender is theirs",
+    ),
+    Check(
         "template_version_unsupported",
         _E,
         Scope.FILE,

@@ -42,6 +42,7 @@ from kpi_batch.specs.template import (
     point_text,
     result_columns,
 )
+from kpi_batch.templates.selfcheck import check_formats, write_self_check
 from kpi_batch.templates.text import instructions
 from kpi_batch.templates.token import template_token
 from kpi_batch.thai import BE_OFFSET, format_date_th
@@ -227,6 +228,7 @@ class _Formats:
         self.guide_no = fmt(font_size=_GUIDE_SIZE, align="right")
         self.guide_text = fmt(font_size=_GUIDE_SIZE, text_wrap=True)
         self.guide_bold = fmt(font_size=_GUIDE_SIZE, text_wrap=True, bold=True)
+        self.check = check_formats(fmt)
 
 
 def _write_report(
@@ -354,6 +356,8 @@ def _write_report(
                 ws.write_number(row, c, float(threshold), cell_format)
 
         _write_inputs(ws, f, fw, unit, rnd, item, row, col)
+
+    write_self_check(ws, fw, unit.unit_id, rnd, items, col, first, f.check)
 
     # Legend and footnotes.
     row = last + 2
