@@ -131,6 +131,13 @@ def run_command(
         Path | None,
         typer.Option("--reviews", help="โฟลเดอร์แบบทบทวนผลของเจ้าภาพตัวชี้วัด / owners' reviews"),
     ] = None,
+    receipts: Annotated[
+        Path | None,
+        typer.Option(
+            "--receipts",
+            help="ทะเบียนรับ (.xlsx หรือ .csv): วันที่รับไฟล์ของแต่ละหน่วยงาน / receipts register",
+        ),
+    ] = None,
     debug: Annotated[
         bool, typer.Option("--debug", help="แสดง traceback เมื่อโปรแกรมขัดข้อง / show tracebacks")
     ] = False,
@@ -145,7 +152,7 @@ def run_command(
     from kpi_batch.pipeline import RunRequest, run
 
     request = RunRequest(
-        framework, inbox, out, _as_of(as_of), round_id, adjustments, archive, reviews
+        framework, inbox, out, _as_of(as_of), round_id, adjustments, archive, reviews, receipts
     )
     with _guard(out, debug):
         with run_progress() as progress:
