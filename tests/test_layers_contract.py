@@ -40,6 +40,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "kpi_batch.cells",
             "kpi_batch.workdays",
             "kpi_batch.issues",
+            "kpi_batch.catalogue",
             "kpi_batch.errors",
             "kpi_batch.fsutil",
             "kpi_batch.addresses",
@@ -89,6 +90,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "kpi_batch.launchers",
             "kpi_batch.workfolder",
             "kpi_batch.input_templates",
+            "kpi_batch.code_docs",
         ),
     ),
 )
