@@ -23,8 +23,8 @@ CODE_ARGUMENT = {
     "fw_issue": 0,
     "review_issue": 0,
 }
-# mappings indexed by code: intake's CHECKS, the MESSAGES views, each catalogue (by its name)
-CODE_MAPPINGS = {"CHECKS", "MESSAGES", *(c.name.upper() for c in CATALOGUES)}
+# mappings indexed by code: intake's CHECKS, the MESSAGES views, each catalogue's variable
+CODE_MAPPINGS = {"CHECKS", "MESSAGES", "ADJUSTMENTS", *(c.name.upper() for c in CATALOGUES)}
 # the issue constructors of kpi_batch.issues: only the catalogue may call them
 CONSTRUCTORS = {"Issue", "error", "warning"}
 
@@ -35,7 +35,7 @@ def _modules() -> list[Path]:
 
 def test_the_catalogues_are_the_packages() -> None:
     names = [c.name for c in CATALOGUES]
-    assert names == ["adjustments", "framework", "intake", "receipts", "review", "scoring"]
+    assert names == ["adjustment", "framework", "intake", "receipts", "review", "scoring"]
     assert set(declared()) == {code for c in CATALOGUES for code in c}
     assert all(len(c) for c in CATALOGUES)
 

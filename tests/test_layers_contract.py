@@ -166,8 +166,9 @@ def arrows(root: Path = ROOT) -> list[Arrow]:
     found = []
     for module, path in modules.items():
         for target, line in imports_of(module, path.read_text(encoding="utf-8"), modules):
-            if target != module:
-                found.append(Arrow(module, target, path, line))
+            arrow = Arrow(module, target, path, line)
+            if target != module and arrow not in found:  # `from m import a, b`: one arrow
+                found.append(arrow)
     return found
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from kpi_batch.catalogue import ERROR, WARNING, Catalogue
 from kpi_batch.specs.adjustments import COLUMNS, FIELDS, SHEET
 
-ADJUSTMENTS = Catalogue("adjustments", "docs/adjustments.md")
+ADJUSTMENTS = Catalogue("adjustment", "docs/adjustments.md")
 _E = ERROR
 _FIELDS_TH = ", ".join(FIELDS)
 
