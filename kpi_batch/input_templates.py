@@ -16,9 +16,9 @@ from pathlib import Path
 from kpi_batch.adjustments.template import write_adjustments_template
 from kpi_batch.framework.example import example_framework_rows
 from kpi_batch.framework.writer import write_framework, write_framework_template
-from kpi_batch.specs import framework as framework_spec
 from kpi_batch.receipts.spec import TEMPLATE_FILE as RECEIPTS_FILE
 from kpi_batch.receipts.template import write_receipts_template
+from kpi_batch.specs import framework as framework_spec
 from kpi_batch.specs.adjustments import TEMPLATE_FILE
 
 TEMPLATE_NAME = framework_spec.TEMPLATE_FILE

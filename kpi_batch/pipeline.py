@@ -23,7 +23,6 @@ from pandera.typing import DataFrame
 
 from kpi_batch import __version__
 from kpi_batch.adjustments.load import load_adjustments
-from kpi_batch.receipts.load import load_receipts
 from kpi_batch.archive import (
     Archived,
     Source,
@@ -40,6 +39,7 @@ from kpi_batch.intake import IntakeResult, run_intake
 from kpi_batch.issues import Issue, Severity
 from kpi_batch.manifest import sha256_file, write_manifest
 from kpi_batch.model import Framework, Round
+from kpi_batch.receipts.load import load_receipts
 from kpi_batch.reports.context import ReportContext
 from kpi_batch.reports.writeall import write_reports
 from kpi_batch.review.load import ReviewFile, load_reviews, review_paths, run_view

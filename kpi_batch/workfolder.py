@@ -20,11 +20,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kpi_batch.adjustments.template import write_adjustments_template
-from kpi_batch.receipts.spec import TEMPLATE_FILE as RECEIPTS_TEMPLATE_FILE
-from kpi_batch.receipts.template import write_receipts_template
 from kpi_batch.framework.example import example_framework_rows
 from kpi_batch.framework.writer import write_framework, write_framework_template
 from kpi_batch.launchers import LAUNCHERS, cmd_text, program, sh_text
+from kpi_batch.receipts.spec import TEMPLATE_FILE as RECEIPTS_TEMPLATE_FILE
+from kpi_batch.receipts.template import write_receipts_template
 from kpi_batch.specs.adjustments import TEMPLATE_FILE as ADJUSTMENTS_TEMPLATE_FILE
 
 FRAMEWORK = "framework.xlsx"

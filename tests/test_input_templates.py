@@ -19,8 +19,8 @@ from kpi_batch.errors import FrameworkError
 from kpi_batch.framework.example import example_framework_rows
 from kpi_batch.input_templates import (
     ADJUSTMENTS_NAME,
-    RECEIPTS_NAME,
     EXAMPLE_NAME,
+    RECEIPTS_NAME,
     REGENERATE_COMMAND,
     TEMPLATE_NAME,
     generate_input_templates,
@@ -60,9 +60,7 @@ def regenerated(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-@pytest.mark.parametrize(
-    "name", [TEMPLATE_NAME, EXAMPLE_NAME, ADJUSTMENTS_NAME, RECEIPTS_NAME]
-)
+@pytest.mark.parametrize("name", [TEMPLATE_NAME, EXAMPLE_NAME, ADJUSTMENTS_NAME, RECEIPTS_NAME])
 def test_committed_file_matches_generator(name: str, regenerated: Path) -> None:
     hint = f"regenerate with `{REGENERATE_COMMAND}` and commit input_templates/"
     committed_path = COMMITTED / name
@@ -259,9 +257,7 @@ def test_layout_for_people(name: str) -> None:
     assert '"fixed,equal_width"' in settings.values()
 
 
-@pytest.mark.parametrize(
-    "name", [TEMPLATE_NAME, EXAMPLE_NAME, ADJUSTMENTS_NAME, RECEIPTS_NAME]
-)
+@pytest.mark.parametrize("name", [TEMPLATE_NAME, EXAMPLE_NAME, ADJUSTMENTS_NAME, RECEIPTS_NAME])
 def test_fonts_are_not_theme_fonts(name: str) -> None:
     """A font marked with the theme's scheme shows as the theme's Calibri in Excel."""
     styles = _parts(COMMITTED / name)["xl/styles.xml"]

@@ -148,13 +148,15 @@ def test_through_the_cli_the_receipt_charges_and_a_bad_row_exits_1(
     inbox = make_inbox(framework, tmp_path / "inbox", VALUES)
     register = _register(tmp_path / "receipts.xlsx", [("U01", None, "8/3/2567", "1234/2567")])
     out = tmp_path / "out"
-    args = ("run", "--framework", framework, "--inbox", inbox, "--out", out,
-            "--as-of", "2024-03-11", "--receipts", register)  # fmt: skip
+    args = ("run", "--framework", framework, "--inbox", inbox, "--out", out, "--as-of",
+            "2024-03-11", "--receipts", register, "--archive", tmp_path / "arch")  # fmt: skip
     first = cli(*args)
     assert first.exit_code == 0, first.output
     run_dir = latest_run(out, 2567, "R1")
     assert run_dir is not None
-    scores = {r["unit_id"]: r for r in csv.DictReader((run_dir / "scores.csv").open(encoding="utf-8-sig"))}
+    scores = {
+        r["unit_id"]: r for r in csv.DictReader((run_dir / "scores.csv").open(encoding="utf-8-sig"))
+    }
     assert (scores["U01"]["date_source"], scores["U01"]["days_late"]) == ("receipt", "2")
     assert scores["U01"]["deduction"] == "0.1000"
     assert scores["U02"]["date_source"] == "workbook" and scores["U02"]["deduction"] == "0.0000"
@@ -163,6 +165,8 @@ def test_through_the_cli_the_receipt_charges_and_a_bad_row_exits_1(
     assert len(manifest["receipts"]["sha256"]) == 64
     u01 = next(r for r in manifest["inputs"] if r["unit_id"] == "U01")
     assert (u01["date_source"], u01["receipt_reference"]) == ("receipt", "1234/2567")
+    sums = next((tmp_path / "arch").rglob("SHA256SUMS")).read_text(encoding="utf-8")
+    assert "receipts/receipts.xlsx" in sums  # the archive keeps what decided the deduction
     files = openpyxl.load_workbook(run_dir / "validation_report.xlsx")["ไฟล์ที่รับ (files)"]
     assert "ทะเบียนรับ (receipt)" in [c.value for row in files.iter_rows() for c in row]
 

@@ -31,8 +31,9 @@ from pathlib import Path
 import python_calamine
 
 from kpi_batch import cells
-from kpi_batch.issues import Issue, cell_ref, error, warning
+from kpi_batch.issues import Issue, cell_ref
 from kpi_batch.model import Framework
+from kpi_batch.receipts import codes
 from kpi_batch.receipts.spec import COLUMN_TH, COLUMNS, SHEET, Receipt
 from kpi_batch.textfiles import decode
 from kpi_batch.thai import arabic_digits, format_date_th
@@ -50,14 +51,19 @@ def load_receipts(path: Path, framework: Framework) -> tuple[list[Receipt], list
         return [], issues
     header_at = next((i for i, row in enumerate(grid) if any(_text(v) for v in row)), None)
     if header_at is None:
-        return [], [*issues, _file_issue("receipt_register_empty", file, sheet)]
+        return [], [*issues, codes.REGISTER_EMPTY.issue(file=file, sheet=sheet)]
     columns: dict[str, int] = {}
     for col, value in enumerate(grid[header_at]):
         key = _HEADINGS.get(" ".join(_text(value).split()).casefold(), "")
         if key and key not in columns:
             columns[key] = col
     if "received_on" not in columns or not ({"unit_id", "file"} & set(columns)):
-        return [], [*issues, _header_issue(file, sheet, header_at + 1)]
+        keys = ", ".join(f"{key} ({COLUMN_TH[key]})" for key in COLUMNS)
+        at = header_at + 1
+        header = codes.COLUMNS_MISSING.issue(
+            file=file, sheet=sheet, cell=f"A{at}", row=at, keys=keys
+        )
+        return [], [*issues, header]
 
     units = {u.unit_id for u in framework.units}
     receipts: list[Receipt] = []
@@ -79,16 +85,26 @@ def load_receipts(path: Path, framework: Framework) -> tuple[list[Receipt], list
         row_issues: list[Issue] = []
         unit_id = arabic_digits(texts["unit_id"])
         if not unit_id and not texts["file"]:
-            row_issues.append(_row_error("receipt_row_no_target", file, sheet, where("unit_id"), ""))
+            row_issues.append(
+                codes.ROW_NO_TARGET.issue(file=file, sheet=sheet, cell=where("unit_id"))
+            )
         elif unit_id and (has_invisible(unit_id) or unit_id not in units):
             row_issues.append(
-                _row_error("receipt_unit_unknown", file, sheet, where("unit_id"), visible(unit_id))
+                codes.UNIT_UNKNOWN.issue(
+                    file=file, sheet=sheet, cell=where("unit_id"), value=visible(unit_id)
+                )
             )
         received = cells.date(raw("received_on"))
         if not isinstance(received.value, dt.date):
-            code = "receipt_date_missing" if received.kind is cells.Kind.EMPTY else "receipt_date_invalid"
+            kind = codes.DATE_MISSING if received.kind is cells.Kind.EMPTY else codes.DATE_INVALID
             row_issues.append(
-                _row_error(code, file, sheet, where("received_on"), visible(received.original))
+                kind.issue(
+                    file=file,
+                    sheet=sheet,
+                    cell=where("received_on"),
+                    unit_id=unit_id,
+                    value=visible(received.original),
+                )
             )
         if row_issues:
             issues += row_issues
@@ -119,19 +135,22 @@ def _read_grid(path: Path, file: str) -> tuple[list[list[object]] | None, str, l
             elif len(names) == 1:
                 name = names[0]
             else:
-                return None, "", [_file_issue("receipt_sheet_missing", file, "", ", ".join(names))]
+                found = ", ".join(names)
+                return None, "", [codes.SHEET_MISSING.issue(file=file, found=found)]
             grid = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
             return [list(row) for row in grid], name, []
         decoded = decode(path.read_bytes(), file)
         rows: list[list[object]] = [list(r) for r in csv.reader(io.StringIO(decoded.text))]
-        notes = (
-            [warning("receipt_encoding_guessed", decoded.warning, decoded.warning, file=file)]
-            if decoded.warning
-            else []
-        )
+        notes = [codes.ENCODING_GUESSED.issue(file=file)] if decoded.warning else []
         return rows, "", notes
-    except (OSError, UnicodeDecodeError, csv.Error, python_calamine.CalamineError, ValueError) as exc:
-        return None, "", [_file_issue("receipt_file_unreadable", file, "", str(exc))]
+    except (
+        OSError,
+        UnicodeDecodeError,
+        csv.Error,
+        python_calamine.CalamineError,
+        ValueError,
+    ) as exc:
+        return None, "", [codes.FILE_UNREADABLE.issue(file=file, detail=str(exc))]
 
 
 def _without_clashes(
@@ -151,80 +170,17 @@ def _without_clashes(
         for r in rows:
             refused.add(id(r))
             issues.append(
-                error(
-                    "receipt_file_twice",
-                    f"ไฟล์ {r.file} มีวันที่รับต่างกันหลายแถว ({places}) จึงไม่ได้ใช้ทุกแถวนี้"
-                    " ให้เหลือแถวเดียวที่ถูกต้องแล้วประมวลผลใหม่",
-                    f"file {r.file} has receipts with different dates ({places}); none used",
+                codes.FILE_TWICE.issue(
                     file=file,
                     sheet=sheet,
                     cell=r.where.rpartition("!")[2],
                     unit_id=r.unit_id,
                     value=format_date_th(r.received_on),
+                    file_name=r.file,
+                    places=places,
                 )
             )
     return [r for r in receipts if id(r) not in refused], issues
-
-
-_ROW_TEXT = {
-    "receipt_row_no_target": (
-        "แถวนี้ไม่มีทั้งรหัสหน่วยงานและชื่อไฟล์ ให้กรอก unit_id หรือ file อย่างน้อยหนึ่งช่อง",
-        "the row names neither a unit nor a file",
-    ),
-    "receipt_unit_unknown": (
-        "รหัสหน่วยงาน {value} ไม่มีในกรอบการประเมิน (ชีต units) ให้แก้เป็นรหัสที่ถูกต้อง",
-        "unit {value} is not in the framework",
-    ),
-    "receipt_date_missing": (
-        "ไม่มีวันที่รับ ให้กรอกวันที่รับไฟล์ เช่น 7 มี.ค. 2567 หรือ 7/3/2567",
-        "received_on is empty",
-    ),
-    "receipt_date_invalid": (
-        "'{value}' ไม่ใช่วันที่ ให้กรอกวันที่รับไฟล์ เช่น 7 มี.ค. 2567 หรือ 7/3/2567",
-        "received_on {value!r} is not a date",
-    ),
-}
-
-
-def _row_error(code: str, file: str, sheet: str, cell: str, value: str) -> Issue:
-    th, en = _ROW_TEXT[code]
-    return error(
-        code,
-        th.format(value=value) + " (แถวนี้ไม่ได้ใช้)",
-        en.format(value=value) + "; row not used",
-        file=file,
-        sheet=sheet,
-        cell=cell,
-        value=value,
-    )
-
-
-def _header_issue(file: str, sheet: str, row: int) -> Issue:
-    keys = ", ".join(f"{key} ({COLUMN_TH[key]})" for key in COLUMNS)
-    return error(
-        "receipt_columns_missing",
-        f"แถวหัวตาราง (แถว {row}) ต้องมีคอลัมน์ received_on และ unit_id หรือ file"
-        f" ใช้หัวคอลัมน์ตามแบบฟอร์มทะเบียนรับ: {keys}",
-        f"header row {row} needs received_on and unit_id or file ({', '.join(COLUMNS)})",
-        file=file,
-        sheet=sheet,
-        cell=f"A{row}",
-    )
-
-
-def _file_issue(code: str, file: str, sheet: str, detail: str = "") -> Issue:
-    th, en = {
-        "receipt_register_empty": ("ทะเบียนรับว่างเปล่า ไม่มีแถวหัวตาราง", "the register is empty"),
-        "receipt_sheet_missing": (
-            f"ไม่พบชีต '{SHEET}' ในทะเบียนรับ (ชีตที่พบ: {detail}) ให้เปลี่ยนชื่อชีตเป็น {SHEET}",
-            f"no sheet named '{SHEET}' (found: {detail})",
-        ),
-        "receipt_file_unreadable": (
-            "เปิดทะเบียนรับไม่ได้ ให้บันทึกเป็น .xlsx หรือ .csv แล้วลองใหม่",
-            f"cannot read the receipts register: {detail}",
-        ),
-    }[code]
-    return error(code, th + " (ไม่ได้ใช้ทะเบียนรับนี้)", en + "; register not used", file=file, sheet=sheet)
 
 
 def _text(value: object) -> str:
