@@ -180,9 +180,16 @@ def demo(
         folder = build_demo(out)
         print_demo_intro(folder)
         for month, inbox in folder.inboxes:
+            closing = (month, inbox) == folder.inboxes[-1]  # the register covers the close
             result = run(
                 RunRequest(
-                    folder.framework, inbox, folder.output, month.as_of, None, folder.adjustments
+                    folder.framework,
+                    inbox,
+                    folder.output,
+                    month.as_of,
+                    None,
+                    folder.adjustments,
+                    receipts=folder.receipts if closing else None,
                 )
             )
             print_run_summary(result)
@@ -203,6 +210,7 @@ def demo(
                 None,
                 folder.adjustments,
                 reviews=loop.returned,
+                receipts=folder.receipts,
             )
         )
         print_run_summary(final)
