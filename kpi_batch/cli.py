@@ -131,6 +131,13 @@ def run_command(
         Path | None,
         typer.Option("--reviews", help="โฟลเดอร์แบบทบทวนผลของเจ้าภาพตัวชี้วัด / owners' reviews"),
     ] = None,
+    receipts: Annotated[
+        Path | None,
+        typer.Option(
+            "--receipts",
+            help="ทะเบียนรับ (.xlsx หรือ .csv): วันที่รับไฟล์ของแต่ละหน่วยงาน / receipts register",
+        ),
+    ] = None,
     debug: Annotated[
         bool, typer.Option("--debug", help="แสดง traceback เมื่อโปรแกรมขัดข้อง / show tracebacks")
     ] = False,
@@ -145,7 +152,7 @@ def run_command(
     from kpi_batch.pipeline import RunRequest, run
 
     request = RunRequest(
-        framework, inbox, out, _as_of(as_of), round_id, adjustments, archive, reviews
+        framework, inbox, out, _as_of(as_of), round_id, adjustments, archive, reviews, receipts
     )
     with _guard(out, debug):
         with run_progress() as progress:
@@ -173,9 +180,16 @@ def demo(
         folder = build_demo(out)
         print_demo_intro(folder)
         for month, inbox in folder.inboxes:
+            closing = (month, inbox) == folder.inboxes[-1]  # the register covers the close
             result = run(
                 RunRequest(
-                    folder.framework, inbox, folder.output, month.as_of, None, folder.adjustments
+                    folder.framework,
+                    inbox,
+                    folder.output,
+                    month.as_of,
+                    None,
+                    folder.adjustments,
+                    receipts=folder.receipts if closing else None,
                 )
             )
             print_run_summary(result)
@@ -196,6 +210,7 @@ def demo(
                 None,
                 folder.adjustments,
                 reviews=loop.returned,
+                receipts=folder.receipts,
             )
         )
         print_run_summary(final)

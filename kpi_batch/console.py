@@ -203,6 +203,7 @@ def print_demo_intro(folder: DemoFolder, console: Console | None = None) -> None
     for month, inbox in folder.inboxes:
         console.print(f"  ไฟล์ที่หน่วยงานส่ง ณ {month.as_of.isoformat()} / inbox: {inbox}", markup=False)
     console.print(f"  ทบทวน/อุทธรณ์ / adjustments: {folder.adjustments}", markup=False)
+    console.print(f"  ทะเบียนรับ (เดือนปิดรอบ) / receipts: {folder.receipts}", markup=False)
 
 
 def print_history(runs: pd.DataFrame, path: Path, console: Console | None = None) -> None:

@@ -3,7 +3,10 @@
 From the FY2567 example framework it generates the round-1 templates and fills them as
 36 units would, over two monthly runs, with what really arrives by e-mail: most files fine,
 some late, one unit that never sends, and the usual mistakes (Thai digits, `85%` typed as
-text, text in a number cell, a renamed file, a resubmission, last round's template). A
+text, text in a number cell, a renamed file, a resubmission, last round's template), and
+the three ways a received date is known: a file saved from an e-mail (`.eml`, its `Date`
+charges), a row in the office's receipts register (it charges first), and a file with no
+date at all (scored, not charged, listed to confirm). A
 fixed seed gives every demo folder the same values, so its scores can be compared.
 
 Layout of the folder (see `DemoFolder`):
@@ -12,6 +15,7 @@ Layout of the folder (see `DemoFolder`):
     inbox/2567-02/            files returned by the February run's as-of date
     inbox/2567-03/            files returned by the March run's as-of date (the round's close)
     adjustments.xlsx          reviews and appeals by KPI owners and the appeal committee
+    receipts.xlsx             the office's receipts register (เลขรับ) for the round's close
     output/                   where `kpi-batch run` writes its run folders
 """
 
@@ -24,6 +28,8 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from email.message import EmailMessage
+from email.utils import format_datetime
 from pathlib import Path
 
 import xlsxwriter
@@ -33,6 +39,9 @@ from kpi_batch.framework.example import example_framework_rows
 from kpi_batch.framework.load import load_framework
 from kpi_batch.framework.writer import write_framework
 from kpi_batch.model import AgreementItem, Criteria, Formula, Framework, KpiType
+from kpi_batch.receipts.spec import COLUMNS as RECEIPT_COLUMNS
+from kpi_batch.receipts.spec import SHEET as RECEIPTS_SHEET
+from kpi_batch.receipts.spec import WORKFOLDER_FILE as RECEIPTS_FILE
 from kpi_batch.specs.adjustments import COLUMNS as ADJUSTMENT_COLUMNS
 from kpi_batch.specs.adjustments import SHEET as ADJUSTMENT_SHEET
 from kpi_batch.templates.fill import fill_template
@@ -61,7 +70,10 @@ MONTHS = (
 # every path through intake and scoring; documented in the demo's printed summary.
 NEVER_SUBMITS = "U36"
 LATE_DAYS = {"U02": 1, "U15": 3, "U20": 8}  # days after the due date
-NO_DATE = "U24"  # leaves submitted_on empty: the file's modification time is used
+NO_DATE = "U24"  # leaves submitted_on empty and no other date: scored, not charged, to confirm
+SAVED_EMAIL = "U17"  # staff saved the unit's e-mail (.eml) into the inbox: its Date charges
+RECEIPT = "U28"  # typed an on-time submitted_on; the office's receipt says 2 days late
+RECEIPT_TYPED_DAYS, RECEIPT_DAYS = -1, 2  # against the due date
 THAI_DIGITS = "U03"
 PERCENT_TEXT = "U05"
 TEXT_IN_NUMBER = "U07"
@@ -80,6 +92,7 @@ class DemoFolder:
     inboxes: tuple[tuple[MonthPlan, Path], ...]
     adjustments: Path
     output: Path
+    receipts: Path  # for the round's closing run (MONTHS[-1])
 
 
 def build_demo(root: Path, seed: int = SEED) -> DemoFolder:
@@ -106,8 +119,11 @@ def build_demo(root: Path, seed: int = SEED) -> DemoFolder:
         _fill_month(fw, month, inbox, blanks, quality, rng, key)
         inboxes.append((month, inbox))
     adjustments = write_demo_adjustments(root / "adjustments.xlsx")
+    receipts = write_demo_receipts(root / RECEIPTS_FILE, fw)
     (root / "output").mkdir(exist_ok=True)
-    return DemoFolder(root, framework_path, blank_dir, tuple(inboxes), adjustments, root / "output")
+    return DemoFolder(
+        root, framework_path, blank_dir, tuple(inboxes), adjustments, root / "output", receipts
+    )
 
 
 def _fill_month(
@@ -134,6 +150,8 @@ def _fill_month(
                 submitted = due + dt.timedelta(days=LATE_DAYS[unit_id])
             if unit_id == NO_DATE:
                 submitted = None
+            if unit_id == RECEIPT:
+                submitted = due + dt.timedelta(days=RECEIPT_TYPED_DAYS)
             _mistakes(fw, unit_id, values)
         name = template_filename(fw, ROUND_ID, unit_id)
         if closing and unit_id == RENAMED:
@@ -148,10 +166,11 @@ def _fill_month(
             other = _unit_values(fw, unit_id, quality[unit_id], rng, OTHER_ROUND_ID)
             _touch(fill_template(wrong, other, submitted_on=submitted), saved_on)
             continue
-        _touch(
-            fill_template(blanks[unit_id], values, submitted_on=submitted, out=inbox / name),
-            saved_on,
-        )
+        filled = fill_template(blanks[unit_id], values, submitted_on=submitted, out=inbox / name)
+        _touch(filled, saved_on)
+        if closing and unit_id == SAVED_EMAIL:
+            assert submitted is not None
+            _save_as_email(fw, unit_id, filled, submitted)
         if closing and unit_id == RESUBMITS:
             # A corrected file sent the next day; intake keeps the later one.
             corrected = dict(values)
@@ -170,6 +189,46 @@ def _fill_month(
         # What else lands in a shared folder: an Office lock file and a covering note.
         (inbox / "~$2567_R1_U01.xlsx").write_bytes(b"\x00lock")
         (inbox / "อ่านก่อน.txt").write_text("ไฟล์รายงานผลรอบ 6 เดือน\n", encoding="utf-8")
+
+
+def _save_as_email(fw: Framework, unit_id: str, attachment: Path, sent: dt.date) -> Path:
+    """Replace `attachment` by the e-mail it came in, as Outlook's "Save as" writes it: the
+    workbook attached under its Thai name (RFC 2231), sent at 14:05 Thai time on `sent`."""
+    unit = next(u for u in fw.units if u.unit_id == unit_id)
+    msg = EmailMessage()
+    msg["From"] = f"{unit.name} <{unit.emails[0]}>"
+    msg["To"] = "kpr@anamai.example"
+    msg["Subject"] = f"ส่งรายงานผลการดำเนินงานรอบ 6 เดือน {unit.name}"
+    bangkok = dt.timezone(dt.timedelta(hours=7))
+    msg["Date"] = format_datetime(dt.datetime.combine(sent, dt.time(14, 5), bangkok))
+    msg["Message-ID"] = f"<demo-{unit_id}@anamai.example>"
+    msg.set_content(f"เรียน กพร.\n\nขอส่งแบบรายงานผลรอบ 6 เดือนของ{unit.name} ตามไฟล์แนบ\n")
+    msg.add_attachment(
+        attachment.read_bytes(),
+        maintype="application",
+        subtype="vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        filename=f"แบบรายงานผล {unit.name}.xlsx",
+    )
+    saved = attachment.with_name(f"{unit_id} ส่งผลรอบ 6 เดือน.eml")
+    saved.write_bytes(bytes(msg))
+    attachment.unlink()
+    _touch(saved, sent + dt.timedelta(days=3))  # saved by staff later: never the charge date
+    return saved
+
+
+def write_demo_receipts(path: Path, fw: Framework) -> Path:
+    """The receipts register with one row: RECEIPT's file as the office received it."""
+    due = fw.round(ROUND_ID).due_date
+    wb = xlsxwriter.Workbook(str(path))
+    wb.set_properties({"created": dt.datetime(2024, 1, 1)})
+    ws = wb.add_worksheet(RECEIPTS_SHEET)
+    for col, key in enumerate(RECEIPT_COLUMNS):
+        ws.write_string(0, col, key)
+    received = due + dt.timedelta(days=RECEIPT_DAYS)
+    ws.write_row(1, 0, [RECEIPT, "", f"{received.day}/{received.month}/{received.year + 543}"])
+    ws.write_string(1, 3, "สบ 0345/2567")
+    wb.close()
+    return path
 
 
 def _touch(path: Path, day: dt.date) -> None:

@@ -1,5 +1,5 @@
 """Generate the committed `input_templates/`: the blank framework template, the example
-framework and the blank adjustments workbook.
+framework, the blank adjustments workbook and the blank receipts register.
 
     python -m kpi_batch.input_templates [DIR]      (default: input_templates/)
 
@@ -16,12 +16,15 @@ from pathlib import Path
 from kpi_batch.adjustments.template import write_adjustments_template
 from kpi_batch.framework.example import example_framework_rows
 from kpi_batch.framework.writer import write_framework, write_framework_template
+from kpi_batch.receipts.spec import TEMPLATE_FILE as RECEIPTS_FILE
+from kpi_batch.receipts.template import write_receipts_template
 from kpi_batch.specs import framework as framework_spec
 from kpi_batch.specs.adjustments import TEMPLATE_FILE
 
 TEMPLATE_NAME = framework_spec.TEMPLATE_FILE
 EXAMPLE_NAME = framework_spec.EXAMPLE_FILE
 ADJUSTMENTS_NAME = TEMPLATE_FILE
+RECEIPTS_NAME = RECEIPTS_FILE
 DEFAULT_DIR = Path("input_templates")
 REGENERATE_COMMAND = "python -m kpi_batch.input_templates"
 
@@ -38,6 +41,7 @@ def generate_input_templates(out_dir: Path = DEFAULT_DIR) -> list[Path]:
             title="ตัวอย่างกรอบการประเมินผลการปฏิบัติราชการ ปีงบประมาณ พ.ศ. 2567",
         ),
         write_adjustments_template(out_dir / ADJUSTMENTS_NAME),
+        write_receipts_template(out_dir / RECEIPTS_NAME),
     ]
 
 

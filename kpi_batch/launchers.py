@@ -19,6 +19,8 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass
 
+from kpi_batch.receipts.spec import WORKFOLDER_FILE as RECEIPTS
+
 ASK_ROUND = "round"
 ASK_AS_OF = "as_of"
 ASK_LOGIN = "login"
@@ -119,8 +121,10 @@ def cmd_text(launcher: Launcher, prog: list[str]) -> str:
             'if not "%ASOF%"=="" set ASOF_ARG=--as-of "%ASOF%"',
             'set "ADJ_ARG="',
             "if exist adjustments.xlsx set ADJ_ARG=--adjustments adjustments.xlsx",
+            'set "RCPT_ARG="',
+            f"if exist {RECEIPTS} set RCPT_ARG=--receipts {RECEIPTS}",
         ]
-        extra = " %ASOF_ARG% %ADJ_ARG%"
+        extra = " %ASOF_ARG% %ADJ_ARG% %RCPT_ARG%"
     if "{run}" in launcher.args:
         lines += [
             'set "RUN="',
@@ -188,6 +192,7 @@ def sh_text(launcher: Launcher, prog: list[str]) -> str:
             "  extra=()",
             '  if [ -n "${ASOF:-}" ]; then extra+=(--as-of "$ASOF"); fi',
             "  if [ -f adjustments.xlsx ]; then extra+=(--adjustments adjustments.xlsx); fi",
+            f"  if [ -f {RECEIPTS} ]; then extra+=(--receipts {RECEIPTS}); fi",
         ]
         extra = ' "${extra[@]}"'
     if "{run}" in launcher.args:

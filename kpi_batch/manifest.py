@@ -39,11 +39,13 @@ def write_manifest(
     framework_sha256: str,
     adjustments_sha256: str | None,
     timings: Mapping[str, float],
+    receipts_sha256: str | None = None,
     archive: Path | None = None,
     reviews: list[dict[str, Any]] | None = None,
 ) -> Path:
     """Write the manifest for the run folder `path.parent` (hashing every file in it).
-    `framework_sha256` and `adjustments_sha256`: of the files as the run read them."""
+    `framework_sha256`, `adjustments_sha256` and `receipts_sha256`: of the files as the run
+    read them."""
     run_dir = path.parent
     fw = ctx.framework
     settings = fw.settings
@@ -62,6 +64,9 @@ def write_manifest(
         if request.adjustments is None
         else {"path": str(request.adjustments), "sha256": adjustments_sha256},
         "reviews": reviews,  # the KPI owners' workbooks read (--reviews), None without
+        "receipts": None
+        if getattr(request, "receipts", None) is None
+        else {"path": str(request.receipts), "sha256": receipts_sha256},
         "inbox": str(request.inbox),
         "archive": None if archive is None else str(archive),
         "settings": {

@@ -36,9 +36,10 @@ from kpi_batch.history.round_state import with_run
 from kpi_batch.history.schema import file_rows
 from kpi_batch.history.store import History
 from kpi_batch.intake import IntakeResult, run_intake
-from kpi_batch.issues import Issue
+from kpi_batch.issues import Issue, Severity
 from kpi_batch.manifest import sha256_file, write_manifest
 from kpi_batch.model import Framework, Round
+from kpi_batch.receipts.load import load_receipts
 from kpi_batch.reports.context import ReportContext
 from kpi_batch.reports.writeall import write_reports
 from kpi_batch.review.load import ReviewFile, load_reviews, review_paths, run_view
@@ -65,6 +66,7 @@ class RunRequest:
     adjustments: Path | None = None
     archive: Path | None = None  # copy what the run read to <archive>/<fy>/<round>/<run>/
     reviews: Path | None = None  # a folder of KPI owners' review workbooks (docs/reviews.md)
+    receipts: Path | None = None  # the office's receipts register (docs/receipts.md)
 
 
 def check_writable(out: Path) -> None:
@@ -102,6 +104,7 @@ class RunResult:
     scored: ScoredRound
     adjustment_issues: tuple[Issue, ...]
     outputs: list[Path]
+    receipt_issues: tuple[Issue, ...] = ()  # rows of --receipts refused (each is in intake.issues)
     timings: dict[str, float] = field(default_factory=dict)
     archive: Archived | None = None
     reviews: tuple[ReviewFile, ...] = ()
@@ -112,10 +115,13 @@ class RunResult:
     @property
     def exit_code(self) -> int:
         """0 when every file was accepted and every unit scored; 1 when the run finished
-        but something needs a person (rejected files, missing units, bad adjustments)."""
+        but something needs a person (rejected files, missing units, bad adjustments or
+        receipt rows that were refused)."""
         statuses = set(self.intake.register["status"])
         units = set(self.scored.unit_scores["status"])
         if statuses & {"rejected"} or units - {"scored"} or self.adjustment_issues:
+            return 1
+        if any(i.severity is Severity.ERROR for i in self.receipt_issues):
             return 1
         return 0
 
@@ -153,6 +159,7 @@ def run(request: RunRequest, progress: Progress | None = None) -> RunResult:
     # the bytes the run read, even if someone saves the file while the run goes on.
     framework_sha256 = _checksum(request.framework) or ""  # "": loading it fails first
     adjustments_sha256 = _checksum(request.adjustments)
+    receipts_sha256 = _checksum(request.receipts)
     report = progress or (lambda stage, done, total: None)
 
     @contextmanager
@@ -176,6 +183,9 @@ def run(request: RunRequest, progress: Progress | None = None) -> RunResult:
         check_archive_root(request.archive, request.inbox)
     check_writable(request.out)
     with stage("intake"):
+        receipts, receipt_issues = (
+            load_receipts(request.receipts, framework) if request.receipts else ([], [])
+        )
         intake = run_intake(
             request.inbox,
             framework,
@@ -183,7 +193,9 @@ def run(request: RunRequest, progress: Progress | None = None) -> RunResult:
             request.as_of,
             progress=lambda done, total: report("intake", done, total),
             key=load_key(request.framework),
+            receipts=receipts,
         )
+        intake.issues[:0] = receipt_issues  # the register's own problems, before the files'
     review_files = review_paths(request.reviews) if request.reviews is not None else []
     review_sha256 = {p: _checksum(p) or "" for p in review_files}  # before reading, as above
     reviews: tuple[ReviewFile, ...] = ()
@@ -243,6 +255,8 @@ def run(request: RunRequest, progress: Progress | None = None) -> RunResult:
                         sources.append(
                             Source("adjustments", request.adjustments, adjustments_sha256 or "")
                         )
+                    if request.receipts is not None:
+                        sources.append(Source("receipts", request.receipts, receipts_sha256 or ""))
                     sources += [Source("reviews", p, review_sha256[p]) for p in review_files]
                     archived = archive_inputs(intake.register, request.inbox, target, sources)
             with stage("manifest"):
@@ -252,6 +266,7 @@ def run(request: RunRequest, progress: Progress | None = None) -> RunResult:
                     request=request,
                     framework_sha256=framework_sha256,
                     adjustments_sha256=adjustments_sha256,
+                    receipts_sha256=receipts_sha256,
                     timings=timings,
                     archive=None if archived is None else archived.folder,
                     reviews=[
@@ -286,6 +301,7 @@ def run(request: RunRequest, progress: Progress | None = None) -> RunResult:
         intake=intake,
         scored=scored,
         adjustment_issues=tuple(adjustment_issues),
+        receipt_issues=tuple(receipt_issues),
         outputs=[final / p.relative_to(folder.path) for p in outputs],
         timings=timings,
         same_as=same_as,

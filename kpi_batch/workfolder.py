@@ -2,6 +2,7 @@
 
     DIR/framework.xlsx            the FY2567 example (or, with --blank, the empty template)
     DIR/adjustments_template.xlsx the blank reviews/appeals workbook (copy to adjustments.xlsx)
+    DIR/receipts_template.xlsx    the blank receipts register (copy to receipts.xlsx)
     DIR/inbox/                    the files the units send back
     DIR/output/                   what the runs write
     DIR/อ่านก่อน.txt               what to do, in Thai (UTF-8 with BOM, CRLF: Notepad)
@@ -22,6 +23,8 @@ from kpi_batch.adjustments.template import write_adjustments_template
 from kpi_batch.framework.example import example_framework_rows
 from kpi_batch.framework.writer import write_framework, write_framework_template
 from kpi_batch.launchers import LAUNCHERS, cmd_text, program, sh_text
+from kpi_batch.receipts.spec import TEMPLATE_FILE as RECEIPTS_TEMPLATE_FILE
+from kpi_batch.receipts.template import write_receipts_template
 from kpi_batch.specs.adjustments import TEMPLATE_FILE as ADJUSTMENTS_TEMPLATE_FILE
 
 FRAMEWORK = "framework.xlsx"
@@ -41,6 +44,8 @@ README_TEXT = """\
   templates\\                แบบรายงานผลเปล่าสำหรับส่งให้หน่วยงาน
   adjustments_template.xlsx แบบฟอร์มทบทวน/อุทธรณ์ — เมื่อมีการปรับคะแนน ให้คัดลอกเป็น
                             adjustments.xlsx แล้วกรอก การประมวลผลจะใช้ไฟล์นี้เอง
+  receipts_template.xlsx    ทะเบียนรับ (วันที่รับไฟล์ตามสารบรรณอิเล็กทรอนิกส์) — คัดลอกเป็น
+                            receipts.xlsx แล้วกรอก การประมวลผลจะใช้วันที่รับนี้คิดการส่งล่าช้า
 
 ขั้นตอนประจำเดือน (ดับเบิลคลิกไฟล์ตามลำดับ)
   1_ตรวจกรอบตัวชี้วัด     ตรวจ framework.xlsx ถ้ามีปัญหาจะบอกชีตและเซลล์ที่ต้องแก้
@@ -95,6 +100,7 @@ def init_folder(root: Path, *, blank: bool = False) -> WorkFolder:
             )
         folder.written.append(framework)
     folder.written.append(write_adjustments_template(root / ADJUSTMENTS_TEMPLATE))
+    folder.written.append(write_receipts_template(root / RECEIPTS_TEMPLATE_FILE))
     readme = root / README
     readme.write_text(README_TEXT.replace("\n", "\r\n"), encoding="utf-8-sig", newline="")
     folder.written.append(readme)

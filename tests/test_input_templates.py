@@ -20,6 +20,7 @@ from kpi_batch.framework.example import example_framework_rows
 from kpi_batch.input_templates import (
     ADJUSTMENTS_NAME,
     EXAMPLE_NAME,
+    RECEIPTS_NAME,
     REGENERATE_COMMAND,
     TEMPLATE_NAME,
     generate_input_templates,
@@ -59,7 +60,7 @@ def regenerated(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-@pytest.mark.parametrize("name", [TEMPLATE_NAME, EXAMPLE_NAME, ADJUSTMENTS_NAME])
+@pytest.mark.parametrize("name", [TEMPLATE_NAME, EXAMPLE_NAME, ADJUSTMENTS_NAME, RECEIPTS_NAME])
 def test_committed_file_matches_generator(name: str, regenerated: Path) -> None:
     hint = f"regenerate with `{REGENERATE_COMMAND}` and commit input_templates/"
     committed_path = COMMITTED / name
@@ -256,7 +257,7 @@ def test_layout_for_people(name: str) -> None:
     assert '"fixed,equal_width"' in settings.values()
 
 
-@pytest.mark.parametrize("name", [TEMPLATE_NAME, EXAMPLE_NAME, ADJUSTMENTS_NAME])
+@pytest.mark.parametrize("name", [TEMPLATE_NAME, EXAMPLE_NAME, ADJUSTMENTS_NAME, RECEIPTS_NAME])
 def test_fonts_are_not_theme_fonts(name: str) -> None:
     """A font marked with the theme's scheme shows as the theme's Calibri in Excel."""
     styles = _parts(COMMITTED / name)["xl/styles.xml"]
@@ -324,9 +325,9 @@ def test_reader_finds_only_blanks_in_the_blank_template() -> None:
 def test_command_line(tmp_path: Path) -> None:
     assert main([str(tmp_path / "out")]) == 0
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(
-        [ADJUSTMENTS_NAME, EXAMPLE_NAME, TEMPLATE_NAME]
+        [ADJUSTMENTS_NAME, EXAMPLE_NAME, RECEIPTS_NAME, TEMPLATE_NAME]
     )
     assert sorted(p.name for p in COMMITTED.iterdir()) == sorted(
-        [ADJUSTMENTS_NAME, EXAMPLE_NAME, TEMPLATE_NAME]
+        [ADJUSTMENTS_NAME, EXAMPLE_NAME, RECEIPTS_NAME, TEMPLATE_NAME]
     ), "every file in input_templates/ comes from the one command"
     assert main(["--help"]) == 2

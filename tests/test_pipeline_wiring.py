@@ -1,8 +1,9 @@
 """The pipeline's wiring, end to end: the demo's March inbox with an adjustments workbook.
 
 Every stage has its own tests; this one checks that `pipeline.run` hands each stage's result
-to the next. The demo inbox (36 units with the usual mistakes) is run with the demo's
-adjustments plus two bad rows, and what comes out is compared with committed files:
+to the next. The demo inbox (36 units with the usual mistakes, one arriving as a saved
+e-mail) is run with the demo's receipts register and adjustments plus two bad rows, and
+what comes out is compared with committed files:
 
 - `tests/golden/demo_run/scores.csv`: the run's scores.csv, byte for byte. It changes if the
   adjustments do not reach scoring (U04's review, U06's exemption, U08's appeal ...).
@@ -47,7 +48,17 @@ def demo_run(tmp_path_factory: pytest.TempPathFactory) -> RunResult:
         folder.root / "adjustments_with_mistakes.xlsx", (*ADJUSTMENT_ROWS, *BAD_ROWS)
     )
     month, inbox = folder.inboxes[-1]  # March: the round's close
-    return run(RunRequest(folder.framework, inbox, folder.output, month.as_of, None, adjustments))
+    return run(
+        RunRequest(
+            folder.framework,
+            inbox,
+            folder.output,
+            month.as_of,
+            None,
+            adjustments,
+            receipts=folder.receipts,
+        )
+    )
 
 
 def test_scores_csv_matches_the_committed_one(demo_run: RunResult) -> None:

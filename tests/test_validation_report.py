@@ -152,7 +152,8 @@ def test_register_extras_read_as_people_read_them(tmp_path: Path) -> None:
     row = dict(zip(header, first, strict=True))
     assert row["วันที่ส่ง (submitted_on)"] == "4 มี.ค. 2567"
     assert row["แก้ไขไฟล์ล่าสุด (modified)"] == "4 มี.ค. 2567 22:30"
-    assert row["ที่มาของวันที่ส่ง (submitted_on_source)"] == "วันที่ในแบบฟอร์ม (workbook)"
+    # the same Thai words as HR and scores (reports/settings_text.py), not a second table
+    assert row["ที่มาของวันที่ส่ง (submitted_on_source)"] == "วันที่ส่งในแบบรายงาน (workbook)"
     assert row["ปัญหาในไฟล์ (issues)"] == "cell_not_number รายงานผล!N14 1.1.1"
     assert all(re.search(r"[\u0e00-\u0e7f]", h) for h in header)  # a Thai heading on each
 

@@ -18,6 +18,9 @@ from dataclasses import dataclass
 
 FORMAT_VERSION = "1"
 SHEET = "receipts"
+INSTRUCTIONS_SHEET = "วิธีกรอก"
+TEMPLATE_FILE = "receipts_template.xlsx"  # input_templates/ and the working folder
+WORKFOLDER_FILE = "receipts.xlsx"  # the filled register the launchers pass as --receipts
 COLUMNS = ("unit_id", "file", "received_on", "reference")
 REQUIRED = ("received_on",)
 COLUMN_TH = {

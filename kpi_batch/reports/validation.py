@@ -41,17 +41,18 @@ from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
 from kpi_batch.issues import Issue, Severity
-from kpi_batch.reports.layout import (
+from kpi_batch.reports.palette import SEVERITY_COLOURS
+from kpi_batch.reports.settings_text import DATE_SOURCE_TH
+from kpi_batch.thai import format_date_th
+from kpi_batch.workbook_style import (
     FONT,
     HEADER_PT,
     PINNED_CREATED,
-    SEVERITY_COLOURS,
     fmt,
     print_setup,
     row_height,
     workbook_options,
 )
-from kpi_batch.thai import format_date_th
 
 REPORT_NAME = "validation_report.xlsx"
 TITLE = "รายงานผลการตรวจสอบไฟล์ (validation report)"
@@ -311,13 +312,9 @@ def _files_sheet(
 
 
 _CORE_FILE_COLUMNS = ("path", "unit_id", "status", "errors", "warnings", "reasons")
-SOURCE_TH = {
-    "workbook": "วันที่ในแบบฟอร์ม",
-    "file_mtime": "วันที่แก้ไขไฟล์",
-    "receipts": "ทะเบียนรับ",
-    "email": "วันที่ของอีเมล",
-    "adjustment": "แก้ไขโดยการปรับปรุงผล",
-}
+# the register's date_source values are DOMAIN §3.6's (one table, reports/settings_text.py);
+# submitted_on_source adds the file's modification date, which is shown but never charges
+SOURCE_TH = {**DATE_SOURCE_TH, "file_mtime": "วันที่แก้ไขไฟล์ (ไม่ใช้คิดการส่งล่าช้า)"}
 
 
 def _source(value: str) -> str:
