@@ -191,7 +191,12 @@ def test_data_validation_on_every_input(u01: openpyxl.Workbook) -> None:
     value = rules[ws.cell(kpis["1.1"], columns["value"]).coordinate]
     assert (value.type, value.operator, value.formula1) == ("decimal", "greaterThanOrEqual", "0")
     level = rules[ws.cell(kpis["2.1"], columns["level"]).coordinate]
-    assert (level.type, level.formula1, level.formula2) == ("decimal", "0", "5")
+    # R1's 1 / – / 2 / – / 3 milestone: three steps, so 0–3 (a 5 would score 5 silently)
+    assert level.operator in (None, "between")  # openpyxl reads the default as None
+    assert (level.type, level.formula1, level.formula2) == ("decimal", "0", "3")
+    assert level.showInputMessage and level.showErrorMessage
+    assert "1 = 1 คะแนน, 2 = 3 คะแนน, 3 = 5 คะแนน" in str(level.prompt)
+    assert "0–3" in str(level.prompt) and "3" in str(level.error)
     denominator = rules[ws.cell(kpis["1.2"], columns["denominator"]).coordinate]
     assert (denominator.type, denominator.operator) == ("decimal", "greaterThan")
     submitted = rules["F7"]
@@ -200,6 +205,17 @@ def test_data_validation_on_every_input(u01: openpyxl.Workbook) -> None:
     # Nothing validates a cell the unit cannot edit.
     for coord in rules:
         assert not ws[coord].protection.locked, coord
+
+
+def test_level_limit_follows_each_rounds_steps(tmp_path: Path) -> None:
+    """R2 defines all five steps of KPI 2.1: the same cell then accepts 0–5."""
+    path = write_unit_template(small_framework(), "U01", "R2", tmp_path / "r2.xlsx")
+    ws = openpyxl.load_workbook(path)[REPORT_SHEET]
+    rules = {str(dv.sqref): dv for dv in ws.data_validations.dataValidation}
+    columns, kpis = table(ws)
+    level = rules[ws.cell(kpis["2.1"], columns["level"]).coordinate]
+    assert (level.formula1, level.formula2) == ("0", "5")
+    assert "5 = 5 คะแนน" in str(level.prompt)
 
 
 def test_framework_text_that_looks_like_a_formula_stays_text(r1: list[Path]) -> None:
