@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 
 from kpi_batch.cli import app
 from kpi_batch.errors import FrameworkError
-from kpi_batch.framework.codes import MESSAGES
+from kpi_batch.framework.codes import MESSAGES, WARNINGS
 from kpi_batch.framework.criteria import derive_thresholds, middle_index
 from kpi_batch.framework.load import load_framework
 from kpi_batch.framework.sheet_models import MODELS
@@ -821,7 +821,7 @@ def test_schemas_name_the_format_columns() -> None:
 
 def test_every_code_is_documented() -> None:
     text = DOCS.read_text(encoding="utf-8")
-    missing = [code for code in MESSAGES if f"`{code}`" not in text]
+    missing = [code for code in [*MESSAGES, *WARNINGS] if f"`{code}`" not in text]
     assert not missing, missing
 
 
@@ -842,7 +842,7 @@ def test_cli_valid_framework_exits_0(tmp_path: Path) -> None:
     out = result.output
     assert "กรมตัวอย่าง (ทดสอบ)" in out and "2567" in out
     assert "R1" in out and "R2" in out and "กลุ่มอำนวยการ" in out
-    assert "U03" in out and "90" in out and "not 100" in out
+    assert "U03" in out and "90" in out and "ไม่เท่ากับ 100" in out and "[FW_WEIGHTS_NOT_100]" in out
     assert load_framework(path).short_fingerprint in out
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from types import MappingProxyType
 from typing import Any
 
-from kpi_batch.issues import Issue, error
+from kpi_batch.issues import Issue, error, warning
 
 # code -> (Thai template, English template)
 MESSAGES = MappingProxyType(
@@ -183,6 +183,31 @@ MESSAGES = MappingProxyType(
     }
 )
 
+# Warnings (framework/soft_checks.py): the framework is accepted and check-framework exits
+# 0, but a planner should look. Same shape as MESSAGES.
+WARNINGS = MappingProxyType(
+    {
+        "FW_WEIGHTS_NOT_100": (
+            "หน่วยงาน {unit} ({name}) น้ำหนักรวม {total} ไม่เท่ากับ 100 (ช่อง {cells}) — ตรวจกับ"
+            "คำรับรองฯ ที่ลงนาม ถ้าถูกต้องแล้วไม่ต้องแก้ (คะแนนรวมหารด้วยผลรวมน้ำหนัก)",
+            "Unit {unit} ({name}): weights total {total}, not 100 ({cells}); check them against"
+            " the signed agreement (allowed: the total divides by the weight sum)",
+        ),
+        "FW_KPI_NO_OWNER": (
+            "ตัวชี้วัด {kpi} ยังไม่มีเจ้าภาพ ({count} หน่วยงาน: {units}) — ใส่ owner_id จากชีต owners"
+            " ในช่องนี้ ถ้าไม่ใส่ ตัวชี้วัดนี้จะไม่อยู่ในแบบทบทวนผลของเจ้าภาพคนใด",
+            "KPI {kpi} has no owner ({count} unit(s): {units}); put an owner_id of the owners"
+            " sheet here, or no review workbook will hold it",
+        ),
+        "FW_EMAIL_SETTING_MISSING": (
+            "ยังไม่ได้ตั้งค่า {key} ({what_th}) — {effect_th} ให้เพิ่มแถว key {key} ในชีต settings"
+            " ค่า เช่น {example}",
+            "Setting {key} ({what_en}) is not set: {effect_en}; add a settings row {key},"
+            " e.g. {example}",
+        ),
+    }
+)
+
 
 def fw_issue(
     code: str, sheet: str = "", cell: str = "", value: object = "", file: str = "", **params: Any
@@ -199,6 +224,20 @@ def fw_issue(
         cell=cell,
         value=shown,
         file=file,
+        unit_id=str(params.get("unit", "")),
+        kpi_id=str(params.get("kpi", "")),
+    )
+
+
+def fw_warning(code: str, sheet: str, cell: str, **params: Any) -> Issue:
+    """A warning `Issue` with the catalogue's messages (the framework is still accepted)."""
+    th, en = WARNINGS[code]
+    return warning(
+        code,
+        th.format(**params),
+        en.format(**params),
+        sheet=sheet,
+        cell=cell,
         unit_id=str(params.get("unit", "")),
         kpi_id=str(params.get("kpi", "")),
     )
