@@ -359,22 +359,55 @@ def diff_command(
     ] = "latest",
     *,
     out: Annotated[Path, typer.Option("--out", help="โฟลเดอร์ผลลัพธ์ / output folder")],
+    xlsx: Annotated[
+        bool,
+        typer.Option(
+            "--xlsx",
+            help="เขียน changes_<ปี>_<รอบ>.xlsx ในโฟลเดอร์ของครั้งหลังด้วย / also write the workbook",
+        ),
+    ] = False,
+    xlsx_path: Annotated[
+        Path | None,
+        typer.Option("--xlsx-path", help="เขียนไฟล์ Excel ที่นี่แทน (มี --xlsx ในตัว) / write it here"),
+    ] = None,
 ) -> None:
     """เปรียบเทียบสองครั้ง รายหน่วยงาน พร้อมเหตุผล / per-unit differences between two runs."""
     from kpi_batch.console import print_diff
     from kpi_batch.errors import UsageError
+    from kpi_batch.history.changes import change_rows, changes_file_name
     from kpi_batch.history.diff import diff_runs
     from kpi_batch.history.store import History
+    from kpi_batch.reports.changes import ChangesHeading, write_changes_workbook
 
+    written: Path | None = None
     try:
         history = History.read(out)
         if history is None:
             raise UsageError(f"ยังไม่มีประวัติการประมวลผลใน {out} / no history in {out}")
         with history:
-            result = diff_runs(history.load(run_a), history.load(run_b))
+            earlier, later = history.load(run_a), history.load(run_b)
+            record = history.resolve(run_b)
+        result = diff_runs(earlier, later)
+        if xlsx or xlsx_path is not None:
+            fiscal_year, round_id = int(record["fiscal_year"]), str(record["round_id"])
+            heading = ChangesHeading(
+                fiscal_year=fiscal_year,
+                round_label=f"รอบ {round_id}",
+                run_a=earlier.run_id,
+                run_b=later.run_id,
+                as_of_a=earlier.as_of,
+                as_of_b=later.as_of,
+            )
+            target = xlsx_path or out / later.run_id / changes_file_name(fiscal_year, round_id)
+            written = write_changes_workbook(change_rows(earlier, later, result), heading, target)
     except KpiBatchError as exc:
         raise _fail(exc) from exc
+    except OSError as exc:
+        typer.echo(f"เขียนไฟล์ Excel ไม่ได้ / cannot write the workbook: {exc}", err=True)
+        raise typer.Exit(2) from exc
     print_diff(result)
+    if written is not None:
+        typer.echo(f"ไฟล์ Excel ของการเปลี่ยนแปลง / changes workbook: {written}")
 
 
 @app.command("email")
