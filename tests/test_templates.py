@@ -356,6 +356,7 @@ def test_cli_writes_one_template_per_unit(fake_loader: list[Path], tmp_path: Pat
         "2567_R1_U01.xlsx",
         "2567_R1_U02.xlsx",
         "2567_R1_U03.xlsx",
+        "planning_2567_R1.xlsx",  # the derived criteria, for the planning office
     ]
     assert "3" in result.output and str(out) in result.output
     assert fake_loader == [Path("fw.xlsx")]
@@ -390,7 +391,7 @@ def test_cli_end_to_end_from_a_framework_workbook(tmp_path: Path) -> None:
     args = ["templates", "--framework", str(path), "--round", round_id, "--out", str(out)]
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.output
-    written = sorted(out.iterdir())
+    written = sorted(out.glob(f"*_{round_id}_*.xlsx"))  # planning_<fy>_<round>.xlsx aside
     assert len(written) == sum(1 for u in fw.units if fw.agreements.get(u.unit_id))
     wb = openpyxl.load_workbook(written[0])
     assert named(wb, "round_id") == round_id
