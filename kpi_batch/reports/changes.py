@@ -17,7 +17,6 @@ from pathlib import Path
 
 import xlsxwriter
 
-from kpi_batch import fsutil
 from kpi_batch.history.changes import ChangeRow, status_text
 from kpi_batch.reports.layout import HEADER_PT, PINNED_CREATED, text_lines, workbook_options
 from kpi_batch.reports.tables import Column, Styles, banner, confidential_print_setup, write_table
@@ -55,23 +54,22 @@ class ChangesHeading:
 
 
 def write_changes_workbook(rows: Sequence[ChangeRow], heading: ChangesHeading, path: Path) -> Path:
+    # Written in place, as the run's other workbooks are: inside the run's staging folder
+    # the whole folder is what gets moved into place.
     path.parent.mkdir(parents=True, exist_ok=True)
-
-    def write(tmp: Path) -> None:
-        wb = xlsxwriter.Workbook(str(tmp), {**workbook_options(), "in_memory": True})
-        wb.set_properties(
-            {
-                "title": f"{TITLE} {heading.round_label}",
-                "subject": "ลับ (confidential)",
-                "author": "kpi_batch",
-                "keywords": f"{heading.run_a} {heading.run_b}",
-                "created": PINNED_CREATED,
-            }
-        )
-        _sheet(wb, rows, heading)
-        wb.close()
-
-    return fsutil.write_with(path, write)
+    wb = xlsxwriter.Workbook(str(path), {**workbook_options(), "in_memory": True})
+    wb.set_properties(
+        {
+            "title": f"{TITLE} {heading.round_label}",
+            "subject": "ลับ (confidential)",
+            "author": "kpi_batch",
+            "keywords": f"{heading.run_a} {heading.run_b}",
+            "created": PINNED_CREATED,
+        }
+    )
+    _sheet(wb, rows, heading)
+    wb.close()
+    return path
 
 
 def _sheet(wb: xlsxwriter.Workbook, rows: Sequence[ChangeRow], h: ChangesHeading) -> None:
