@@ -52,6 +52,7 @@ def templates(
 ) -> None:
     """เขียนแบบรายงานผลของทุกหน่วยงานสำหรับรอบหนึ่ง / write unit submission templates."""
     from kpi_batch.framework.load import load_framework
+    from kpi_batch.templates.planning import write_planning_workbook
     from kpi_batch.templates.token import key_path, load_key
     from kpi_batch.templates.workbook import write_templates
 
@@ -59,6 +60,7 @@ def templates(
         fw = load_framework(framework)
         key = load_key(framework, create=True)
         paths = write_templates(fw, round_id, out, key)
+        planning = write_planning_workbook(fw, round_id, out)
     except KpiBatchError as exc:
         raise _fail(exc) from exc
     except OSError as exc:
@@ -71,6 +73,10 @@ def templates(
     typer.echo(
         f"เขียนแบบรายงาน {len(paths)} ไฟล์ รอบ {round_id} ที่ {out} / "
         f"wrote {len(paths)} templates for round {round_id} to {out}"
+    )
+    typer.echo(
+        f"เกณฑ์ที่คำนวณตามกฎ 6 เดือน สำหรับ กพร. (ไม่ต้องส่งให้หน่วยงาน) / derived criteria for "
+        f"planning staff: {planning}"
     )
     skipped = [u.unit_id for u in fw.units if not fw.agreements.get(u.unit_id)]
     if skipped:
@@ -85,12 +91,12 @@ def check_framework(
 ) -> None:
     """ตรวจกรอบตัวชี้วัด แสดงสรุป หรือทุกปัญหาพร้อมเซลล์ / check a framework workbook."""
     from kpi_batch.console import make_console
-    from kpi_batch.framework.load import load_framework
-    from kpi_batch.framework.summary import issue_lines, renderables
+    from kpi_batch.framework.load import load_framework_with_warnings
+    from kpi_batch.framework.summary import issue_lines, renderables, warning_lines
 
     console = make_console()
     try:
-        fw = load_framework(file)
+        fw, warnings = load_framework_with_warnings(file)
     except FrameworkError as exc:
         console.print(
             f"กรอบตัวชี้วัดมีปัญหา {len(exc.issues)} รายการ — แก้ไขแล้วตรวจใหม่ / "
@@ -103,6 +109,9 @@ def check_framework(
         raise typer.Exit(exc.exit_code) from exc
     for renderable in renderables(fw):
         console.print(renderable)
+    # warnings do not refuse the framework: exit 0, listed after the summary
+    for i, line in enumerate(warning_lines(warnings)):
+        console.print(line, style="bold yellow" if i == 0 else "yellow", markup=False)
 
 
 @app.command("run")
@@ -179,16 +188,19 @@ def demo(
     with _guard(out, debug):
         folder = build_demo(out)
         print_demo_intro(folder)
+        # Recorded absolute in each manifest: `kpi-batch email --run output/...` then finds
+        # the framework from inside the demo folder too (README, "E-mail").
+        framework, adjustments = folder.framework.resolve(), folder.adjustments.resolve()
         for month, inbox in folder.inboxes:
             closing = (month, inbox) == folder.inboxes[-1]  # the register covers the close
             result = run(
                 RunRequest(
-                    folder.framework,
+                    framework,
                     inbox,
                     folder.output,
                     month.as_of,
                     None,
-                    folder.adjustments,
+                    adjustments,
                     receipts=folder.receipts if closing else None,
                 )
             )
@@ -203,12 +215,12 @@ def demo(
             typer.echo(f"  {change}")
         final = run(
             RunRequest(
-                folder.framework,
+                framework,
                 inbox,
                 folder.output,
                 month.as_of,
                 None,
-                folder.adjustments,
+                adjustments,
                 reviews=loop.returned,
                 receipts=folder.receipts,
             )
@@ -217,6 +229,10 @@ def demo(
     typer.echo(
         f"ดูประวัติและความเปลี่ยนแปลงระหว่างสองเดือน / next: kpi-batch history --out "
         f"{folder.output}  ·  kpi-batch diff previous latest --out {folder.output}"
+    )
+    typer.echo(
+        f"ทดลองส่งอีเมล / e-mail dry run (README): cd {folder.root}  แล้ว / then  "
+        f"kpi-batch email --run output/{final.run_dir.relative_to(folder.output).as_posix()}"
     )
 
 
@@ -360,22 +376,55 @@ def diff_command(
     ] = "latest",
     *,
     out: Annotated[Path, typer.Option("--out", help="โฟลเดอร์ผลลัพธ์ / output folder")],
+    xlsx: Annotated[
+        bool,
+        typer.Option(
+            "--xlsx",
+            help="เขียน changes_<ปี>_<รอบ>.xlsx ในโฟลเดอร์ของครั้งหลังด้วย / also write the workbook",
+        ),
+    ] = False,
+    xlsx_path: Annotated[
+        Path | None,
+        typer.Option("--xlsx-path", help="เขียนไฟล์ Excel ที่นี่แทน (มี --xlsx ในตัว) / write it here"),
+    ] = None,
 ) -> None:
     """เปรียบเทียบสองครั้ง รายหน่วยงาน พร้อมเหตุผล / per-unit differences between two runs."""
     from kpi_batch.console import print_diff
     from kpi_batch.errors import UsageError
+    from kpi_batch.history.changes import change_rows, changes_file_name
     from kpi_batch.history.diff import diff_runs
     from kpi_batch.history.store import History
+    from kpi_batch.reports.changes import ChangesHeading, write_changes_workbook
 
+    written: Path | None = None
     try:
         history = History.read(out)
         if history is None:
             raise UsageError(f"ยังไม่มีประวัติการประมวลผลใน {out} / no history in {out}")
         with history:
-            result = diff_runs(history.load(run_a), history.load(run_b))
+            earlier, later = history.load(run_a), history.load(run_b)
+            record = history.resolve(run_b)
+        result = diff_runs(earlier, later)
+        if xlsx or xlsx_path is not None:
+            fiscal_year, round_id = int(record["fiscal_year"]), str(record["round_id"])
+            heading = ChangesHeading(
+                fiscal_year=fiscal_year,
+                round_label=f"รอบ {round_id}",
+                run_a=earlier.run_id,
+                run_b=later.run_id,
+                as_of_a=earlier.as_of,
+                as_of_b=later.as_of,
+            )
+            target = xlsx_path or out / later.run_id / changes_file_name(fiscal_year, round_id)
+            written = write_changes_workbook(change_rows(earlier, later, result), heading, target)
     except KpiBatchError as exc:
         raise _fail(exc) from exc
+    except OSError as exc:
+        typer.echo(f"เขียนไฟล์ Excel ไม่ได้ / cannot write the workbook: {exc}", err=True)
+        raise typer.Exit(2) from exc
     print_diff(result)
+    if written is not None:
+        typer.echo(f"ไฟล์ Excel ของการเปลี่ยนแปลง / changes workbook: {written}")
 
 
 @app.command("email")

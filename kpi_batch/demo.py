@@ -290,7 +290,9 @@ def _value_for(
     points = [(float(t), float(p)) for t, p in criteria.points(scale)]
     value = _inverse(points, target)
     if item.kpi.kpi_type is KpiType.MILESTONE:
-        return max(0.0, min(5.0, round(value * 2) / 2))  # whole or half steps
+        # whole or half steps, no further than the round's last step (the template's limit)
+        last = float(criteria.last_step() or 5)
+        return max(0.0, min(last, round(value * 2) / 2))
     value = max(0.0, round(value, 2))
     if item.kpi.formula is Formula.RATIO:
         denominator = round(rng.uniform(80, 2500), 2)

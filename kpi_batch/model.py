@@ -159,6 +159,15 @@ class Criteria:
         """The defined (threshold, point) pairs, in scale order."""
         return tuple((t, p) for t, p in zip(self.thresholds, scale, strict=True) if t is not None)
 
+    def last_step(self) -> Decimal | None:
+        """For a milestone KPI, the highest step this round defines (None: no criteria).
+
+        A step beyond it scores no more than the last step itself (DOMAIN §3.2: at or beyond
+        the top threshold gives the top point), so a unit's level is limited to 0..last step.
+        """
+        defined = [t for t in self.thresholds if t is not None]
+        return max(defined) if defined else None
+
 
 @dataclass(frozen=True)
 class AgreementItem:

@@ -32,6 +32,8 @@ from kpi_batch.archive import (
 )
 from kpi_batch.errors import UsageError
 from kpi_batch.framework.load import load_framework
+from kpi_batch.history.changes import change_rows, changes_file_name, run_scores
+from kpi_batch.history.diff import diff_runs
 from kpi_batch.history.round_state import with_run
 from kpi_batch.history.schema import file_rows
 from kpi_batch.history.store import History
@@ -40,6 +42,7 @@ from kpi_batch.issues import Issue, Severity
 from kpi_batch.manifest import sha256_file, write_manifest
 from kpi_batch.model import Framework, Round
 from kpi_batch.receipts.load import load_receipts
+from kpi_batch.reports.changes import ChangesHeading, write_changes_workbook
 from kpi_batch.reports.context import ReportContext
 from kpi_batch.reports.writeall import write_reports
 from kpi_batch.review.load import ReviewFile, load_reviews, review_paths, run_view
@@ -124,6 +127,26 @@ class RunResult:
         if any(i.severity is Severity.ERROR for i in self.receipt_issues):
             return 1
         return 0
+
+
+def _changes_since_last(ctx: ReportContext, history: History, run_dir: Path) -> list[Path]:
+    """The changes workbook against the round's last recorded run (none: the first run)."""
+    earlier = history.last_of_round(ctx.fiscal_year, ctx.round.round_id)
+    if earlier is None:
+        return []
+    later = run_scores(ctx.scored, ctx.run_id, ctx.as_of)
+    heading = ChangesHeading(
+        fiscal_year=ctx.fiscal_year,
+        round_label=f"{ctx.round.name} ({ctx.round.round_id})",
+        run_a=earlier.run_id,
+        run_b=later.run_id,
+        as_of_a=earlier.as_of,
+        as_of_b=later.as_of,
+        decimals=ctx.framework.settings.decimals,
+    )
+    rows = change_rows(earlier, later, diff_runs(earlier, later))
+    name = changes_file_name(ctx.fiscal_year, ctx.round.round_id)
+    return [write_changes_workbook(rows, heading, run_dir / name)]
 
 
 def choose_round(framework: Framework, round_id: str | None, as_of: dt.date) -> Round:
@@ -245,6 +268,7 @@ def run(request: RunRequest, progress: Progress | None = None) -> RunResult:
         )
         with stage("reports"):
             outputs = write_reports(ctx, folder.path, intake, progress=report)
+            outputs += _changes_since_last(ctx, history, folder.path)
         manifest = folder.path / "manifest.json"
         try:
             if request.archive is not None:

@@ -6,6 +6,9 @@ The demo (`kpi-batch demo`) is run once for the module, in process, as a new use
 from __future__ import annotations
 
 import csv
+import os
+import re
+import shlex
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
@@ -22,10 +25,16 @@ REPR_MARKS = ("{'", "[{'")
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("demo")
-    result = CliRunner().invoke(cli_module.app, ["demo", "--out", str(out)])
+    """`kpi-batch demo` exactly as the README runs it: no options, from a fresh folder."""
+    where = tmp_path_factory.mktemp("fresh")
+    before = Path.cwd()
+    os.chdir(where)
+    try:
+        result = CliRunner().invoke(cli_module.app, ["demo"])
+    finally:
+        os.chdir(before)
     assert result.exit_code == 0, result.output
-    return out
+    return where / "output" / "demo"
 
 
 @pytest.fixture(scope="module")
@@ -94,3 +103,30 @@ def test_no_python_repr_in_any_output_cell(demo: Path) -> None:
                         found.append((book.name, ws.title, value[:80]))
         wb.close()
     assert not found, found[:5]
+
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+
+def _readme_dry_run() -> list[list[str]]:
+    """The README's e-mail commands that send nothing (its first bash block under E-mail)."""
+    section = README.read_text(encoding="utf-8").split("## ส่งผลทางอีเมล / E-mail", 1)[1]
+    block = re.search(r"```bash\n(.*?)```", section, re.S)
+    assert block is not None
+    commands = [shlex.split(line) for line in block[1].splitlines() if line.startswith("kpi-batch")]
+    dry = [c for c in commands if "--send" not in c]
+    assert dry, "the README shows no dry run"
+    return dry
+
+
+def test_the_readme_email_dry_run_works_on_the_demo_as_written(
+    demo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(demo)  # the README: after `kpi-batch demo`, `cd output/demo`
+    for command in _readme_dry_run():
+        assert command[0] == "kpi-batch"
+        result = CliRunner().invoke(cli_module.app, command[1:])
+        assert result.exit_code == 0, (command, result.output)
+        run = Path(command[command.index("--run") + 1])
+        assert list((run / "outbox").glob("*.eml")), result.output
+        assert "nothing was sent" in result.output

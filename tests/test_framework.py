@@ -834,7 +834,7 @@ def test_cli_valid_framework_exits_0(tmp_path: Path) -> None:
     out = result.output
     assert "กรมตัวอย่าง (ทดสอบ)" in out and "2567" in out
     assert "R1" in out and "R2" in out and "กลุ่มอำนวยการ" in out
-    assert "U03" in out and "90" in out and "not 100" in out
+    assert "U03" in out and "90" in out and "ไม่เท่ากับ 100" in out and "[FW_WEIGHTS_NOT_100]" in out
     assert load_framework(path).short_fingerprint in out
 
 

@@ -89,7 +89,10 @@ def test_summary_lists_kpis_per_owner_and_warns_about_unowned(tmp_path: Path) ->
     assert s.unowned == ("4.1", "5.1")
     path = tmp_path / "fw.xlsx"
     out = CliRunner().invoke(app, ["check-framework", str(path)]).output
-    assert "กลุ่มงานคุณภาพ" in out and "ตัวชี้วัดที่ยังไม่มีเจ้าภาพ 4.1, 5.1" in out
+    assert "กลุ่มงานคุณภาพ" in out
+    for kpi_id in ("4.1", "5.1"):  # warned after the summary, at the owner_id cell
+        assert f"ตัวชี้วัด {kpi_id} ยังไม่มีเจ้าภาพ" in out
+    assert out.count("[FW_KPI_NO_OWNER]") == 2
 
 
 def test_no_owners_no_warning(tmp_path: Path) -> None:

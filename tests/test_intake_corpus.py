@@ -22,7 +22,7 @@ from kpi_batch.model import Framework
 from kpi_batch.templates.workbook import write_unit_template
 
 AS_OF = dt.date(2024, 4, 10)
-GOOD = {"1.1": 73, "1.2": (45, 50), "2.1": 3.5, "2.2": 9}
+GOOD = {"1.1": 73, "1.2": (45, 50), "2.1": 2.5, "2.2": 9}  # 2.1: steps 1/–/2/–/3
 D = dt.date
 # (status, {(code, cell)}) per file; cells are on the report sheet รายงานผล
 EXPECTED: dict[str, tuple[str, set[tuple[str, str]]]] = {
@@ -31,7 +31,7 @@ EXPECTED: dict[str, tuple[str, set[tuple[str, str]]]] = {
     "U03.xlsx": (
         "accepted_with_warnings",
         {("cell_excel_error", "K14"), ("denominator_not_positive", "M15"),
-         ("level_out_of_range", "N16"), ("cell_not_number", "K17")},
+         ("level_above_last_step", "N16"), ("cell_not_number", "K17")},
     ),
     "U04.xlsx": (
         "accepted_with_warnings",
@@ -210,7 +210,7 @@ def test_clean_results(run: tuple[IntakeResult, Path, dict]) -> None:
     assert res.loc[("U01", "1.1"), "value"] == 73
     assert res.loc[("U01", "1.2"), ["numerator", "denominator"]].tolist() == [45, 50]
     assert pd.isna(res.loc[("U01", "1.2"), "value"])  # a ratio's value cell is ignored
-    assert res.loc[("U01", "2.1"), "level"] == 3.5
+    assert res.loc[("U01", "2.1"), "level"] == 2.5
     # normalised: Thai digits, %, thousands separators, NBSP
     assert res.loc[("U02", "1.1"), "value"] == 65.5
     assert res.loc[("U02", "1.2"), ["numerator", "denominator"]].tolist() == [1200, 2500]
@@ -264,3 +264,30 @@ def test_register_columns_for_the_manifest(run: tuple[IntakeResult, Path, dict])
     rejected = reg[reg["status"] == "rejected"]
     assert (rejected["reasons"].str.len() > 0).all()
     assert (reg.loc[reg["status"] == "ignored", "reasons"].str.len() > 0).all()
+
+
+@pytest.mark.parametrize(
+    ("level", "code"), [(5, "level_above_last_step"), (3.5, "level_above_last_step"),
+                        (-1, "level_out_of_range"), (3, None), (0, None)],
+)  # fmt: skip
+def test_a_level_beyond_the_rounds_last_step_is_rejected_at_its_cell(
+    tmp_path: Path, level: float, code: str | None
+) -> None:
+    """R1's KPI 2.1 reads 1 / – / 2 / – / 3 (three steps): a 5 used to score 5 silently."""
+    fw = small_framework()
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    values = {**GOOD, "2.1": level}
+    fill_template(_template(fw, "U01", tmp_path), values, out=inbox / "U01.xlsx")
+    result = run_intake(inbox, fw, "R1", AS_OF)
+    found = [i for i in result.issues if i.code.startswith("level_")]
+    if code is None:
+        assert not found
+        assert result.results.set_index("kpi_id").loc["2.1", "level"] == level
+        return
+    [issue] = found
+    assert (issue.code, issue.sheet, issue.cell, issue.kpi_id) == (code, "รายงานผล", "N16", "2.1")
+    assert "2.1" not in set(result.results["kpi_id"])  # scored as missing, not as 5
+    if code == "level_above_last_step":
+        assert "รอบนี้มีขั้นตอน 1, 2, 3" in issue.message_th
+        assert "0 ถึง 3" in issue.message_th and "0 คะแนน" in issue.message_th

@@ -17,6 +17,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "kpi_batch"
 PURE = [
     *sorted((PACKAGE / "scoring").glob("*.py")),
     PACKAGE / "history" / "diff.py",
+    PACKAGE / "history" / "changes.py",
     PACKAGE / "history" / "schema.py",
     PACKAGE / "history" / "round_state.py",
     PACKAGE / "intake" / "validate.py",

@@ -196,8 +196,12 @@ def test_data_validation_on_every_input(u01: openpyxl.Workbook) -> None:
     assert na.format(c=value_at) in value.formula1
     level_at = ws.cell(kpis["2.1"], columns["level"]).coordinate
     level = rules[level_at]
-    assert f"AND({level_at}>=0,{level_at}<=5)" in level.formula1
+    # R1's 1 / – / 2 / – / 3 milestone: three steps, so 0–3 (a 5 would score 5 silently)
+    assert f"AND({level_at}>=0,{level_at}<=3)" in level.formula1
     assert na.format(c=level_at) in level.formula1
+    assert level.showInputMessage and level.showErrorMessage
+    assert "1 = 1 คะแนน, 2 = 3 คะแนน, 3 = 5 คะแนน" in str(level.prompt)
+    assert "0–3" in str(level.prompt) and "3" in str(level.error)
     denominator_at = ws.cell(kpis["1.2"], columns["denominator"]).coordinate
     assert f"{denominator_at}>0" in rules[denominator_at].formula1
     submitted = rules["F7"]
@@ -206,6 +210,17 @@ def test_data_validation_on_every_input(u01: openpyxl.Workbook) -> None:
     # Nothing validates a cell the unit cannot edit.
     for coord in rules:
         assert not ws[coord].protection.locked, coord
+
+
+def test_level_limit_follows_each_rounds_steps(tmp_path: Path) -> None:
+    """R2 defines all five steps of KPI 2.1: the same cell then accepts 0–5."""
+    path = write_unit_template(small_framework(), "U01", "R2", tmp_path / "r2.xlsx")
+    ws = openpyxl.load_workbook(path)[REPORT_SHEET]
+    rules = {str(dv.sqref): dv for dv in ws.data_validations.dataValidation}
+    columns, kpis = table(ws)
+    level = rules[ws.cell(kpis["2.1"], columns["level"]).coordinate]
+    assert (level.formula1, level.formula2) == ("0", "5")
+    assert "5 = 5 คะแนน" in str(level.prompt)
 
 
 def test_framework_text_that_looks_like_a_formula_stays_text(r1: list[Path]) -> None:
@@ -346,6 +361,7 @@ def test_cli_writes_one_template_per_unit(fake_loader: list[Path], tmp_path: Pat
         "2567_R1_U01.xlsx",
         "2567_R1_U02.xlsx",
         "2567_R1_U03.xlsx",
+        "planning_2567_R1.xlsx",  # the derived criteria, for the planning office
     ]
     assert "3" in result.output and str(out) in result.output
     assert fake_loader == [Path("fw.xlsx")]
@@ -380,7 +396,7 @@ def test_cli_end_to_end_from_a_framework_workbook(tmp_path: Path) -> None:
     args = ["templates", "--framework", str(path), "--round", round_id, "--out", str(out)]
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.output
-    written = sorted(out.iterdir())
+    written = sorted(out.glob(f"*_{round_id}_*.xlsx"))  # planning_<fy>_<round>.xlsx aside
     assert len(written) == sum(1 for u in fw.units if fw.agreements.get(u.unit_id))
     wb = openpyxl.load_workbook(written[0])
     assert named(wb, "round_id") == round_id

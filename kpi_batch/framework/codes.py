@@ -3,7 +3,9 @@
 The codes are a contract (tests, docs/framework.md and planning staff refer to them); the
 Thai message says what to fix. Declared in the issue catalogue (kpi_batch/catalogue.py) as
 `FRAMEWORK`; docs/framework.md's code table is written from it. Every framework problem is
-an error: the workbook is refused as a whole. Messages are `str.format` templates filled by
+an error (the workbook is refused as a whole) except the `FW_` warnings of
+framework/soft_checks.py: the framework is accepted and check-framework exits 0, but a planner
+should look. Messages are `str.format` templates filled by
 `fw_issue`.
 """
 
@@ -12,7 +14,7 @@ from __future__ import annotations
 from types import MappingProxyType
 from typing import Any
 
-from kpi_batch.catalogue import ERROR, Catalogue
+from kpi_batch.catalogue import ERROR, WARNING, Catalogue
 from kpi_batch.issues import Issue
 
 FRAMEWORK = Catalogue("framework", "docs/framework.md")
@@ -360,6 +362,36 @@ FRAMEWORK.declare(
     at="the `derive` cell",
 )
 
+# Warnings (framework/soft_checks.py): accepted, check-framework exits 0.
+FRAMEWORK.declare(
+    "FW_WEIGHTS_NOT_100",
+    WARNING,
+    "หน่วยงาน {unit} ({name}) น้ำหนักรวม {total} ไม่เท่ากับ 100 (ช่อง {cells}) — ตรวจกับ"
+    "คำรับรองฯ ที่ลงนาม ถ้าถูกต้องแล้วไม่ต้องแก้ (คะแนนรวมหารด้วยผลรวมน้ำหนัก)",
+    "Unit {unit} ({name}): weights total {total}, not 100 ({cells}); check them against"
+    " the signed agreement (allowed: the total divides by the weight sum)",
+    problem="a unit's weights do not add up to 100 (allowed by the manual; often a typing slip)",
+    at="the unit's first weight cell",
+)
+FRAMEWORK.declare(
+    "FW_KPI_NO_OWNER",
+    WARNING,
+    "ตัวชี้วัด {kpi} ยังไม่มีเจ้าภาพ ({count} หน่วยงาน: {units}) — ใส่ owner_id จากชีต owners"
+    " ในช่องนี้ ถ้าไม่ใส่ ตัวชี้วัดนี้จะไม่อยู่ในแบบทบทวนผลของเจ้าภาพคนใด",
+    "KPI {kpi} has no owner ({count} unit(s): {units}); put an owner_id of the owners"
+    " sheet here, or no review workbook will hold it",
+    problem="a weighted KPI with no `owner_id` (no review workbook will hold it)",
+    at="the KPI's `owner_id` cell",
+)
+FRAMEWORK.declare(
+    "FW_EMAIL_SETTING_MISSING",
+    WARNING,
+    "ยังไม่ได้ตั้งค่า {key} ({what_th}) — {effect_th} ให้เพิ่มแถว key {key} ในชีต settings ค่า เช่น {example}",
+    "Setting {key} ({what_en}) is not set: {effect_en}; add a settings row {key}, e.g. {example}",
+    problem="an e-mail setting `kpi-batch email` needs is not set",
+    at="the settings sheet's next free key cell",
+)
+
 # code -> (Thai template, English template), read by the tests
 MESSAGES = MappingProxyType({c: (k.message_th, k.message_en) for c, k in FRAMEWORK.items()})
 
@@ -377,3 +409,10 @@ def fw_issue(
         kpi_id=str(params.get("kpi", "")),
         **params,
     )
+
+
+def fw_warning(code: str, sheet: str, cell: str, **params: Any) -> Issue:
+    """A warning `Issue` of a framework code (the framework is still accepted)."""
+    kind = FRAMEWORK[code]
+    assert kind.severity is WARNING, code
+    return fw_issue(code, sheet, cell, **params)

@@ -79,6 +79,12 @@ def _settings() -> list[Row]:
         ("late_penalty_cap", 0.25),
         ("late_day_count", "calendar"),
         ("band_method", "fixed"),
+        # E-mail (docs/email.md): the README's dry run works on the demo as written. The
+        # `.example` names never reach a real server; a planner puts the office's own here.
+        ("smtp_from", f"กลุ่มพัฒนาระบบบริหาร <kpr@{DOMAIN}>"),
+        ("smtp_host", f"smtp.{DOMAIN}"),
+        # two weeks after the demo's closing run (15 Mar 2024): results are still open to appeal
+        ("appeal_deadline", "29 มี.ค. 2567"),
     ]
     return [{"key": k, "value": v} for k, v in values]
 

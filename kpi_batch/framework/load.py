@@ -45,6 +45,7 @@ from kpi_batch.framework.kpis import KpiTable, kpi_owners, read_kpis, read_weigh
 from kpi_batch.framework.read import Sheet, read_sheets
 from kpi_batch.framework.settings import read_settings
 from kpi_batch.framework.sheet_models import prepare, schema_for, sheet_issues
+from kpi_batch.framework.soft_checks import soft_checks
 from kpi_batch.issues import Issue, has_errors
 from kpi_batch.model import (
     AgreementItem,
@@ -63,6 +64,12 @@ from kpi_batch.thai import BE_OFFSET
 
 def load_framework(path: str | Path) -> Framework:
     """Read, check and build the framework; raise `FrameworkError` listing every problem."""
+    return load_framework_with_warnings(path)[0]
+
+
+def load_framework_with_warnings(path: str | Path) -> tuple[Framework, list[Issue]]:
+    """`load_framework`, and the warnings of the accepted framework in workbook order
+    (framework/soft_checks.py: what check-framework lists after its summary)."""
     path = Path(path)
     sheets, issues = read_sheets(path)
     issues = [dataclasses.replace(i, file=str(path)) for i in issues]
@@ -72,7 +79,7 @@ def load_framework(path: str | Path) -> Framework:
         issues += found
     if framework is None or has_errors(issues):
         raise FrameworkError(str(path), sort_issues(issues))
-    return framework
+    return framework, sort_issues(issues)
 
 
 @dataclass
@@ -145,7 +152,8 @@ def check_framework(
     settings = settings_read.settings if settings_read else None
     if has_errors(issues) or settings is None or found.kpis is None:
         return None, issues
-    return _assemble(settings, sheets, skip, found, source), issues
+    framework = _assemble(settings, sheets, skip, found, source)
+    return framework, issues + soft_checks(sheets, found.agreements, found.kpis, framework)
 
 
 def _read_simple(sheets: Mapping[str, Sheet], skip: Mapping[str, set[int]], found: _Found) -> None:
@@ -236,7 +244,7 @@ def _unique(issues: list[Issue]) -> list[Issue]:
     return list(seen.values())
 
 
-_CELL = re.compile(r"^([A-Z]+)(\d+)$")
+_CELL = re.compile(r"^([A-Z]+)(\d+)(?::[A-Z]+\d+)?$")  # B7, or a range C5:C9
 
 
 def _place(issue: Issue) -> tuple[int, int, int, str]:

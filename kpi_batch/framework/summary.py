@@ -45,6 +45,43 @@ class OwnerKpis:
 
 
 @dataclass(frozen=True)
+class DerivedRow:
+    """One (unit, KPI, round) whose criteria the 6-month rule derived (DOMAIN §3.10)."""
+
+    unit_id: str
+    unit_name: str
+    kpi_id: str
+    kpi_name: str
+    round_id: str
+    derived_from: str  # the full-year round halved
+    thresholds: tuple[Decimal | None, ...]  # aligned with the scale
+
+
+def derived_thresholds(fw: Framework) -> tuple[DerivedRow, ...]:
+    """Every derived threshold, by unit (framework order), the unit's KPIs, then round."""
+    rounds = [r.round_id for r in fw.rounds]
+    rows = []
+    for unit in fw.units:
+        for item in fw.agreements.get(unit.unit_id, ()):
+            for round_id in rounds:
+                found = fw.criteria.get((unit.unit_id, item.kpi.kpi_id, round_id))
+                if found is None or not found.derived_from:
+                    continue
+                rows.append(
+                    DerivedRow(
+                        unit.unit_id,
+                        unit.name,
+                        item.kpi.kpi_id,
+                        item.kpi.name,
+                        round_id,
+                        found.derived_from,
+                        found.thresholds,
+                    )
+                )
+    return tuple(rows)
+
+
+@dataclass(frozen=True)
 class FrameworkSummary:
     organisation: str
     fiscal_year: int
@@ -141,15 +178,7 @@ def renderables(fw: Framework) -> list[RenderableType]:
         )
     )
     out.append(_weights(s))
-    for w in s.notes:
-        out.append(
-            Text(
-                f"หมายเหตุ / note: {w.unit_id} น้ำหนักรวม {decimal_text(w.total)} ไม่เท่ากับ 100"
-                f" (ไม่ผิด: คะแนนรวมหารด้วยผลรวมน้ำหนัก) / weights total {decimal_text(w.total)},"
-                " not 100 (allowed: the total divides by the weight sum)",
-                style="yellow",
-            )
-        )
+    out.append(_derived(fw))
     out += _owners(s)
     out.append(Text("ผ่านการตรวจสอบ / framework OK", style="bold green"))
     return out
@@ -232,18 +261,43 @@ def _owners(s: FrameworkSummary) -> list[RenderableType]:
         table.add_row(
             o.owner_id, o.name, "; ".join(o.emails), ", ".join(o.kpi_ids) or "-", str(o.rows)
         )
-    out: list[RenderableType] = [table]
-    if s.unowned:
-        ids = ", ".join(s.unowned)
-        out.append(
-            Text(
-                f"คำเตือน / warning: ตัวชี้วัดที่ยังไม่มีเจ้าภาพ {ids} — จะไม่อยู่ในแบบทบทวนผลของใคร"
-                f" (ใส่ owner_id ในชีต kpis) / KPIs without an owner: {ids}; no review workbook"
-                " will hold them",
-                style="yellow",
-            )
+    # KPIs without an owner: a warning after the summary (FW_KPI_NO_OWNER)
+    return [table]
+
+
+def _derived(fw: Framework) -> RenderableType:
+    rows = derived_thresholds(fw)
+    if not rows:
+        return Text("ไม่มีเกณฑ์ที่คำนวณตามกฎ 6 เดือน / no derived criteria", style="dim")
+    table = Table(
+        title="เกณฑ์ที่คำนวณตามกฎ 6 เดือน (ระดับ 3 = ระดับ 5 ของรอบ 12 เดือน ÷ 2 ช่วงห่างเท่าเดิม)"
+        f" / derived 6-month criteria: {len(rows)}",
+        title_justify="left",
+    )
+    for header in ("หน่วยงาน / unit", "ตัวชี้วัด / KPI", "รอบ / round", "จากรอบ / from"):
+        table.add_column(header)
+    for point in fw.settings.scale:
+        table.add_column(f"ระดับ {decimal_text(point)}", justify="right")
+    for r in rows:
+        table.add_row(
+            r.unit_id,
+            r.kpi_id,
+            r.round_id,
+            r.derived_from,
+            *(decimal_text(t) if t is not None else "–" for t in r.thresholds),
         )
-    return out
+    return table
+
+
+def warning_lines(warnings: Sequence[Issue]) -> list[str]:
+    """The heading and one `sheet!CELL: ข้อความ [code]` line per warning (none: nothing)."""
+    if not warnings:
+        return []
+    return [
+        f"คำเตือน {len(warnings)} รายการ (กรอบตัวชี้วัดใช้ได้ แต่ควรตรวจ) / {len(warnings)}"
+        " warning(s): the framework is accepted",
+        *issue_lines(warnings),
+    ]
 
 
 def issue_lines(issues: Sequence[Issue]) -> list[str]:

@@ -387,6 +387,16 @@ class History:
             f"unknown run {ref!r}; see `kpi-batch history`"
         )
 
+    def last_of_round(self, fiscal_year: int, round_id: str) -> RunScores | None:
+        """The last committed run of the fiscal year's round (what a new run of the round
+        is compared with: its changes workbook), or None."""
+        runs = [
+            r
+            for r in self._committed()
+            if r["fiscal_year"] == fiscal_year and r["round_id"] == round_id
+        ]
+        return self.load(runs[-1]["run_id"]) if runs else None
+
     def load(self, ref: str) -> RunScores:
         """A run's scores for `diff.diff_runs` (a re-run gives the scores it repeats)."""
         run = self.resolve(ref)

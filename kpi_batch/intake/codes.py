@@ -400,6 +400,15 @@ _CHECKS = (
         "level {value} must be between 0 and {limit}; KPI {kpi_id} is scored as missing",
     ),
     _check(
+        "level_above_last_step",
+        _E,
+        Scope.KPI,
+        "ระดับขั้นตอน {value} เกินขั้นตอนสุดท้ายของรอบนี้ (รอบนี้มีขั้นตอน {steps}) "
+        f"{_KPI_MISSING_TH} กรุณากรอกขั้นตอนที่ทำได้จริงเป็นตัวเลข 0 ถึง {{limit}} แล้วส่งใหม่",
+        "level {value} is above this round's last step {limit} (steps {steps}); "
+        "KPI {kpi_id} is scored as missing",
+    ),
+    _check(
         "numerator_negative",
         _E,
         Scope.KPI,

@@ -80,6 +80,7 @@ _ROW_KEY = {
     "value_out_of_range": "value",
     "value_looks_fraction": "value",
     "level_out_of_range": "level",
+    "level_above_last_step": "level",
     "numerator_negative": "numerator",
     "denominator_not_positive": "denominator",
     "numerator_exceeds_denominator": "numerator",
@@ -113,7 +114,7 @@ def _derive(kpi: Kpi, thresholds: tuple[Decimal | None, ...], width: int) -> tup
         ratio or any(p in unit_text for p in PERCENT_UNITS),
         bool(defined) and max(defined) > 100,
         min(defined) if defined else math.nan,
-        max([LEVEL_MAX, *defined]),
+        max(defined) if defined else LEVEL_MAX,  # a milestone's last step in this round
         *values[:width],
     )
 
@@ -352,8 +353,10 @@ def _row_issue(
         fields["expected"] = place.typed("denominator", excel_row)
     elif code == "value_out_of_range":
         fields["detail"] = "0–100" if row["pct"] and not row["allows_more"] else "≥ 0"
-    elif code == "level_out_of_range":
+    elif code in ("level_out_of_range", "level_above_last_step"):
         fields["limit"] = _num(row["level_max"])
+        steps = (row[f"expected_{k}"] for k in criteria_keys)
+        fields["steps"] = ", ".join(_num(t) for t in steps if not np.isnan(t))
     value = place.typed(key, excel_row)
     return CHECKS[code].issue(
         file=row["file"],

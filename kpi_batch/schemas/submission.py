@@ -128,7 +128,7 @@ class SubmissionRows(pa.DataFrameModel):
     pct: Series[bool]  # a percentage: 0-100 ...
     allows_more: Series[bool]  # ... unless a threshold of this round is above 100
     min_threshold: Series[float] = pa.Field(nullable=True)
-    level_max: Series[float]
+    level_max: Series[float]  # a milestone's last step in this round
     note_given: Series[bool]  # the note says something (a reason), not blank or `-`
 
     @pa.dataframe_check(name="kpi_extra", ignore_na=False)
@@ -171,8 +171,13 @@ class SubmissionRows(pa.DataFrameModel):
 
     @pa.dataframe_check(name="level_out_of_range", ignore_na=False)
     def _level_range(cls, df: pd.DataFrame) -> pd.Series:
-        v = df["level"]
-        return ~_used(df, "level") | v.isna() | ((v >= 0) & (v <= df["level_max"]))
+        return ~_used(df, "level") | ~(df["level"] < 0)
+
+    @pa.dataframe_check(name="level_above_last_step", ignore_na=False)
+    def _level_last_step(cls, df: pd.DataFrame) -> pd.Series:
+        # level_max: the last step the round defines; beyond it the KPI would silently
+        # score the top point (DOMAIN §5)
+        return ~_used(df, "level") | ~(df["level"] > df["level_max"])
 
     @pa.dataframe_check(name="numerator_negative", ignore_na=False)
     def _numerator(cls, df: pd.DataFrame) -> pd.Series:

@@ -26,7 +26,7 @@ from xlsxwriter.worksheet import Worksheet
 from kpi_batch import fsutil
 from kpi_batch.cells import NOT_APPLICABLE_TEXT
 from kpi_batch.errors import UsageError
-from kpi_batch.model import AgreementItem, Formula, Framework, KpiType, Round, Unit
+from kpi_batch.model import AgreementItem, Criteria, Formula, Framework, KpiType, Round, Unit
 from kpi_batch.safe_names import safe_name
 from kpi_batch.specs.template import (
     FIRST_COL,
@@ -50,6 +50,10 @@ from kpi_batch.workdays import effective_due_date
 
 # Pinned so the same framework, unit and round give the same bytes.
 CREATED = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
+
+# A milestone without criteria in the round (the framework check refuses one that is
+# weighted) keeps the usual five steps.
+_LEVEL_WITHOUT_CRITERIA = Decimal(5)
 
 # Column key -> width; the labels are the spec's. Criteria columns are _CRITERIA_WIDTH.
 _WIDTHS = {
@@ -443,18 +447,7 @@ def _write_inputs(
 def _number_rule(key: str, fw: Framework, unit: Unit, rnd: Round, item: AgreementItem) -> dict:
     what = item.kpi.measure_unit
     if key == "level":
-        criteria = fw.criteria_for(unit.unit_id, item.kpi.kpi_id, rnd.round_id)
-        top = max([Decimal(5), *(t for t in criteria.thresholds if t is not None)])
-        return {
-            "validate": "decimal",
-            "criteria": "between",
-            "minimum": 0,
-            "maximum": int(top) if top == top.to_integral_value() else float(top),
-            "input_title": "ระดับขั้นตอนที่ทำได้",
-            "input_message": f"กรอกระดับขั้นตอนที่ดำเนินการแล้วเสร็จ 0–{point_text(top)}",
-            "error_title": "ระดับไม่ถูกต้อง",
-            "error_message": f"กรอกตัวเลข 0 ถึง {point_text(top)} เท่านั้น",
-        }
+        return _level_rule(fw.criteria_for(unit.unit_id, item.kpi.kpi_id, rnd.round_id), fw)
     if key == "denominator":
         return {
             "validate": "decimal",
@@ -505,6 +498,28 @@ def allowing_not_applicable(rule: dict, cell: str) -> dict:
 def _clip(text: str, limit: int) -> str:
     """Excel refuses a validation message over 255 characters."""
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _level_rule(criteria: Criteria, fw: Framework) -> dict:
+    """A milestone's level: 0 up to the last step this round defines (DOMAIN §5), with a
+    prompt that names the steps and the score each gives (e.g. 1 → 1, 2 → 3, 3 → 5)."""
+    last = criteria.last_step()
+    top = last if last is not None else _LEVEL_WITHOUT_CRITERIA
+    steps = ", ".join(
+        f"{point_text(t)} = {point_text(p)} คะแนน" for t, p in criteria.points(fw.settings.scale)
+    )
+    prompt = f"รอบนี้มีขั้นตอน {steps} " if steps else ""
+    return {
+        "validate": "decimal",
+        "criteria": "between",
+        "minimum": 0,
+        "maximum": int(top) if top == top.to_integral_value() else float(top),
+        "input_title": "ระดับขั้นตอนที่ทำได้",
+        "input_message": f"{prompt}กรอกขั้นตอนที่ดำเนินการแล้วเสร็จ 0–{point_text(top)}",
+        "error_title": "ระดับไม่ถูกต้อง",
+        "error_message": f"รอบนี้มีขั้นตอนสุดท้ายคือ {point_text(top)} "
+        f"กรอกตัวเลข 0 ถึง {point_text(top)} เท่านั้น",
+    }
 
 
 def _input_validations(ws: Worksheet, rnd: Round) -> None:
