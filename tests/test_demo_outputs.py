@@ -1,6 +1,7 @@
 """What the demo's run writes reads right: arithmetic a person can check, no Python reprs.
 
-The demo (`kpi-batch demo`) is run once for the module, in process, as a new user would.
+The demo (`kpi-batch demo`) is run once for the session (conftest.py), in process, as a new user
+would.
 """
 
 from __future__ import annotations
@@ -11,9 +12,6 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from typer.testing import CliRunner
-
-from kpi_batch import cli as cli_module
 
 Q = Decimal("0.0001")
 # What a Python dict or list of dicts looks like when str() reaches a cell.
@@ -21,11 +19,8 @@ REPR_MARKS = ("{'", "[{'")
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("demo")
-    result = CliRunner().invoke(cli_module.app, ["demo", "--out", str(out)])
-    assert result.exit_code == 0, result.output
-    return out
+def demo(demo_out: Path) -> Path:
+    return demo_out  # conftest.py: one demo run for the session
 
 
 @pytest.fixture(scope="module")
