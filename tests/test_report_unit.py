@@ -183,8 +183,8 @@ def test_subtotals_deductions_adjustments(books: dict[str, Path]) -> None:
     assert deductions[1]["reason"] == "ส่งคู่มือตัวชี้วัดล่าช้า"
     adjustments = table_rows(wb[SHEETS[4]], "adjustments")
     assert [(a["stage"], a["kpi_id"], a["field"], a["new_value"]) for a in adjustments] == [
-        ("ทบทวน (review)", "1.2", "numerator", "12"),
-        ("ทบทวน (review)", "*", "late_days", "3"),
+        ("ทบทวน (review)", "1.2", "ตัวตั้ง (numerator)", "12"),
+        ("ทบทวน (review)", "*", "จำนวนวันล่าช้า (late_days)", "3"),
     ]
     assert adjustments[0]["old_value"] == "11"
     assert adjustments[0]["reference"] == "บันทึก สธ 0902/41"
