@@ -60,7 +60,7 @@ from kpi_batch.reports.unit_data import (
 from kpi_batch.safe_names import safe_name
 from kpi_batch.scoring.explain import num
 from kpi_batch.scoring.rounding import pad
-from kpi_batch.specs.adjustments import FIELD_TH
+from kpi_batch.specs import adjustments as adjustments_spec
 from kpi_batch.thai import date_shown_th, format_date_th
 
 TITLE = "ผลการประเมินตามคำรับรองการปฏิบัติราชการ"
@@ -465,16 +465,20 @@ _ADJUSTMENT_COLUMNS = (
 )
 
 
+def _field_th(field: str) -> str:
+    return f"{adjustments_spec.FIELD_TH.get(field, field)} ({field})"
+
+
 def _adjustment_sheet(ws: Worksheet, styles: Styles, info: RunInfo, data: UnitData) -> None:
     rows = [
         [STAGE_TH.get(str(r["stage"]), r["stage"]), r["kpi_id"],
-         f"{FIELD_TH.get(r['field'], r['field'])} ({r['field']})", date_shown_th(r["old_value"]),
+         _field_th(r["field"]), date_shown_th(r["old_value"]),
          date_shown_th(r["new_value"]), r["reason"], r["reference"], _int_or_none(r.get("row"))]
         for r in data.adjustments
     ]  # fmt: skip
     notes = ["ทบทวน = เจ้าภาพตัวชี้วัดปรับก่อนประกาศคะแนน (รวมในคะแนนก่อนอุทธรณ์) · "
              "อุทธรณ์ = ปรับตามผลการอุทธรณ์ (รวมในคะแนนสุดท้าย)"]  # fmt: skip
-    _table_sheet(ws, styles, info, data, "การปรับปรุงผล", "adjustments", _ADJUSTMENT_COLUMNS,
+    _table_sheet(ws, styles, info, data, "การปรับปรุงผล", adjustments_spec.SHEET, _ADJUSTMENT_COLUMNS,
                  rows, notes)  # fmt: skip
 
 
