@@ -267,6 +267,16 @@ _CHECKS = (
         "person to decide",
     ),
     Check(
+        "mail_sender_unregistered",
+        _W,
+        Scope.FLAG,
+        "ไฟล์นี้ส่งมาจากอีเมล {value} ซึ่งไม่ใช่อีเมลที่ลงทะเบียนไว้ของหน่วยงาน {unit_id} "
+        "(กรอบการประเมิน แผ่นงาน units คอลัมน์ email: {expected}) ผู้ประมวลผล: ตรวจสอบกับหน่วยงาน "
+        "{unit_id} ว่าผู้ส่งเป็นผู้แทนของหน่วยงานจริง ถ้าใช่ให้เพิ่มอีเมลนี้ในคอลัมน์ email (คั่นด้วย ;)",
+        "sent from {value}, which is not an address registered for unit {unit_id} "
+        "(framework units.email: {expected}); check with the unit that the sender is theirs",
+    ),
+    Check(
         "template_version_unsupported",
         _E,
         Scope.FILE,
@@ -417,6 +427,34 @@ _CHECKS = (
         Scope.KPI,
         f"กรอกตัวตั้งหรือตัวหารไม่ครบ {_KPI_MISSING_TH} กรุณากรอกทั้งตัวตั้งและตัวหาร แล้วส่งใหม่",
         "only one of numerator/denominator is filled; KPI {kpi_id} is scored as missing",
+    ),
+    Check(
+        "result_not_applicable",
+        _W,
+        Scope.FLAG,
+        "หน่วยงานแจ้งว่าตัวชี้วัด {kpi_id} ไม่มีผล (N/A) เหตุผล: {detail} — ยังไม่คิดคะแนนตัวชี้วัดนี้ "
+        "(ระหว่างรอนับเป็น 0 ในคะแนนรวม ไม่ยกเว้นให้เอง) เจ้าภาพตัวชี้วัดหรือ กพร. "
+        "กรุณาพิจารณาในแบบทบทวนผลหรือ adjustments: ยกเว้น (exempt = 1) หรือให้คะแนน (score)",
+        "the unit marked KPI {kpi_id} N/A (reason: {detail}); not scored until the KPI owner "
+        "or planning staff decide: exempt or a score (counted as 0 in the total meanwhile)",
+    ),
+    Check(
+        "result_not_applicable_no_reason",
+        _E,
+        Scope.KPI,
+        "ตัวชี้วัด {kpi_id} กรอก '{value}' (ไม่มีผล N/A) แต่ไม่ได้ระบุเหตุผล "
+        f"{_KPI_MISSING_TH} กรุณาพิมพ์เหตุผลในช่องหมายเหตุ {{note_cell}} "
+        "(เช่น ไม่ได้รับมอบหมายประเด็นในรอบนี้) หรือกรอกผลเป็นตัวเลข แล้วส่งใหม่",
+        "KPI {kpi_id} is marked N/A ('{value}') with no reason; it is scored as missing: "
+        "write the reason in {note_cell}, or report the result",
+    ),
+    Check(
+        "result_not_applicable_mixed",
+        _E,
+        Scope.KPI,
+        "ตัวชี้วัด {kpi_id} มีทั้ง '{value}' (ไม่มีผล N/A) และตัวเลข "
+        f"{_KPI_MISSING_TH} กรุณาเลือกอย่างใดอย่างหนึ่ง: ลบคำว่าไม่มีผล หรือลบตัวเลข แล้วส่งใหม่",
+        "KPI {kpi_id} has both N/A ('{value}') and a number; it is scored as missing: keep one",
     ),
     Check(
         "result_empty",

@@ -55,6 +55,7 @@ UNIT_STATUS_TH = {
 KPI_STATUS_TH = {
     "scored": "คิดคะแนน",
     "missing": "ไม่รายงานผล",
+    "not_applicable": "N/A รอพิจารณา",
     "exempt": "ยกเว้น",
     "set": "กำหนดคะแนน",
 }

@@ -354,7 +354,11 @@ def _band_note(info: RunInfo, data: UnitData) -> str:
 def _kpi_counts(data: UnitData) -> str:
     missing = sum(1 for k in data.kpis if k.status == "missing")
     exempt = sum(1 for k in data.kpis if k.status == "exempt")
-    return f"ไม่รายงานผล {missing} ตัว · ยกเว้น {exempt} ตัว"
+    text = f"ไม่รายงานผล {missing} ตัว · ยกเว้น {exempt} ตัว"
+    pending = [k.kpi_id for k in data.kpis if k.status == "not_applicable"]
+    if pending:  # a decision still to come: the total may change (DOMAIN §5)
+        text += f" · แจ้งไม่มีผล (N/A) รอพิจารณา {len(pending)} ตัว ({', '.join(pending)})"
+    return text
 
 
 def _kpi_columns(info: RunInfo) -> list[Column]:
