@@ -36,8 +36,8 @@ _WIDE = 1000  # anything else (symbols, other scripts): a full em, to be safe
 LINE_EM = 1.657
 LAST_LINE_EM = 1.45
 # LibreOffice breaks Thai only between words, so a line holds less than the column: wrap in
-# this share of the width (the rest is the word that did not fit) and keep a point free.
-WRAP_SHARE = 0.9
+# this share of the width less one digit (the word that did not fit goes to the next line).
+WRAP_SHARE = 0.96
 
 
 @cache
@@ -57,7 +57,7 @@ def _is_thai_base(ch: str) -> bool:
 
 def wrapped_lines(text: str, width: float) -> int:
     """Lines `text` takes wrapped in a column `width` digit widths wide (same font size)."""
-    room = max(1.0, width * WRAP_SHARE - 0.3)
+    room = max(1.0, width * WRAP_SHARE - 1.0)
     return sum(_paragraph_lines(part, room) for part in text.split("\n"))
 
 

@@ -226,11 +226,16 @@ def _summary_sheet(ws: Worksheet, styles: Styles, info: RunInfo, data: UnitData)
     def fact(label: str, value: Any, style: Any = text, note: str = "") -> None:
         nonlocal row
         ws.write_string(row, 0, label, styles.label)
+        value_width = _SUMMARY_WIDTHS[1]
+        if not note and style is wrap:  # no note: the value has B:C, a round's period fits
+            ws.merge_range(row, 1, row, 2, "", style)
+            value_width += _SUMMARY_WIDTHS[2]
         write_value(ws, row, 1, value, style)
-        write_value(ws, row, 2, note, styles.note)
+        if note:
+            write_value(ws, row, 2, note, styles.note)
         cells = [(label, _SUMMARY_WIDTHS[0]), (note, _SUMMARY_WIDTHS[2])]
         if style is wrap:
-            cells.append((str(value), _SUMMARY_WIDTHS[1]))
+            cells.append((str(value), value_width))
         ws.set_row(row, fast_row_height(cells))
         row += 1
 
