@@ -54,7 +54,7 @@ def test_the_check_catches_a_cut_cell(tmp_path: Path) -> None:
     name in a row that fits is not; text running into a filled neighbour is cut."""
     import xlsxwriter
 
-    from kpi_batch.reports.layout import fmt, workbook_options
+    from kpi_batch.workbook_style import fmt, workbook_options
 
     path = tmp_path / "probe.xlsx"
     wb = xlsxwriter.Workbook(str(path), workbook_options())

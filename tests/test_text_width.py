@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from print_fit import LINE_EM, metrics, needed_height, wrapped_lines
 
-from kpi_batch.reports.layout import FONT, row_height
 from kpi_batch.text_width import LAST_LINE_EM, advance, text_width
+from kpi_batch.workbook_style import FONT, row_height
 
 NAMES = [
     "ระดับความสำเร็จการบริหารผลการปฏิบัติราชการ (Performance Management System : PMS) "

@@ -34,7 +34,6 @@ from xlsxwriter.worksheet import Worksheet
 
 from kpi_batch.model import Framework
 from kpi_batch.reports.context import ReportContext
-from kpi_batch.reports.layout import PINNED_CREATED, workbook_options
 from kpi_batch.reports.marks import deduction_reasons, sign_off, state_line
 from kpi_batch.reports.settings_text import (
     METHOD_TH,
@@ -60,6 +59,7 @@ from kpi_batch.scoring.explain import num
 from kpi_batch.scoring.rank import ordered_bands
 from kpi_batch.scoring.rounding import pad
 from kpi_batch.thai import format_date_th
+from kpi_batch.workbook_style import PINNED_CREATED, workbook_options
 from kpi_batch.workdays import due_date_th
 
 HR_NAME = "hr.xlsx"

@@ -30,10 +30,10 @@ from kpi_batch.history.round_state import (
 )
 from kpi_batch.history.schema import file_rows
 from kpi_batch.reports.context import ReportContext
-from kpi_batch.reports.layout import PINNED_CREATED, print_setup, workbook_options
 from kpi_batch.reports.tables import Column, Styles, is_blank, write_table
 from kpi_batch.reports.validation import STATUS_TH as FILE_STATUS_TH
 from kpi_batch.thai import format_date_th
+from kpi_batch.workbook_style import PINNED_CREATED, print_setup, workbook_options
 from kpi_batch.workdays import due_date_th
 
 SHEET = "สถานะการส่ง (status)"

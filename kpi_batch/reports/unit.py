@@ -34,8 +34,8 @@ from xlsxwriter.worksheet import Worksheet
 
 from kpi_batch.issues import Severity
 from kpi_batch.reports.context import ReportContext
-from kpi_batch.reports.layout import PINNED_CREATED, SEVERITY_COLOURS, workbook_options
 from kpi_batch.reports.marks import late_items_text
+from kpi_batch.reports.palette import SEVERITY_COLOURS
 from kpi_batch.reports.pool import Job, default_workers, run_jobs
 from kpi_batch.reports.settings_text import METHOD_TH
 from kpi_batch.reports.tables import (
@@ -62,6 +62,7 @@ from kpi_batch.scoring.explain import num
 from kpi_batch.scoring.rounding import pad
 from kpi_batch.specs import adjustments as adjustments_spec
 from kpi_batch.thai import date_shown_th, format_date_th
+from kpi_batch.workbook_style import PINNED_CREATED, workbook_options
 
 TITLE = "ผลการประเมินตามคำรับรองการปฏิบัติราชการ"
 

@@ -41,17 +41,17 @@ from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
 from kpi_batch.issues import Issue, Severity
-from kpi_batch.reports.layout import (
+from kpi_batch.reports.palette import SEVERITY_COLOURS
+from kpi_batch.thai import format_date_th
+from kpi_batch.workbook_style import (
     FONT,
     HEADER_PT,
     PINNED_CREATED,
-    SEVERITY_COLOURS,
     fmt,
     print_setup,
     row_height,
     workbook_options,
 )
-from kpi_batch.thai import format_date_th
 
 REPORT_NAME = "validation_report.xlsx"
 TITLE = "รายงานผลการตรวจสอบไฟล์ (validation report)"

@@ -21,7 +21,6 @@ from xlsxwriter.worksheet import Worksheet
 
 from kpi_batch.cells import NOT_APPLICABLE_TEXT
 from kpi_batch.model import Framework, Owner, Round
-from kpi_batch.reports.layout import FONT, FONT_SIZE, print_setup, row_height, workbook_options
 from kpi_batch.review.rows import ReviewRow
 from kpi_batch.specs.review import (
     EXEMPT_CHOICES,
@@ -36,6 +35,7 @@ from kpi_batch.specs.review import (
     TABLE,
     header,
 )
+from kpi_batch.workbook_style import FONT, FONT_SIZE, print_setup, row_height, workbook_options
 
 CREATED = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)  # pinned: same run, same bytes
 HEADER_ROW = 10  # 0-based: the table header is Excel row 11

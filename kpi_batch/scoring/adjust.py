@@ -36,9 +36,10 @@ import numpy as np
 import pandas as pd
 from pandera.typing import DataFrame
 
-from kpi_batch.issues import Issue, warning
+from kpi_batch.issues import Issue
 from kpi_batch.model import Framework
 from kpi_batch.schemas.adjustments import Adjustments
+from kpi_batch.scoring.codes import ADJUSTMENT_UNIT_NOT_SCORED
 from kpi_batch.scoring.rounding import as_decimal
 from kpi_batch.scoring.score import KEY, NOT_APPLICABLE, RESULT_FIELDS
 from kpi_batch.specs.adjustments import SHEET, STAGES, UNIT_FIELDS
@@ -92,17 +93,14 @@ def _in_order(adjustments: pd.DataFrame | None, stages: Sequence[str]) -> list[A
 
 def _not_scored(r: Any) -> Issue:
     row = int(r.excel_row)
-    return warning(
-        "adjustment_unit_not_scored",
-        f"หน่วยงาน {r.unit_id} ไม่มีไฟล์รายงานผลที่ผ่านการตรวจในรอบนี้"
-        f" จึงใช้การปรับ {r.field} ในแถว {row} ไม่ได้",
-        f"unit {r.unit_id} has no accepted submission this round;"
-        f" the {r.field} adjustment in row {row} cannot be applied",
+    return ADJUSTMENT_UNIT_NOT_SCORED.issue(
         sheet=SHEET,
         cell=f"{row}:{row}",
         value=str(r.new_value),
         unit_id=str(r.unit_id),
         kpi_id=str(r.kpi_id),
+        field=r.field,
+        row=row,
     )
 
 

@@ -41,9 +41,10 @@ from fractions import Fraction
 import numpy as np
 import pandas as pd
 
-from kpi_batch.issues import Issue, warning
+from kpi_batch.issues import Issue
 from kpi_batch.model import Direction, Formula, Framework, KpiType, Method, Rounding
 from kpi_batch.scoring import explain as ex
+from kpi_batch.scoring.codes import NO_CRITERIA, RESULT_NOT_IN_AGREEMENT
 from kpi_batch.scoring.fastpath import NONE, RULES, score_floats
 from kpi_batch.scoring.interpolate import Pair, Rule, score_exact
 from kpi_batch.scoring.rounding import (
@@ -220,15 +221,7 @@ def score_kpis(
     frame = plan.frame.merge(work, on=KEY, how="left", validate="one_to_one")
     extra = work.merge(plan.frame[KEY], on=KEY, how="left", indicator=True)
     for r in extra.loc[extra["_merge"] == "left_only", KEY].itertuples(index=False):
-        issues.append(
-            warning(
-                "result_not_in_agreement",
-                f"ผลของตัวชี้วัด {r.kpi_id} ไม่อยู่ในคำรับรองของหน่วยงาน {r.unit_id} จึงไม่นำมาคิดคะแนน",
-                f"result for {r.unit_id}/{r.kpi_id} is not in the unit's agreement; ignored",
-                unit_id=str(r.unit_id),
-                kpi_id=str(r.kpi_id),
-            )
-        )
+        issues.append(RESULT_NOT_IN_AGREEMENT.issue(unit_id=str(r.unit_id), kpi_id=str(r.kpi_id)))
     n = len(frame)
     exempt = frame["exempt"].fillna(False).astype(bool).to_numpy()
     score_set = frame["score_set"].to_numpy(dtype=object)
@@ -307,15 +300,7 @@ def score_kpis(
     status = np.where(pending, "not_applicable", status)
     no_criteria = scored & ~frame["has_criteria"].to_numpy()
     for r in frame.loc[no_criteria, KEY].itertuples(index=False):
-        issues.append(
-            warning(
-                "no_criteria",
-                f"ตัวชี้วัด {r.kpi_id} ของหน่วยงาน {r.unit_id} ไม่มีเกณฑ์ในรอบนี้ ได้ 0 คะแนน",
-                f"{r.unit_id}/{r.kpi_id} has no criteria for this round; scored 0",
-                unit_id=str(r.unit_id),
-                kpi_id=str(r.kpi_id),
-            )
-        )
+        issues.append(NO_CRITERIA.issue(unit_id=str(r.unit_id), kpi_id=str(r.kpi_id)))
 
     ratio = (frame["formula"] == Formula.RATIO).to_numpy() & (
         frame["kpi_type"] != KpiType.MILESTONE

@@ -27,7 +27,6 @@ from kpi_batch import fsutil
 from kpi_batch.cells import NOT_APPLICABLE_TEXT
 from kpi_batch.errors import UsageError
 from kpi_batch.model import AgreementItem, Formula, Framework, KpiType, Round, Unit
-from kpi_batch.reports.layout import FONT, FONT_SIZE, workbook_options
 from kpi_batch.safe_names import safe_name
 from kpi_batch.specs.template import (
     FIRST_COL,
@@ -46,6 +45,7 @@ from kpi_batch.templates.selfcheck import check_formats, write_self_check
 from kpi_batch.templates.text import instructions
 from kpi_batch.templates.token import template_token
 from kpi_batch.thai import BE_OFFSET, format_date_th
+from kpi_batch.workbook_style import FONT, FONT_SIZE, workbook_options
 from kpi_batch.workdays import effective_due_date
 
 # Pinned so the same framework, unit and round give the same bytes.
