@@ -104,3 +104,14 @@ def format_date_th(day: dt.date, full_month: bool = False) -> str:
     """2024-03-06 -> '6 มี.ค. 2567' (what a Thai reader expects to see)."""
     month = (MONTH_FULL if full_month else MONTH_ABBR)[day.month]
     return f"{day.day} {month} {day.year + BE_OFFSET}"
+
+
+def date_shown_th(value: object) -> object:
+    """An ISO date ('2024-03-06', as adjustments keep dates) as a Thai reader reads it
+    ('6 มี.ค. 2567'); any other value unchanged."""
+    if isinstance(value, str) and (match := re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", value)):
+        try:
+            return format_date_th(dt.date(int(match[1]), int(match[2]), int(match[3])))
+        except ValueError:
+            return value
+    return value

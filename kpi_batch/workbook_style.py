@@ -17,9 +17,10 @@ from typing import Any
 
 from xlsxwriter.worksheet import Worksheet
 
+from kpi_batch.text_width import row_points, wrapped_lines
+
 FONT = "TH Sarabun New"
 FONT_SIZE = 14
-LINE_PT = 21.0  # one line of 14 pt TH Sarabun New, with its tall Thai vowels and marks
 HEADER_PT = 24.0  # set on header rows: auto height clips Thai marks and underscores
 # Pinned document times: the same input gives the same bytes (golden files, checksums).
 PINNED_CREATED = dt.datetime(2024, 1, 1)
@@ -72,22 +73,15 @@ def _escape(text: str) -> str:
     return text.replace("&", "&&")
 
 
-def visible_length(text: str) -> int:
-    """Characters that take width: Thai vowel and tone marks above or below take none."""
-    return sum(1 for ch in text if not _is_thai_mark(ch))
-
-
-def _is_thai_mark(ch: str) -> bool:
-    return ch == "\u0e31" or "\u0e34" <= ch <= "\u0e3a" or "\u0e47" <= ch <= "\u0e4e"
-
-
 def text_lines(text: str, width: float) -> int:
-    """Lines `text` takes when wrapped in a column `width` characters wide (an estimate)."""
-    per_line = max(1, int(width * 0.95))  # a little short: a clipped line is worse
-    return sum(max(1, -(-visible_length(part) // per_line)) for part in text.split("\n"))
+    """Lines `text` takes when wrapped in a column `width` characters wide (measured with
+    the printed font's widths, `text_width`)."""
+    return wrapped_lines(text, width)
 
 
 def row_height(cells: Iterable[tuple[str, float]], size: float = FONT_SIZE) -> float:
-    """Points for a row whose wrapped cells are (text, column width) pairs."""
-    lines = max((text_lines(text, width) for text, width in cells), default=1)
-    return round(lines * LINE_PT * size / FONT_SIZE + 2, 1)
+    """Points for a row whose wrapped cells are (text, column width) pairs, at `size` points
+    (column widths count digits of the 14 pt default font: larger text fits fewer)."""
+    scale = FONT_SIZE / size
+    lines = max((text_lines(text, width * scale) for text, width in cells), default=1)
+    return row_points(lines, size)

@@ -1,12 +1,12 @@
 """What the demo's run writes reads right: arithmetic a person can check, no Python reprs.
 
-The demo (`kpi-batch demo`) is run once for the module, in process, as a new user would.
+The demo (`kpi-batch demo`) is run once for the session (conftest.py), in process, as a new user
+would.
 """
 
 from __future__ import annotations
 
 import csv
-import os
 import re
 import shlex
 from decimal import ROUND_HALF_UP, Decimal
@@ -24,17 +24,8 @@ REPR_MARKS = ("{'", "[{'")
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """`kpi-batch demo` exactly as the README runs it: no options, from a fresh folder."""
-    where = tmp_path_factory.mktemp("fresh")
-    before = Path.cwd()
-    os.chdir(where)
-    try:
-        result = CliRunner().invoke(cli_module.app, ["demo"])
-    finally:
-        os.chdir(before)
-    assert result.exit_code == 0, result.output
-    return where / "output" / "demo"
+def demo(demo_out: Path) -> Path:
+    return demo_out  # conftest.py: one demo run for the session
 
 
 @pytest.fixture(scope="module")

@@ -24,6 +24,7 @@ from kpi_batch.reports.executive_detail import (
     APPEALS,
     COMPLETENESS,
     HEATMAP,
+    KPI_NAMES,
     NO_APPEALS,
     NO_HISTORY,
     TREND,
@@ -35,7 +36,7 @@ from tests.pdf_render import pdf_page_count, render_pdf
 
 # openpyxl cannot keep the Excel 2010 data-bar extension; reading is all we do here.
 pytestmark = pytest.mark.filterwarnings("ignore:.*extension is not supported:UserWarning")
-SHEETS = [SUMMARY, LEAGUE, CLUSTERS, CHART, HEATMAP, APPEALS, TREND, COMPLETENESS]
+SHEETS = [SUMMARY, LEAGUE, CLUSTERS, CHART, HEATMAP, KPI_NAMES, APPEALS, TREND, COMPLETENESS]
 
 
 @pytest.fixture(scope="module")

@@ -66,3 +66,12 @@ def test_every_month_name() -> None:
 def test_format_date_th() -> None:
     assert thai.format_date_th(dt.date(2024, 3, 6)) == "6 มี.ค. 2567"
     assert thai.format_date_th(dt.date(2023, 10, 1), full_month=True) == "1 ตุลาคม 2566"
+
+
+def test_iso_dates_from_adjustments_show_in_thai_be() -> None:
+    """A changed received date reads as people read dates (`7 มี.ค. 2567`), not ISO."""
+    from kpi_batch.thai import date_shown_th
+
+    assert date_shown_th("2024-03-07") == "7 มี.ค. 2567"
+    assert date_shown_th("12") == "12" and date_shown_th(None) is None
+    assert date_shown_th("2024-02-30") == "2024-02-30"  # not a date: left as it is

@@ -47,11 +47,12 @@ from kpi_batch.reports.stats import ALL, Run, run_means, score_changes, target_p
 from kpi_batch.reports.status import unit_states
 from kpi_batch.scoring.rounding import round_number
 from kpi_batch.specs.adjustments import FIELD_TH
-from kpi_batch.thai import format_date_th
+from kpi_batch.thai import date_shown_th, format_date_th
 from kpi_batch.workbook_style import print_setup
 
-HEATMAP, APPEALS, TREND, COMPLETENESS = (
+HEATMAP, KPI_NAMES, APPEALS, TREND, COMPLETENESS = (
     "รายตัวชี้วัด (heatmap)",
+    "ชื่อตัวชี้วัด (kpis)",
     "อุทธรณ์ (appeals)",
     "แนวโน้ม (trend)",
     "ความครบถ้วน (completeness)",
@@ -119,16 +120,17 @@ def heatmap_sheet(wb: xlsxwriter.Workbook, styles: Styles, ctx: ReportContext) -
         "0 = ไม่ได้รายงานผลหรือผลต่ำกว่าเกณฑ์",
         styles.note,
     )  # fmt: skip
-    _kpi_legend(ws, styles, ctx, kpi_ids, end + 2)
     print_setup(ws, page_title(ctx, "รายตัวชี้วัด"))
+    # The KPI names get their own sheet: under the heatmap they printed below its repeated
+    # header (รหัสหน่วยงาน / คะแนนสุดท้าย), as if they were units.
+    _kpi_names_sheet(wb.add_worksheet(KPI_NAMES), styles, ctx, kpi_ids)
 
 
-def _kpi_legend(
-    ws: Worksheet, styles: Styles, ctx: ReportContext, kpi_ids: Sequence[str], top: int
+def _kpi_names_sheet(
+    ws: Worksheet, styles: Styles, ctx: ReportContext, kpi_ids: Sequence[str]
 ) -> None:
     settings = ctx.framework.settings
     kpis = ctx.scored.kpi_scores
-    ws.write_string(top, 0, "ตัวชี้วัด (kpis)", styles.section)
     rows = []
     for k in kpi_ids:
         mine = kpis[kpis["kpi_id"] == k]
@@ -141,11 +143,12 @@ def _kpi_legend(
         rows.append([k, str(mine["kpi_name"].iloc[0]), len(mine), mean])
     columns = (
         Col("kpi_id", "ตัวชี้วัด", 13),
-        Col("kpi_name", "ชื่อตัวชี้วัด", 34, "wrap"),
+        Col("kpi_name", "ชื่อตัวชี้วัด", 70, "wrap"),
         Col("units", "หน่วยงาน", 12, "count"),
-        Col("mean", "คะแนนเฉลี่ย", 9, "score"),
+        Col("mean", "คะแนนเฉลี่ย", 12, "score"),
     )
-    write_table(ws, styles, top + 1, "kpis", columns, rows, widths=False)
+    write_table(ws, styles, 0, "kpis", columns, rows)
+    print_setup(ws, page_title(ctx, "ชื่อตัวชี้วัด"))
 
 
 # --- appeals ---------------------------------------------------------------------------
@@ -194,7 +197,8 @@ def appeals_sheet(wb: xlsxwriter.Workbook, styles: Styles, ctx: ReportContext) -
         [rec["unit_id"], names.get(rec["unit_id"], ""),
          "ทั้งหน่วยงาน" if rec["kpi_id"] == "*" else rec["kpi_id"],
          f"{FIELD_TH.get(rec['field'], rec['field'])} ({rec['field']})",
-         rec["old_value"], rec["new_value"], rec["reason"], rec["reference"]]
+         date_shown_th(rec["old_value"]), date_shown_th(rec["new_value"]), rec["reason"],
+         rec["reference"]]
         for rec in rows.to_dict("records")
     ]  # fmt: skip
     if not table:

@@ -187,8 +187,9 @@ def big_note(ws: Worksheet, styles: Styles, row: int, thai: str, english: str = 
 
 
 def page_title(ctx: ReportContext, sheet: str) -> str:
-    """The printed page header: what, which sheet, which round and run."""
-    return f"{TITLE} — {sheet} — {ctx.round.name} — {ctx.run_id}"
+    """The printed page header: what, which sheet, which round and run. Short: at full
+    length a long sheet name wrapped it and split the run id over two lines."""
+    return f"สรุปผลสำหรับผู้บริหาร — {sheet} — {ctx.round.name} — {ctx.run_id}"
 
 
 def status_th(status: str, days_late: Any = None) -> str:

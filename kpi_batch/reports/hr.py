@@ -53,6 +53,7 @@ from kpi_batch.reports.tables import (
     write_table,
     write_value,
 )
+from kpi_batch.reports.validation import STATUS_TH as FILE_STATUS_TH
 from kpi_batch.schemas.scoring import DATE_TO_CONFIRM, HR_COLUMNS
 from kpi_batch.scoring.explain import num
 from kpi_batch.scoring.rank import ordered_bands
@@ -351,7 +352,11 @@ def awaiting_decision_lines(kpis: pd.DataFrame, units: pd.DataFrame) -> list[str
 def _input_rows(register: pd.DataFrame) -> list[list[Any]]:
     rows = []
     for record in register.to_dict("records"):
-        rows.append([_cell_text(record.get(c.key)) for c in _INPUT_COLUMNS])
+        row = [_cell_text(record.get(c.key)) for c in _INPUT_COLUMNS]
+        status = str(record.get("status") or "")
+        if status in FILE_STATUS_TH:  # Thai first, the key a system reads after it
+            row[2] = f"{FILE_STATUS_TH[status]} ({status})"
+        rows.append(row)
     return rows
 
 

@@ -235,9 +235,7 @@ def write_table(
             "columns": [{"header": c.heading, "header_format": styles.header} for c in columns],
         },
     )
-    heading_pt = fast_row_height(
-        ((c.heading, c.width * FONT_SIZE / HEADER_FONT_SIZE) for c in columns), HEADER_FONT_SIZE
-    )
+    heading_pt = fast_row_height(((c.heading, c.width) for c in columns), HEADER_FONT_SIZE)
     ws.set_row(first_row, max(heading_pt + 4, HEADER_PT))
     for i, values in enumerate(data):
         r = first_row + 1 + i

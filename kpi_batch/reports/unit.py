@@ -60,7 +60,8 @@ from kpi_batch.reports.unit_data import (
 from kpi_batch.safe_names import safe_name
 from kpi_batch.scoring.explain import num
 from kpi_batch.scoring.rounding import pad
-from kpi_batch.thai import format_date_th
+from kpi_batch.specs import adjustments as adjustments_spec
+from kpi_batch.thai import date_shown_th, format_date_th
 from kpi_batch.workbook_style import PINNED_CREATED, workbook_options
 
 TITLE = "ผลการประเมินตามคำรับรองการปฏิบัติราชการ"
@@ -151,17 +152,15 @@ def write_from_data(info: RunInfo, data: UnitData, target: Path) -> Path:
     _kpi_sheet(wb.add_worksheet("ตัวชี้วัด (kpis)"), styles, info, data)
     _subtotal_sheet(wb.add_worksheet("คะแนนย่อย (subtotals)"), styles, info, data)
     charged = any(_charged(r.get("penalty")) for r in data.late_items)
-    # A sheet with nothing to say is hidden, so it is not printed as an empty page; it stays
-    # in the workbook (the same sheets in every unit's file) and can be unhidden.
+    # A sheet with nothing to say is left out: LibreOffice prints hidden sheets too, and an
+    # empty table printed as a page of its own reads as if something were missing.
     for name, write, empty in (
         ("หักคะแนน (deductions)", _deduction_sheet, not charged),
         ("ปรับปรุงผล (adjustments)", _adjustment_sheet, not data.adjustments),
         ("ปัญหาที่พบ (issues)", _issue_sheet, not data.issues),
     ):
-        ws = wb.add_worksheet(name)
-        write(ws, styles, info, data)
-        if empty:
-            ws.hide()
+        if not empty:
+            write(wb.add_worksheet(name), styles, info, data)
     wb.close()
     return target
 
@@ -228,11 +227,16 @@ def _summary_sheet(ws: Worksheet, styles: Styles, info: RunInfo, data: UnitData)
     def fact(label: str, value: Any, style: Any = text, note: str = "") -> None:
         nonlocal row
         ws.write_string(row, 0, label, styles.label)
+        value_width = _SUMMARY_WIDTHS[1]
+        if not note and style is wrap:  # no note: the value has B:C, a round's period fits
+            ws.merge_range(row, 1, row, 2, "", style)
+            value_width += _SUMMARY_WIDTHS[2]
         write_value(ws, row, 1, value, style)
-        write_value(ws, row, 2, note, styles.note)
+        if note:
+            write_value(ws, row, 2, note, styles.note)
         cells = [(label, _SUMMARY_WIDTHS[0]), (note, _SUMMARY_WIDTHS[2])]
         if style is wrap:
-            cells.append((str(value), _SUMMARY_WIDTHS[1]))
+            cells.append((str(value), value_width))
         ws.set_row(row, fast_row_height(cells))
         row += 1
 
@@ -462,7 +466,7 @@ def _deduction_sheet(ws: Worksheet, styles: Styles, info: RunInfo, data: UnitDat
 _ADJUSTMENT_COLUMNS = (
     Column("stage", "ขั้นตอน", 16),
     Column("kpi_id", "ตัวชี้วัด", 10),
-    Column("field", "รายการที่ปรับ", 14),
+    Column("field", "รายการที่ปรับ", 18, "wrap"),
     Column("old_value", "ค่าเดิม", 12, "wrap"),
     Column("new_value", "ค่าใหม่", 12, "wrap"),
     Column("reason", "เหตุผล", 40, "wrap"),
@@ -471,15 +475,20 @@ _ADJUSTMENT_COLUMNS = (
 )
 
 
+def _field_th(field: str) -> str:
+    return f"{adjustments_spec.FIELD_TH.get(field, field)} ({field})"
+
+
 def _adjustment_sheet(ws: Worksheet, styles: Styles, info: RunInfo, data: UnitData) -> None:
     rows = [
-        [STAGE_TH.get(str(r["stage"]), r["stage"]), r["kpi_id"], r["field"], r["old_value"],
-         r["new_value"], r["reason"], r["reference"], _int_or_none(r.get("row"))]
+        [STAGE_TH.get(str(r["stage"]), r["stage"]), r["kpi_id"],
+         _field_th(r["field"]), date_shown_th(r["old_value"]),
+         date_shown_th(r["new_value"]), r["reason"], r["reference"], _int_or_none(r.get("row"))]
         for r in data.adjustments
     ]  # fmt: skip
     notes = ["ทบทวน = เจ้าภาพตัวชี้วัดปรับก่อนประกาศคะแนน (รวมในคะแนนก่อนอุทธรณ์) · "
              "อุทธรณ์ = ปรับตามผลการอุทธรณ์ (รวมในคะแนนสุดท้าย)"]  # fmt: skip
-    _table_sheet(ws, styles, info, data, "การปรับปรุงผล", "adjustments", _ADJUSTMENT_COLUMNS,
+    _table_sheet(ws, styles, info, data, "การปรับปรุงผล", adjustments_spec.SHEET, _ADJUSTMENT_COLUMNS,
                  rows, notes)  # fmt: skip
 
 

@@ -381,6 +381,8 @@ def _instructions(ws: Worksheet, f: _Formats, stage: str) -> None:
     for i, (key, field) in enumerate(INPUT_FIELDS.items(), start=1):
         text = f"{INPUTS[key]} ({key}) → ปรับ {field} ของตัวชี้วัด ขั้นตอน {stage}"
         ws.write_string(row + i, 0, text, f.guide)
+        ws.set_row(row + i, row_height([(text, 110)], 16))  # 16 pt: taller than the default
     late = f"{EXTRA['days_late']}: จำนวนวันที่หน่วยงานส่งรายงานช้า (หักคะแนนตามกรอบการประเมิน)"
     ws.write_string(row + len(INPUT_FIELDS) + 1, 0, late, f.guide)
+    ws.set_row(row + len(INPUT_FIELDS) + 1, row_height([(late, 110)], 16))
     print_setup(ws, f"{INSTRUCTIONS_SHEET} — {SHEET}", repeat_header=False)

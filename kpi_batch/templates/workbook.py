@@ -200,7 +200,9 @@ class _Formats:
         self.info_num = fmt(align="left", num_format="0", **grid)
         self.info_due = fmt(bold=True, font_color="#C00000", **grid)
         self.section = fmt(bold=True, valign="vcenter", font_color="#1F4E79")
-        self.fingerprint = fmt(font_size=11, font_color="#595959", valign="vcenter")
+        self.fingerprint = fmt(
+            font_size=10, font_color="#595959", valign="vcenter"
+        )  # 64 hex fit B:C
         self.input_text = fmt(num_format="@", **yellow)
         self.input_date = fmt(align="left", num_format="[$-107041E]d mmm yyyy", **yellow)
         self.header = fmt(
@@ -219,6 +221,7 @@ class _Formats:
         )
         self.text = fmt(text_wrap=True, **grid)
         self.center = fmt(align="center", **grid)
+        self.center_wrap = fmt(align="center", text_wrap=True, **grid)
         self.number = fmt(align="center", **grid)
         self.criteria = fmt(align="center", **grid)
         self.derived = fmt(align="center", num_format='General"*"', bg_color="#FCE4D6", **grid)
@@ -340,13 +343,14 @@ def _write_report(
         previous_context = context
         lines = max(
             _lines(kpi.name, widths[col["name"] - FIRST_COL]),
+            _lines(kpi.measure_unit, widths[col["measure_unit"] - FIRST_COL]),
             _lines(shown, _CONTEXT_WIDTH, _CONTEXT_SIZE) * _CONTEXT_SIZE / _BODY_SIZE,
         )
         ws.set_row(row, _height(lines))
         ws.write_string(row, col["kpi_id"], kpi.kpi_id, f.center)
         ws.write_string(row, col["name"], kpi.name, f.text)
         ws.write_number(row, col["weight"], float(item.weight), f.number)
-        ws.write_string(row, col["measure_unit"], kpi.measure_unit, f.center)
+        ws.write_string(row, col["measure_unit"], kpi.measure_unit, f.center_wrap)
 
         criteria = fw.criteria_for(unit.unit_id, kpi.kpi_id, rnd.round_id)
         if criteria.derived_from:
