@@ -28,9 +28,10 @@ import pandas as pd
 from kpi_batch import fsutil
 from kpi_batch.errors import ArchiveError, FileInUseError, UsageError
 from kpi_batch.manifest import sha256_file
+from kpi_batch.run_layout import ArchiveLayout
 
-SUMS_NAME = "SHA256SUMS"
-INBOX = "inbox"  # the accepted submissions, under their paths in the inbox
+SUMS_NAME = ArchiveLayout.SUMS
+INBOX = ArchiveLayout.INBOX  # the accepted submissions, under their paths in the inbox
 ARCHIVED_STATUSES = ("accepted", "accepted_with_warnings")
 
 

@@ -124,7 +124,7 @@ def run_command(
         Path | None,
         typer.Option(
             "--archive",
-            help="เก็บสำเนาไฟล์ที่ใช้ประมวลผลพร้อม SHA256SUMS / keep copies of what the run read",
+            help="เก็บสำเนาไฟล์ที่ใช้ประมวลผลพร้อมไฟล์ checksum / keep copies of what the run read",
         ),
     ] = None,
     reviews: Annotated[
@@ -315,6 +315,7 @@ def status_command(
     from kpi_batch.errors import UsageError
     from kpi_batch.history.round_state import round_states
     from kpi_batch.history.store import History
+    from kpi_batch.run_layout import RunLayout
 
     try:
         history = History.read(out)
@@ -331,7 +332,8 @@ def status_command(
     except KpiBatchError as exc:
         raise _fail(exc) from exc
     states = round_states(files, units["unit_id"].tolist())
-    workbook = out / latest["run_id"] / f"status_{latest['fiscal_year']}_{latest['round_id']}.xlsx"
+    layout = RunLayout(int(latest["fiscal_year"]), str(latest["round_id"]))
+    workbook = out / latest["run_id"] / layout.status
     print_status(latest, units, states, workbook)
 
 

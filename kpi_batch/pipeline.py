@@ -233,7 +233,7 @@ def run(request: RunRequest, progress: Progress | None = None) -> RunResult:
         )
         with stage("reports"):
             outputs = write_reports(ctx, folder.path, intake, progress=report)
-        manifest = folder.path / "manifest.json"
+        manifest = folder.path / ctx.layout.MANIFEST
         try:
             if request.archive is not None:
                 with stage("archive"):

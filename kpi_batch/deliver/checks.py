@@ -32,6 +32,7 @@ from kpi_batch.deliver.messages import POLICY, XLSM, XLSX, Plan, Planned, Proble
 from kpi_batch.deliver.source import sha256_bytes
 from kpi_batch.model import Framework
 from kpi_batch.reports.returned_plan import NOTE_SHEET
+from kpi_batch.run_layout import RunLayout
 from kpi_batch.specs.template import TABLE
 
 UNIT_ID_LABEL = "รหัสหน่วยงาน (unit_id)"  # the result workbook's summary row (reports/unit.py)
@@ -126,7 +127,7 @@ def check_message(planned: Planned, framework: Framework) -> list[Problem]:
         if sha256_bytes(data) != planned_file.file.manifest_sha256:
             fail(
                 "changed_after_run",
-                f"{name} ไม่ตรงกับไฟล์ที่การประมวลผลเขียนไว้ (checksum ใน manifest.json) / "
+                f"{name} ไม่ตรงกับไฟล์ที่การประมวลผลเขียนไว้ (checksum ใน {RunLayout.MANIFEST}) / "
                 "differs from the file the run wrote",
             )
         identity = identify_workbook(data)

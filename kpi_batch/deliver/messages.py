@@ -29,9 +29,7 @@ from email.utils import format_datetime
 from kpi_batch.deliver.source import RunFile, RunSource, UnitRow
 from kpi_batch.deliver.texts import Text
 from kpi_batch.framework.cells import decimal_text, parse_date
-from kpi_batch.reports.returned import returned_path
-from kpi_batch.reports.unit import result_workbook_name
-from kpi_batch.reports.writeall import RETURNABLE
+from kpi_batch.run_layout import RETURNED_FOR
 from kpi_batch.scoring.appeal_state import appeal_state, deadline_setting
 from kpi_batch.templates.workbook import template_filename
 from kpi_batch.thai import format_date_th
@@ -175,7 +173,10 @@ def build_plan(
         if row is None:
             planned = Planned(0, key, "unit", "unit_missing", label, unit.unit_id)
             planned.problems.append(
-                Problem("not_in_scores", f"{label}: ไม่มีใน scores.csv / not in scores.csv")
+                Problem(
+                    "not_in_scores",
+                    f"{label}: ไม่มีใน {source.layout.SCORES} / not in {source.layout.SCORES}",
+                )
             )
             plan.messages.append(planned)
             planned.number = len(plan.messages)
@@ -186,8 +187,7 @@ def build_plan(
         planned = Planned(0, key, "unit", template, label, unit.unit_id, to=_unique(unit.emails))
         attachments: list[Attachment] = []
         if row.status == "scored":
-            name = result_workbook_name(source.fiscal_year, source.round.round_id, unit.unit_id)
-            rel = f"units/{name}"
+            rel = source.layout.unit_result(unit.unit_id)
             if rel in source.files:
                 attachments.append(
                     Attachment(
@@ -223,7 +223,7 @@ def build_plan(
         add(planned, values)
 
     counts = _counts(source.scores)
-    for role, name in (("hr", source.hr_name()), ("executive", source.executive_name())):
+    for role, name in (("hr", source.layout.hr), ("executive", source.layout.executive)):
         people = fw.recipients_for(role)
         addresses = _unique([a.strip() for p in people for a in p.email.split(";")])
         planned = Planned(0, role, role, role, ROLE_TH[role], to=addresses)
@@ -409,9 +409,9 @@ def _returned_files(source: RunSource, plan: Plan) -> dict[str, list[Attachment]
     """unit_id -> marked-up copies of its flagged files, from the intake register."""
     found: dict[str, list[Attachment]] = defaultdict(list)
     for item in source.inputs:
-        if item.status not in RETURNABLE:
+        if item.status not in RETURNED_FOR:
             continue
-        rel = f"returned/{returned_path(item.path)}"
+        rel = source.layout.returned(item.path)
         file = source.files.get(rel)
         if file is None:
             continue  # intake found nothing to mark (no issue with a place)

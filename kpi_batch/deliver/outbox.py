@@ -14,10 +14,11 @@ from pathlib import Path
 from kpi_batch import fsutil
 from kpi_batch.csvfiles import write_csv
 from kpi_batch.deliver.messages import KIND_TH, POLICY, Plan, Planned
+from kpi_batch.run_layout import RunLayout
 from kpi_batch.safe_names import safe_name
 
-OUTBOX = "outbox"
-INDEX = "outbox.csv"
+OUTBOX = RunLayout.OUTBOX
+INDEX = RunLayout.OUTBOX_INDEX
 
 
 def eml_name(planned: Planned) -> str:

@@ -38,9 +38,10 @@ from kpi_batch.model import Owner
 from kpi_batch.review.check import text
 from kpi_batch.review.load import review_paths
 from kpi_batch.review.read import ReviewBook, ReviewRejected, read_review
+from kpi_batch.run_layout import RunLayout
 from kpi_batch.specs.review import STAGE_TH
 
-OUTBOX_REVIEWS = "outbox_reviews"
+OUTBOX_REVIEWS = RunLayout.OUTBOX_REVIEWS
 TEMPLATE = "owner_review"  # messages.KIND_TH names it in the outbox index
 
 

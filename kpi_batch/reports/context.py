@@ -13,6 +13,7 @@ import pandas as pd
 
 from kpi_batch.issues import Issue
 from kpi_batch.model import Framework, Round
+from kpi_batch.run_layout import RunLayout
 from kpi_batch.scoring.score_round import ScoredRound
 
 
@@ -39,6 +40,11 @@ class ReportContext:
     @property
     def fiscal_year(self) -> int:
         return self.framework.settings.fiscal_year
+
+    @property
+    def layout(self) -> RunLayout:
+        """The names of this run's files inside its run folder."""
+        return RunLayout(self.fiscal_year, self.round.round_id)
 
     def unit_name(self, unit_id: str) -> str:
         return self.framework.unit(unit_id).name

@@ -30,11 +30,12 @@ from typing import Any
 from kpi_batch.csvfiles import Verbatim, safe_cell, write_csv
 from kpi_batch.reports.context import ReportContext
 from kpi_batch.reports.tables import is_blank
+from kpi_batch.run_layout import RunLayout
 from kpi_batch.schemas.scoring import HR_COLUMNS, KPI_SCORE_COLUMNS
 from kpi_batch.scoring.rounding import pad
 
-SCORES_NAME = "scores.csv"
-KPI_SCORES_NAME = "kpi_scores.csv"
+SCORES_NAME = RunLayout.SCORES  # when given a folder
+KPI_SCORES_NAME = RunLayout.KPI_SCORES
 
 
 def write_scores_csv(ctx: ReportContext, path: Path) -> Path:

@@ -22,9 +22,10 @@ import pandas as pd
 
 from kpi_batch.reports.context import ReportContext
 from kpi_batch.reports.csv import write_rows
+from kpi_batch.run_layout import RunLayout
 from kpi_batch.scoring.rounding import as_decimal
 
-KPI_RESULTS_NAME = "kpi_results.csv"
+KPI_RESULTS_NAME = RunLayout.KPI_RESULTS  # when given a folder
 REPORTED = ("value", "numerator", "denominator", "level")
 KPI_RESULTS_COLUMNS = (
     "unit_id",

@@ -1,6 +1,6 @@
 """One result workbook per unit: its own scores and how they were reached, nothing else.
 
-    unit_workbook_name(ctx, unit_id) -> "result_2567_R1_U01.xlsx"
+    unit_workbook_name(ctx, unit_id) -> "result_2567_R1_U01.xlsx" (RunLayout.unit_result_name)
     write_unit_workbook(ctx, unit_id, path) -> Path
     write_unit_workbooks(ctx, out_dir, workers=None, include_unscored=False, on_done=None)
     unit_jobs(ctx, out_dir) -> (paths, jobs for pool.run_jobs)
@@ -57,7 +57,6 @@ from kpi_batch.reports.unit_data import (
     run_info,
     sorted_issues,
 )
-from kpi_batch.safe_names import safe_name
 from kpi_batch.scoring.explain import num
 from kpi_batch.scoring.rounding import pad
 from kpi_batch.thai import format_date_th
@@ -71,13 +70,9 @@ LEVEL_TH = {"parent": "ตัวชี้วัดหลัก (parent)", "compo
 
 
 def unit_workbook_name(ctx: ReportContext, unit_id: str) -> str:
-    """`result_<fiscal_year>_<round_id>_<unit_id>.xlsx`, safe as a file name."""
-    return result_workbook_name(ctx.fiscal_year, ctx.round.round_id, unit_id)
-
-
-def result_workbook_name(fiscal_year: int, round_id: str, unit_id: str) -> str:
-    """The same name without a report context (e-mail finds a unit's file in a run folder)."""
-    return f"result_{fiscal_year}_{safe_name(round_id)}_{safe_name(unit_id)}.xlsx"
+    """`result_<fiscal_year>_<round_id>_<unit_id>.xlsx`, safe as a file name (the run
+    folder's layout names it)."""
+    return ctx.layout.unit_result_name(unit_id)
 
 
 def write_unit_workbook(ctx: ReportContext, unit_id: str, path: Path) -> Path:

@@ -51,9 +51,10 @@ from kpi_batch.reports.layout import (
     row_height,
     workbook_options,
 )
+from kpi_batch.run_layout import RunLayout
 from kpi_batch.thai import format_date_th
 
-REPORT_NAME = "validation_report.xlsx"
+REPORT_NAME = RunLayout.VALIDATION_REPORT  # when given a folder
 TITLE = "รายงานผลการตรวจสอบไฟล์ (validation report)"
 NO_UNIT = "(ไม่ระบุหน่วยงาน)"
 
