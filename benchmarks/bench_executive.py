@@ -23,8 +23,8 @@ import pandas as pd
 
 from benchmarks.bench_templates import synthetic_framework
 from kpi_batch.model import Formula, Framework, KpiType
-from kpi_batch.reports.context import ReportContext
 from kpi_batch.reports.executive import write_executive_workbook
+from kpi_batch.run_record import RunRecord
 from kpi_batch.scoring.score_round import score_round
 
 ROUND_ID = "R2"
@@ -105,7 +105,7 @@ def main() -> None:
             ],
         }
     )
-    ctx = ReportContext(
+    ctx = RunRecord(
         framework=fw,
         round=fw.round(ROUND_ID),
         as_of=dt.date(2024, 10, 10),

@@ -39,11 +39,11 @@ from kpi_batch.intake import IntakeResult, run_intake
 from kpi_batch.issues import Issue
 from kpi_batch.manifest import sha256_file, write_manifest
 from kpi_batch.model import Framework, Round
-from kpi_batch.reports.context import ReportContext
 from kpi_batch.reports.writeall import write_reports
 from kpi_batch.review.load import ReviewFile, load_reviews, review_paths, run_view
 from kpi_batch.review.merge import Source as ReviewSource
 from kpi_batch.review.merge import merge, workbook_source
+from kpi_batch.run_record import RunRecord
 from kpi_batch.runfolder import RunFolder
 from kpi_batch.schemas.adjustments import Adjustments
 from kpi_batch.schemas.scoring import DATE_TO_CONFIRM
@@ -95,11 +95,12 @@ def check_writable(out: Path) -> None:
 
 @dataclass
 class RunResult:
+    """A finished run: its record (what the reports, manifest and history were written
+    from), where it is, and what the console shows about it."""
+
+    record: RunRecord
     run_dir: Path
-    run_id: str
-    round: Round
     intake: IntakeResult
-    scored: ScoredRound
     adjustment_issues: tuple[Issue, ...]
     outputs: list[Path]
     timings: dict[str, float] = field(default_factory=dict)
@@ -110,10 +111,22 @@ class RunResult:
     same_as: str | None = None
 
     @property
+    def run_id(self) -> str:
+        return self.record.run_id
+
+    @property
+    def round(self) -> Round:
+        return self.record.round
+
+    @property
+    def scored(self) -> ScoredRound:
+        return self.record.scored
+
+    @property
     def exit_code(self) -> int:
         """0 when every file was accepted and every unit scored; 1 when the run finished
         but something needs a person (rejected files, missing units, bad adjustments)."""
-        statuses = set(self.intake.register["status"])
+        statuses = set(self.record.inputs["status"])
         units = set(self.scored.unit_scores["status"])
         if statuses & {"rejected"} or units - {"scored"} or self.adjustment_issues:
             return 1
@@ -211,7 +224,7 @@ def run(request: RunRequest, progress: Progress | None = None) -> RunResult:
         RunFolder(request.out, fiscal_year, rnd.round_id, request.as_of) as folder,
         History.open(request.out) as history,  # under the run lock: settles staged runs
     ):
-        ctx = ReportContext(
+        ctx = RunRecord(
             framework=framework,
             round=rnd,
             as_of=request.as_of,
@@ -230,9 +243,13 @@ def run(request: RunRequest, progress: Progress | None = None) -> RunResult:
                 file_rows(intake.register),
             ),
             package_version=__version__,
+            inbox=request.inbox,
+            intake_issues=tuple(intake.issues),
+            results=intake.results,
+            submissions=intake.submissions,
         )
         with stage("reports"):
-            outputs = write_reports(ctx, folder.path, intake, progress=report)
+            outputs = write_reports(ctx, folder.path, progress=report)
         manifest = folder.path / ctx.layout.MANIFEST
         try:
             if request.archive is not None:
@@ -244,7 +261,7 @@ def run(request: RunRequest, progress: Progress | None = None) -> RunResult:
                             Source("adjustments", request.adjustments, adjustments_sha256 or "")
                         )
                     sources += [Source("reviews", p, review_sha256[p]) for p in review_files]
-                    archived = archive_inputs(intake.register, request.inbox, target, sources)
+                    archived = archive_inputs(ctx, target, sources)
             with stage("manifest"):
                 write_manifest(
                     manifest,
@@ -280,11 +297,9 @@ def run(request: RunRequest, progress: Progress | None = None) -> RunResult:
                 archived.remove()  # all or nothing: no archive of a run that is not there
             raise
     return RunResult(
+        record=ctx,
         run_dir=final,
-        run_id=folder.run_id,
-        round=rnd,
         intake=intake,
-        scored=scored,
         adjustment_issues=tuple(adjustment_issues),
         outputs=[final / p.relative_to(folder.path) for p in outputs],
         timings=timings,

@@ -174,12 +174,14 @@ def test_libreoffice_renders_it(original: Path, tmp_path: Path) -> None:
 
 def test_same_name_in_two_folders_gets_two_copies(tmp_path: Path) -> None:
     """Two districts each send `report.xlsx`; each gets its own marked-up copy back."""
+    import dataclasses
     import datetime as dt
 
     from kpi_batch.intake import run_intake
     from kpi_batch.reports.pool import run_jobs
     from kpi_batch.reports.writeall import returned_jobs
     from kpi_batch.templates.fill import fill_template
+    from tests.run_record_factories import small_record
 
     fw = small_framework()
     inbox = tmp_path / "inbox"
@@ -190,7 +192,13 @@ def test_same_name_in_two_folders_gets_two_copies(tmp_path: Path) -> None:
         fill_template(template, {"1.1": "แปดสิบ"}, out=inbox / folder / "report.xlsx")
     intake = run_intake(inbox, fw, "R1", dt.date(2024, 4, 10))
     assert sorted(intake.register["status"]) == ["accepted_with_warnings"] * 2
-    paths, jobs = returned_jobs(intake, tmp_path / "run")
+    record = dataclasses.replace(  # only the register, inbox and issues are read
+        small_record(),
+        inputs=intake.register,
+        inbox=intake.inbox,
+        intake_issues=tuple(intake.issues),
+    )
+    paths, jobs = returned_jobs(record, tmp_path / "run")
     run_jobs(jobs, 1, lambda fn, n: None)
     assert sorted(p.relative_to(tmp_path / "run") for p in paths) == [
         Path("returned/เขต1/report_xlsx_แก้ไข.xlsx"),

@@ -27,7 +27,6 @@ from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
 from kpi_batch.history.round_state import RoundState
-from kpi_batch.reports.context import ReportContext
 from kpi_batch.reports.executive_charts import trend_chart
 from kpi_batch.reports.executive_style import (
     FILE_STATUS_TH,
@@ -46,6 +45,7 @@ from kpi_batch.reports.executive_style import (
 from kpi_batch.reports.layout import print_setup
 from kpi_batch.reports.stats import ALL, Run, run_means, score_changes, target_point, trend_scores
 from kpi_batch.reports.status import unit_states
+from kpi_batch.run_record import RunRecord
 from kpi_batch.scoring.rounding import round_number
 from kpi_batch.specs.adjustments import FIELD_TH
 from kpi_batch.thai import format_date_th
@@ -69,7 +69,7 @@ def natural_key(kpi_id: str) -> tuple[tuple[int, int | str], ...]:
 # --- heatmap ---------------------------------------------------------------------------
 
 
-def heatmap_sheet(wb: xlsxwriter.Workbook, styles: Styles, ctx: ReportContext) -> None:
+def heatmap_sheet(wb: xlsxwriter.Workbook, styles: Styles, ctx: RunRecord) -> None:
     ws = wb.add_worksheet(HEATMAP)
     settings = ctx.framework.settings
     kpis = ctx.scored.kpi_scores
@@ -124,7 +124,7 @@ def heatmap_sheet(wb: xlsxwriter.Workbook, styles: Styles, ctx: ReportContext) -
 
 
 def _kpi_legend(
-    ws: Worksheet, styles: Styles, ctx: ReportContext, kpi_ids: Sequence[str], top: int
+    ws: Worksheet, styles: Styles, ctx: RunRecord, kpi_ids: Sequence[str], top: int
 ) -> None:
     settings = ctx.framework.settings
     kpis = ctx.scored.kpi_scores
@@ -153,7 +153,7 @@ def _kpi_legend(
 _APPEAL_WIDTHS = (13, 34, 19, 16, 14, 14, 40, 22)
 
 
-def appeals_sheet(wb: xlsxwriter.Workbook, styles: Styles, ctx: ReportContext) -> None:
+def appeals_sheet(wb: xlsxwriter.Workbook, styles: Styles, ctx: RunRecord) -> None:
     ws = wb.add_worksheet(APPEALS)
     for c, width in enumerate(_APPEAL_WIDTHS):
         ws.set_column(c, c, width)
@@ -205,7 +205,7 @@ def appeals_sheet(wb: xlsxwriter.Workbook, styles: Styles, ctx: ReportContext) -
 # --- trend -----------------------------------------------------------------------------
 
 
-def trend_sheet(wb: xlsxwriter.Workbook, styles: Styles, ctx: ReportContext) -> None:
+def trend_sheet(wb: xlsxwriter.Workbook, styles: Styles, ctx: RunRecord) -> None:
     ws = wb.add_worksheet(TREND)
     print_setup(ws, page_title(ctx, "แนวโน้ม"), repeat_header=False)
     history = ctx.history
@@ -268,7 +268,7 @@ _COMPLETENESS_WIDTHS = (13, 30, 20, 22, 12, 10, 11, 20, 34)
 _STATUS_ORDER = {"rejected": 0, "missing": 1, "scored": 2}
 
 
-def completeness_sheet(wb: xlsxwriter.Workbook, styles: Styles, ctx: ReportContext) -> None:
+def completeness_sheet(wb: xlsxwriter.Workbook, styles: Styles, ctx: RunRecord) -> None:
     ws = wb.add_worksheet(COMPLETENESS)
     for c, width in enumerate(_COMPLETENESS_WIDTHS):
         ws.set_column(c, c, width)

@@ -33,7 +33,6 @@ import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
 from kpi_batch.issues import Severity
-from kpi_batch.reports.context import ReportContext
 from kpi_batch.reports.layout import PINNED_CREATED, SEVERITY_COLOURS, workbook_options
 from kpi_batch.reports.marks import late_items_text
 from kpi_batch.reports.pool import Job, default_workers, run_jobs
@@ -57,6 +56,7 @@ from kpi_batch.reports.unit_data import (
     run_info,
     sorted_issues,
 )
+from kpi_batch.run_record import RunRecord
 from kpi_batch.scoring.explain import num
 from kpi_batch.scoring.rounding import pad
 from kpi_batch.thai import format_date_th
@@ -69,13 +69,13 @@ ITEM_TH = {"submission": "ส่งรายงานผล (submission)", "adju
 LEVEL_TH = {"parent": "ตัวชี้วัดหลัก (parent)", "component": "องค์ประกอบ (component)"}
 
 
-def unit_workbook_name(ctx: ReportContext, unit_id: str) -> str:
+def unit_workbook_name(ctx: RunRecord, unit_id: str) -> str:
     """`result_<fiscal_year>_<round_id>_<unit_id>.xlsx`, safe as a file name (the run
     folder's layout names it)."""
     return ctx.layout.unit_result_name(unit_id)
 
 
-def write_unit_workbook(ctx: ReportContext, unit_id: str, path: Path) -> Path:
+def write_unit_workbook(ctx: RunRecord, unit_id: str, path: Path) -> Path:
     """Write unit `unit_id`'s workbook to `path` (a folder gets `unit_workbook_name`)."""
     target = path / unit_workbook_name(ctx, unit_id) if path.is_dir() else path
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -84,7 +84,7 @@ def write_unit_workbook(ctx: ReportContext, unit_id: str, path: Path) -> Path:
 
 
 def write_unit_workbooks(
-    ctx: ReportContext,
+    ctx: RunRecord,
     out_dir: Path,
     workers: int | None = None,
     include_unscored: bool = False,
@@ -104,7 +104,7 @@ def write_unit_workbooks(
 
 
 def unit_jobs(
-    ctx: ReportContext, out_dir: Path, include_unscored: bool = False
+    ctx: RunRecord, out_dir: Path, include_unscored: bool = False
 ) -> tuple[list[Path], Iterator[Job]]:
     """The workbooks `write_unit_workbooks` writes, and the jobs that write them (for
     `pool.run_jobs`): a generator that builds the run's unit index when the first job is

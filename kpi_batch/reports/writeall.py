@@ -11,10 +11,8 @@ from concurrent.futures import ThreadPoolExecutor
 from itertools import chain, takewhile
 from pathlib import Path
 
-from kpi_batch.intake import IntakeResult
 from kpi_batch.intake.codes import HELD, NOT_REOPENED
 from kpi_batch.issues import Issue
-from kpi_batch.reports.context import ReportContext
 from kpi_batch.reports.csv import write_kpi_scores_csv, write_scores_csv
 from kpi_batch.reports.executive import write_executive_workbook
 from kpi_batch.reports.hr import write_hr_workbook
@@ -25,18 +23,18 @@ from kpi_batch.reports.status import write_status_workbook
 from kpi_batch.reports.unit import unit_jobs
 from kpi_batch.reports.validation import RunLabel, write_validation_report
 from kpi_batch.run_layout import RETURNED_FOR, RunLayout
+from kpi_batch.run_record import RunRecord
 
 Progress = Callable[[str, int, int | None], None]
 
 
-def run_label(ctx: ReportContext) -> RunLabel:
+def run_label(ctx: RunRecord) -> RunLabel:
     return RunLabel(ctx.run_id, f"{ctx.round.name} ({ctx.round.round_id})", ctx.as_of)
 
 
 def write_reports(
-    ctx: ReportContext,
+    ctx: RunRecord,
     run_dir: Path,
-    intake: IntakeResult,
     progress: Progress | None = None,
     workers: int | None = None,
 ) -> list[Path]:
@@ -55,7 +53,7 @@ def write_reports(
         lambda: write_scores_csv(ctx, run_dir / layout.SCORES),
         lambda: write_kpi_scores_csv(ctx, run_dir / layout.KPI_SCORES),
         lambda: write_kpi_results_csv(
-            ctx, intake.results, intake.submissions, run_dir / layout.KPI_RESULTS
+            ctx, ctx.results, ctx.submissions, run_dir / layout.KPI_RESULTS
         ),
         lambda: write_hr_workbook(ctx, run_dir / layout.hr),
         lambda: write_executive_workbook(ctx, run_dir / layout.executive),
@@ -68,7 +66,7 @@ def write_reports(
         ),
         lambda: write_status_workbook(ctx, run_dir / layout.status),
     ]
-    returned, returned_work = returned_jobs(intake, run_dir)
+    returned, returned_work = returned_jobs(ctx, run_dir)
     units, unit_work = unit_jobs(ctx, run_dir / layout.UNITS_DIR)
     if returned:
         report("returned workbooks", 0, len(returned))
@@ -108,17 +106,21 @@ def write_reports(
     return written + units + returned
 
 
-def returned_jobs(intake: IntakeResult, run_dir: Path) -> tuple[list[Path], Iterator[Job]]:
+def returned_jobs(record: RunRecord, run_dir: Path) -> tuple[list[Path], Iterator[Job]]:
     """A marked-up copy of every rejected or flagged file (the originals are only read):
     the copies' paths, and the jobs that write them (for `pool.run_jobs`). A file held for
     a person (a template issued to another unit, conflicting files) gets none: it would go
-    to the unit it claims, which may not have sent it."""
+    to the unit it claims, which may not have sent it. A record without an inbox has no
+    originals to copy: no jobs."""
     by_file: dict[str, list[Issue]] = defaultdict(list)
-    for issue in intake.issues:
+    for issue in record.intake_issues:
         by_file[issue.file].append(issue)
-    returnable = intake.register[intake.register["status"].isin(RETURNED_FOR)]
+    inbox, register = record.inbox, record.inputs
+    if inbox is None:
+        return [], iter(())
+    returnable = register[register["status"].isin(RETURNED_FOR)]
     originals = [
-        (intake.inbox / rel, by_file[rel], run_dir / RunLayout.returned(rel), str(unit_id))
+        (inbox / rel, by_file[rel], run_dir / RunLayout.returned(rel), str(unit_id))
         for rel, unit_id in zip(
             map(str, returnable["path"]), returnable["unit_id"].fillna(""), strict=True
         )

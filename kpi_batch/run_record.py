@@ -1,13 +1,17 @@
-"""What every report of a run is written from: one immutable value, built by the pipeline.
+"""The run record: one immutable value that says what a run read, scored and is, built by
+the pipeline (`pipeline.run` returns it in its `RunResult`).
 
-Reports never read disk or the clock: all they show comes from here, so the same inputs and
-as-of date give the same bytes.
+The reports, the manifest, the history store and the archive are all written from it, so they
+agree; none of them needs a stage's own result (the intake's, the scoring's) besides what is
+here. Reports never read disk or the clock: all they show comes from here, so the same inputs
+and as-of date give the same bytes. Where its files go in the run folder: `layout`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 
 import pandas as pd
 
@@ -18,7 +22,7 @@ from kpi_batch.scoring.score_round import ScoredRound
 
 
 @dataclass(frozen=True)
-class ReportContext:
+class RunRecord:
     framework: Framework
     round: Round
     as_of: dt.date
@@ -36,6 +40,15 @@ class ReportContext:
     # `round_state.with_run`): the round's state per unit. None: this run's register only.
     round_files: pd.DataFrame | None = None
     package_version: str = ""
+    # The inbox the register's paths are relative to: returned copies are made from the
+    # originals there. None (a record built without one): no returned copies.
+    inbox: Path | None = None
+    # Intake's own issues, `Issue.file` a register path: which files get a returned copy,
+    # and where it is marked (input_issues adds the adjustments' and scoring's).
+    intake_issues: tuple[Issue, ...] = ()
+    # Intake's clean results and submissions, as scoring read them (kpi_results.csv).
+    results: pd.DataFrame = field(default_factory=pd.DataFrame)
+    submissions: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def fiscal_year(self) -> int:
