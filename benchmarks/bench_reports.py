@@ -3,7 +3,7 @@
     .venv/bin/python -m benchmarks.bench_reports [--units 2000] [--kpis 15]
         [--workers 1 2] [--keep DIR]
 
-The run is the executive benchmark's (`bench_templates.synthetic_framework` with
+The run is the executive benchmark's (`tests/template_factories.synthetic_framework` with
 `bench_executive.synthetic_inputs`: 3 % missing, 1 % rejected, one in ten late), scored in
 memory first. Unit workbooks are written once per `--workers` value (1 = the serial path,
 2 = a process pool of two), each into a fresh folder; the first run also checks that every
@@ -23,12 +23,12 @@ from typing import Any, TypeVar
 import pandas as pd
 
 from benchmarks.bench_executive import ROUND_ID, synthetic_inputs
-from benchmarks.bench_templates import synthetic_framework
 from kpi_batch.reports.csv import write_kpi_scores_csv, write_scores_csv
 from kpi_batch.reports.hr import write_hr_workbook
 from kpi_batch.reports.unit import write_unit_workbooks
 from kpi_batch.run_record import RunRecord
 from kpi_batch.scoring.score_round import score_round
+from tests.template_factories import synthetic_framework
 
 T = TypeVar("T")
 

@@ -23,7 +23,7 @@ from kpi_batch.reports.unit import (
     write_unit_workbook,
     write_unit_workbooks,
 )
-from kpi_batch.reports.unit_data import unit_data
+from kpi_batch.reports.unit_data import UnitIndex
 from kpi_batch.run_record import RunRecord
 from tests.golden_compare import assert_matches_golden
 from tests.pdf_render import pdf_page_count, render_pdf
@@ -265,7 +265,8 @@ def test_sheets_with_nothing_to_say_are_hidden_so_they_do_not_print(
     ctx: RunRecord, books: dict[str, Path]
 ) -> None:
     adjusted = set(ctx.scored.adjustments["unit_id"])
-    with_issues = {u.unit_id for u in ctx.framework.units if unit_data(ctx, u.unit_id).issues}
+    index = UnitIndex(ctx)
+    with_issues = {u.unit_id for u in ctx.framework.units if index.data(u.unit_id).issues}
     charged = set(ctx.scored.late_items.loc[ctx.scored.late_items["penalty"] > 0, "unit_id"])
     seen_hidden = seen_shown = 0
     for unit_id, path in books.items():

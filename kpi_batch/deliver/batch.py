@@ -20,7 +20,7 @@ from pathlib import Path
 from kpi_batch.addresses import parse_mailbox
 from kpi_batch.deliver import log
 from kpi_batch.deliver.checks import check_plan
-from kpi_batch.deliver.messages import Plan, Planned, Sender, build_plan, make_message_id
+from kpi_batch.deliver.messages import MessagePlan, Planned, Sender, build_plan, make_message_id
 from kpi_batch.deliver.outbox import OUTBOX, write_outbox
 from kpi_batch.deliver.smtp import Outgoing, SmtpConfig, send_all
 from kpi_batch.deliver.source import RunSource, load_run
@@ -60,7 +60,7 @@ class EmailRequest:
 @dataclass
 class Prepared:
     source: RunSource
-    plan: Plan
+    plan: MessagePlan
     sender: Sender
     appeal_deadline_set: bool
     delivered: dict[str, set[str]] = field(default_factory=dict)  # from the delivery log

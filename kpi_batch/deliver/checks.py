@@ -28,7 +28,7 @@ from xml.etree import ElementTree
 
 import python_calamine
 
-from kpi_batch.deliver.messages import POLICY, XLSM, XLSX, Plan, Planned, Problem
+from kpi_batch.deliver.messages import POLICY, XLSM, XLSX, MessagePlan, Planned, Problem
 from kpi_batch.deliver.source import sha256_bytes
 from kpi_batch.model import Framework
 from kpi_batch.reports.returned_plan import NOTE_SHEET
@@ -76,7 +76,7 @@ def identify_workbook(data: bytes) -> Identity:
     return Identity("unknown", detail="not a kpi_batch workbook")
 
 
-def check_plan(plan: Plan, framework: Framework) -> None:
+def check_plan(plan: MessagePlan, framework: Framework) -> None:
     for planned in plan.messages:
         if planned.message is not None:
             planned.problems += check_message(planned, framework)

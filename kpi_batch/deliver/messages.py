@@ -1,4 +1,4 @@
-"""Which messages a run sends, to whom, with what: `build_plan(...) -> Plan`. Pure.
+"""Which messages a run sends, to whom, with what: `build_plan(...) -> MessagePlan`. Pure.
 
 Every unit of the framework gets one message, chosen by its status in scores.csv:
 
@@ -111,7 +111,10 @@ class Planned:
 
 
 @dataclass
-class Plan:
+class MessagePlan:
+    """Every message a run would send (one per unit, hr, executive), each with its problems,
+    and the problems of the batch as a whole."""
+
     run_id: str
     messages: list[Planned]
     problems: list[Problem] = field(default_factory=list)  # not tied to one message
@@ -136,11 +139,11 @@ def build_plan(
     date: dt.datetime,
     message_id: Callable[[str], str],
     appeal_deadline: str | None = None,
-) -> Plan:
+) -> MessagePlan:
     """Every message of the run. `message_id(key)` gives each its Message-ID; `date` is its
     Date header (the caller reads the clock)."""
     fw = source.framework
-    plan = Plan(source.run_id, [])
+    plan = MessagePlan(source.run_id, [])
     common = _common_values(source, sender)
     rows = {row.unit_id: row for row in source.scores}
     returned = _returned_files(source, plan)
@@ -405,7 +408,7 @@ def _attachment_lines(attachments: Sequence[Attachment]) -> str:
     return "\n".join(f"- {a.filename} — {a.description}" for a in attachments)
 
 
-def _returned_files(source: RunSource, plan: Plan) -> dict[str, list[Attachment]]:
+def _returned_files(source: RunSource, plan: MessagePlan) -> dict[str, list[Attachment]]:
     """unit_id -> marked-up copies of its flagged files, from the intake register."""
     found: dict[str, list[Attachment]] = defaultdict(list)
     for item in source.inputs:

@@ -26,7 +26,7 @@ from kpi_batch.deliver.messages import (
     KEY_HEADER,
     RUN_HEADER,
     Attachment,
-    Plan,
+    MessagePlan,
     Planned,
     Problem,
     Sender,
@@ -66,9 +66,9 @@ def owner_plan(
     sender: Sender,
     date: dt.datetime,
     message_id: Callable[[str], str],
-) -> Plan:
+) -> MessagePlan:
     fw = source.framework
-    plan = Plan(run_id=source.run_id, messages=[])
+    plan = MessagePlan(run_id=source.run_id, messages=[])
     for number, path in enumerate(review_paths(reviews), start=1):
         data = path.read_bytes()
         book = read_review(path)

@@ -52,10 +52,6 @@ def workbook_options() -> dict[str, Any]:
     }
 
 
-# Kept for modules written against it; prefer `workbook_options()`.
-WORKBOOK_OPTIONS = workbook_options()
-
-
 def fmt(**props: Any) -> dict[str, Any]:
     """Format properties on top of the house font."""
     return {"font_name": FONT, "font_size": FONT_SIZE, "valign": "top", **props}

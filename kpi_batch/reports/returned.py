@@ -13,7 +13,7 @@ Everything else is the unit's workbook as it was: defined names, the `results` t
 validations and sheet protection survive, so the unit can correct the cells and send the same
 file again. The fills stay after a cell is corrected; the note says so.
 
-Two writers make the same copy from one `returned_plan.Plan`: `returned_xml` edits the
+Two writers make the same copy from one `returned_plan.Markup`: `returned_xml` edits the
 package's XML and copies every other part byte for byte (~3 ms a file; used whenever it
 recognises the package, which it does for our templates and Excel's re-saves of them);
 openpyxl reads and rewrites the whole workbook (~33 ms) for everything else — a copy of a
@@ -59,7 +59,7 @@ from kpi_batch.reports.returned_plan import (
     NO_ISSUES,
     NOTE_SHEET,
     TITLE_SIZE,
-    Plan,
+    Markup,
     plan,
 )
 from kpi_batch.run_layout import returned_name
@@ -184,7 +184,7 @@ def _remove_our_comments(wb: Workbook) -> None:
                     cell.comment = None
 
 
-def _note_sheet(wb: Workbook, the_plan: Plan) -> None:
+def _note_sheet(wb: Workbook, the_plan: Markup) -> None:
     ws = wb.create_sheet(NOTE_SHEET, 0)
     for other in wb.worksheets:
         other.sheet_view.tabSelected = False  # two selected tabs would group the sheets

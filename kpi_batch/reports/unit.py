@@ -16,7 +16,7 @@ Sheets (each marked ลับ on screen and on every printed page):
 - `ปรับปรุงผล (adjustments)`: reviews and appeals applied, old and new value.
 - `ปัญหาที่พบ (issues)`: problems found in the unit's files, with `sheet!cell`.
 
-Only the unit's own rows are written (see `unit_data`): the file never holds another unit's
+Only the unit's own rows are written (`unit_data.UnitIndex`): the file never holds another unit's
 id, name or score. The file name is `result_<fiscal_year>_<round_id>_<unit_id>.xlsx`;
 characters that cannot be in a file name become `_` and a short hash of the id is added so
 two ids never share a file.

@@ -1,8 +1,8 @@
 """One unit's slice of a run, as plain values: what its result workbook is written from.
 
-`unit_data(ctx, unit_id)` picks the unit's rows out of the ScoredRound and the inputs;
-`UnitIndex` does it for every unit at once (one pass per frame instead of one filter per
-unit, which matters at 10,000 units). Only this unit's rows are taken, so nothing written
+`UnitIndex(ctx).data(unit_id)` picks the unit's rows out of the ScoredRound and the
+inputs, for every unit at once (one pass per frame instead of one filter per unit, which
+matters at 10,000 units). Only this unit's rows are taken, so nothing written
 from a `UnitData` can name another unit; the only figures about the others are counts (how
 many units were ranked) — band limits are left out when they come from this run's scores
 (`equal_width`), since they would give away the top and bottom scores.
@@ -216,10 +216,6 @@ class UnitIndex:
             files=tuple(_file_record(r) for r in self.files.records(unit_id)),
             weight_sum=sum((k.weight for k in kpis if k.status != "exempt"), start=Decimal(0)),
         )
-
-
-def unit_data(ctx: RunRecord, unit_id: str) -> UnitData:
-    return UnitIndex(ctx).data(unit_id)
 
 
 def _file_record(r: Record) -> Record:
