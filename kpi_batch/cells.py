@@ -16,7 +16,12 @@ and nowhere else. The rules, decided once:
   that way, and `e` next to digits is more likely a typo than 1,000. A *number* cell that
   Excel shows as 1.00E+03 arrives as the float 1000.0 and is read as such.
 - Excel error values (`#DIV/0!`, `#N/A`, LibreOffice's `Err:502`) are errors, never 0.
-- `-`, dashes, `N/A`, `NA`, `ไม่มี`, `ไม่มีข้อมูล` and blank cells are empty.
+- `-`, dashes, `ไม่มีข้อมูล` and blank cells are empty.
+- `ไม่มีผล (N/A)`, `ไม่มีผล`, `N/A`, `NA` and `ไม่มี` in a number cell are *not applicable*
+  (`Kind.NOT_APPLICABLE`), not empty: a unit says the KPI had nothing to measure this round
+  (DOMAIN §5), which a person must decide on, where an empty cell is a result not reported.
+  Readers that only want a number (`decimal`, the framework's) see neither as a number; in a
+  date cell the markers are empty.
 - Dates: Excel dates (with a CE or Buddhist-era year), an Excel serial left in a General
   cell (20,000-80,000: 1954-2119), text as Thai writes it (`6 มี.ค. 2567`, `6/3/2567`,
   `2567-03-06`, with Thai digits).
@@ -52,6 +57,8 @@ class Kind(StrEnum):
     TEXT = "text"  # text (or a value of the wrong type) where a number or date was expected
     ERROR = "error"  # an Excel error value
     UNUSED = "unused"  # the sheet has no such column (`ABSENT` in `number_column`)
+    # the unit marked the cell `ไม่มีผล (N/A)`; last, so the other kinds keep their codes
+    NOT_APPLICABLE = "not_applicable"
 
 
 # A kind as a small int, for frames over many cells (int comparisons cost less than str).
@@ -65,7 +72,12 @@ class Cell:
     kind: Kind
 
 
-EMPTY_MARKERS = frozenset({"", "-", "–", "—", "n/a", "na", "ไม่มี", "ไม่มีข้อมูล"})
+EMPTY_MARKERS = frozenset({"", "-", "–", "—", "ไม่มีข้อมูล"})
+# What the template offers (NOT_APPLICABLE_TEXT) and what people type for it.
+NOT_APPLICABLE_TEXT = "ไม่มีผล (N/A)"
+NOT_APPLICABLE_MARKERS = frozenset(
+    {"ไม่มีผล (n/a)", "ไม่มีผล(n/a)", "ไม่มีผล", "n/a", "na", "ไม่มี", "(n/a)"}
+)
 EXCEL_ERRORS = frozenset(
     {
         "#NULL!",
@@ -109,6 +121,10 @@ def is_excel_error(text: str) -> bool:
 
 def is_empty_marker(text: str) -> bool:
     return " ".join(text.split()).casefold() in EMPTY_MARKERS
+
+
+def is_not_applicable_marker(text: str) -> bool:
+    return " ".join(text.split()).casefold() in NOT_APPLICABLE_MARKERS
 
 
 def blank(value: object) -> bool:
@@ -162,6 +178,8 @@ def number(raw: object) -> Cell:
         return Cell(None, original, Kind.ERROR)
     if is_empty_marker(raw):
         return Cell(None, original, Kind.EMPTY)
+    if is_not_applicable_marker(raw):
+        return Cell(None, original, Kind.NOT_APPLICABLE)
     text = number_text(raw)
     if text is None:
         return Cell(None, original, Kind.TEXT)
@@ -218,7 +236,7 @@ def date(raw: object) -> Cell:
     if isinstance(raw, str):
         if is_excel_error(raw):
             return Cell(None, original, Kind.ERROR)
-        if is_empty_marker(raw):
+        if is_empty_marker(raw) or is_not_applicable_marker(raw):
             return Cell(None, original, Kind.EMPTY)
         day = parse_date_text(raw)
         if day is not None:

@@ -3,6 +3,8 @@
 Every stage that reads something a person typed (framework, submissions, adjustments)
 returns `Issue`s; the batch goes on and the reports list them. The `code` is stable (tests,
 reports and planning staff refer to it); the Thai message says what to do, at which cell.
+Every code is declared in the issue catalogue (kpi_batch/catalogue.py) and every `Issue` of
+the package is made by its kind's `issue(...)`; `error` and `warning` here are for tests.
 """
 
 from __future__ import annotations

@@ -64,8 +64,9 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> tuple[IntakeResult, Path]:
         [("U02.xlsx", filled("U02")), ("U03.xlsx", filled("U03"))],
     )
     (inbox / "two.eml").write_bytes(two.as_bytes())
-    # forwarded as an attachment: the unit's own e-mail (4 Apr) inside staff's (9 Apr)
-    inner = _mail("u04@dept.example", dt.datetime(2024, 4, 4, 16, 0, tzinfo=bkk),
+    # forwarded as an attachment: the unit's own e-mail (4 Apr, from U04's registered
+    # address) inside staff's (9 Apr)
+    inner = _mail("u4@example.go.th", dt.datetime(2024, 4, 4, 16, 0, tzinfo=bkk),
                   [("U04.xlsx", filled("U04"))])  # fmt: skip
     outer = _mail("staff@dept.example", dt.datetime(2024, 4, 9, 8, 0, tzinfo=bkk), [], "Fwd")
     outer.add_attachment(inner)
@@ -126,7 +127,7 @@ def test_received_date_is_the_emails_in_bangkok(run: tuple[IntakeResult, Path]) 
     assert (two["received_on"], two["date_source"]) == (dt.date(2024, 4, 5), "email")
     # the forwarded unit's own e-mail, not the day staff forwarded it
     fwd = _row(result, "sub/fwd.eml#U04.xlsx")
-    assert (fwd["received_on"], fwd["sender"]) == (dt.date(2024, 4, 4), "u04@dept.example")
+    assert (fwd["received_on"], fwd["sender"]) == (dt.date(2024, 4, 4), "u4@example.go.th")
     subs = result.submissions.set_index("unit_id")
     assert subs.loc["U01", "submitted_on"].date() == dt.date(2024, 4, 4)
     assert subs.loc["U01", "date_source"] == "email"

@@ -49,7 +49,7 @@ def _without_appeals(ctx: RunRecord, deadline: str | None) -> RunRecord:
     return dataclasses.replace(ctx, scored=scored, framework=fw)
 
 
-def test_small_context_has_an_appeal_so_it_is_final() -> None:
+def test_small_record_has_an_appeal_so_it_is_final() -> None:
     ctx = small_record()
     assert result_state(ctx) is AppealState.FINAL
     open_ctx = _without_appeals(ctx, "31 ธ.ค. 2567")

@@ -27,8 +27,8 @@ from kpi_batch.reports.executive_detail import (
     NO_HISTORY,
     TREND,
 )
-from kpi_batch.reports.layout import FONT
 from kpi_batch.run_record import RunRecord
+from kpi_batch.workbook_style import FONT
 from tests.executive_factories import FORMULA_NAME, RUN_ID, sample_context
 from tests.golden_compare import assert_matches_golden
 from tests.pdf_render import pdf_page_count, render_pdf

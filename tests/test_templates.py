@@ -188,12 +188,18 @@ def test_data_validation_on_every_input(u01: openpyxl.Workbook) -> None:
             coord = ws.cell(kpis[kpi_id], columns[key]).coordinate
             assert coord in rules, coord
             assert rules[coord].prompt and rules[coord].error  # Thai messages
-    value = rules[ws.cell(kpis["1.1"], columns["value"]).coordinate]
-    assert (value.type, value.operator, value.formula1) == ("decimal", "greaterThanOrEqual", "0")
-    level = rules[ws.cell(kpis["2.1"], columns["level"]).coordinate]
-    assert (level.type, level.formula1, level.formula2) == ("decimal", "0", "5")
-    denominator = rules[ws.cell(kpis["1.2"], columns["denominator"]).coordinate]
-    assert (denominator.type, denominator.operator) == ("decimal", "greaterThan")
+    # number rules that also take `ไม่มีผล (N/A)` (DOMAIN §5: N/A is not empty)
+    na = 'TRIM({c})="ไม่มีผล (N/A)"'
+    value_at = ws.cell(kpis["1.1"], columns["value"]).coordinate
+    value = rules[value_at]
+    assert value.type == "custom" and f"{value_at}>=0" in value.formula1
+    assert na.format(c=value_at) in value.formula1
+    level_at = ws.cell(kpis["2.1"], columns["level"]).coordinate
+    level = rules[level_at]
+    assert f"AND({level_at}>=0,{level_at}<=5)" in level.formula1
+    assert na.format(c=level_at) in level.formula1
+    denominator_at = ws.cell(kpis["1.2"], columns["denominator"]).coordinate
+    assert f"{denominator_at}>0" in rules[denominator_at].formula1
     submitted = rules["F7"]
     assert submitted.type == "custom" and "DATE(2023,10,1)" in submitted.formula1
     assert "DATE(2566,10,1)" in submitted.formula1  # a date typed with a BE year

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
+import shutil
+import subprocess
 import zipfile
 from pathlib import Path
 
@@ -189,3 +192,71 @@ def test_matches_golden(report: Path) -> None:
 def test_libreoffice_renders_it(report: Path, tmp_path: Path) -> None:
     # one page per sheet: English messages and checksums are left out of the print area
     assert pdf_page_count(render_pdf(report, tmp_path / "pdf")) == 3
+
+
+# --- header and footer as Excel reads them ------------------------------------------------
+
+_HF_CODE = re.compile(r'&(&|"[^"]*"|\d+|[LCR]|[PNDTFAZGBIUESXYKOH])')
+
+
+def printed_sections(code: str) -> dict[str, str]:
+    """What Excel prints of a header/footer string: section letter -> visible text, with
+    `&P`/`&N` as `<P>`/`<N>`. Font (`&"..."`) and size (`&14`, every digit that follows
+    the `&`) codes print nothing, which is how a run id `2567_…` right after `&11` is lost."""
+    sections = {"L": "", "C": "", "R": ""}
+    current, pos = "C", 0
+    for m in _HF_CODE.finditer(code):
+        sections[current] += code[pos : m.start()]
+        token = m[1]
+        if token == "&":
+            sections[current] += "&"
+        elif token in "LCR":
+            current = token
+        elif token in ("P", "N"):
+            sections[current] += f"<{token}>"
+        pos = m.end()
+    sections[current] += code[pos:]
+    return sections
+
+
+@pytest.mark.parametrize("run_id", ["2567_R1_2024-03-15_1", "2567/R1/2024-03-15_1", "R&D_1"])
+def test_footer_prints_the_whole_run_id(tmp_path: Path, run_id: str) -> None:
+    run = RunLabel(run_id, "6 เดือน (R1)", dt.date(2024, 3, 15))
+    path = write_validation_report(
+        tmp_path / "v.xlsx", sample_issues(), sample_register(), UNITS, run
+    )
+    for ws in openpyxl.load_workbook(path).worksheets:
+        header = printed_sections(_raw(path, ws.title, "oddHeader"))
+        footer = printed_sections(_raw(path, ws.title, "oddFooter"))
+        assert footer["L"] == f"รหัสการประมวลผล {run_id}", ws.title
+        assert footer["C"] == "หน้า <P> / <N>", ws.title
+        assert footer["R"] == "ข้อมูล ณ วันที่ 15 มี.ค. 2567", ws.title
+        assert header["R"] == "6 เดือน (R1)", ws.title  # a round name that starts with a digit
+        assert header["L"].startswith("รายงานผลการตรวจสอบไฟล์"), ws.title
+
+
+def _raw(path: Path, sheet_title: str, element: str) -> str:
+    """The header/footer string exactly as stored in the sheet's XML."""
+    wb = openpyxl.load_workbook(path)
+    index = wb.sheetnames.index(sheet_title) + 1
+    with zipfile.ZipFile(path) as zf:
+        xml = zf.read(f"xl/worksheets/sheet{index}.xml").decode("utf-8")
+    m = re.search(rf"<{element}>(.*?)</{element}>", xml, re.S)
+    assert m, element
+    return html.unescape(m[1])
+
+
+def test_rendered_footer_shows_the_run_id(tmp_path: Path) -> None:
+    # header and footer parts that start with digits, as a run id or a round name may
+    run = RunLabel("2567_R1_2024-03-15_1", "6 เดือน (R1)", dt.date(2024, 3, 15))
+    path = write_validation_report(
+        tmp_path / "v.xlsx", sample_issues(), sample_register(), UNITS, run
+    )
+    pdf = render_pdf(path, tmp_path / "pdf")
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, check=True, text=True
+    ).stdout
+    assert text.count("รหัสการประมวลผล 2567_R1_2024-03-15_1") == 3  # one page per sheet
+    assert len(re.findall(r"(?<!\S)6 เดือน \(R1\)", text)) == 3

@@ -39,6 +39,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pandera.pandas as pa
@@ -46,9 +47,12 @@ import python_calamine
 from pandera.typing import DataFrame
 
 from kpi_batch import cells
+from kpi_batch.adjustments import codes
+from kpi_batch.adjustments.codes import ADJUSTMENTS
 from kpi_batch.adjustments.template import write_adjustments_template
+from kpi_batch.catalogue import IssueKind
 from kpi_batch.cells import decimal_text, parse_date
-from kpi_batch.issues import Issue, Severity, cell_ref, error, warning
+from kpi_batch.issues import Issue, Severity, cell_ref
 from kpi_batch.model import Formula, Framework, KpiType
 from kpi_batch.schemas.adjustments import AdjustmentRows, Adjustments
 from kpi_batch.specs.adjustments import COLUMNS, FIELDS, SHEET, STAGES, UNIT_FIELDS, WHOLE_UNIT
@@ -65,8 +69,6 @@ __all__ = [
 ]
 
 OUTPUT_COLUMNS = (*COLUMNS, "excel_row", "new_number", "new_date")
-
-_FIELDS_TH = "value, numerator, denominator, level, score, exempt, submitted_on, late_days"
 
 
 def load_adjustments(
@@ -162,14 +164,7 @@ def _read_sheet(path: Path, file: str) -> _Sheet:
                 None,
                 {},
                 {},
-                [
-                    error(
-                        "adjustment_sheet_missing",
-                        f"ไม่พบชีต '{SHEET}' ในไฟล์ปรับคะแนน (ชีตที่พบ: {found})",
-                        f"no sheet named '{SHEET}' (found: {found})",
-                        file=file,
-                    )
-                ],
+                [codes.SHEET_MISSING.issue(file=file, found=found)],
             )
         grid = workbook.get_sheet_by_name(SHEET).to_python(skip_empty_area=False)
     except (OSError, python_calamine.CalamineError, ValueError) as exc:
@@ -177,14 +172,7 @@ def _read_sheet(path: Path, file: str) -> _Sheet:
             None,
             {},
             {},
-            [
-                error(
-                    "adjustment_file_unreadable",
-                    "เปิดไฟล์ปรับคะแนนไม่ได้ โปรดบันทึกเป็น .xlsx แล้วลองใหม่",
-                    f"cannot read the adjustments workbook: {exc}",
-                    file=file,
-                )
-            ],
+            [codes.FILE_UNREADABLE.issue(file=file, detail=exc)],
         )
 
     texts = [[cell_text(v) for v in row] for row in grid]
@@ -198,14 +186,12 @@ def _read_sheet(path: Path, file: str) -> _Sheet:
             continue  # extra columns (notes) are allowed and ignored
         if key in cols:
             issues.append(
-                error(
-                    "adjustment_column_duplicate",
-                    f"คอลัมน์ '{key}' ซ้ำกับ {cell_ref(header_row, cols[key])} ให้เหลือคอลัมน์เดียว",
-                    f"column '{key}' appears twice",
+                codes.COLUMN_DUPLICATE.issue(
                     file=file,
                     sheet=SHEET,
                     cell=cell_ref(header_row, col),
                     value=key,
+                    first=cell_ref(header_row, cols[key]),
                 )
             )
         else:
@@ -213,13 +199,7 @@ def _read_sheet(path: Path, file: str) -> _Sheet:
     missing = [c for c in COLUMNS if c not in cols]
     if missing:
         issues.append(
-            error(
-                "adjustment_column_missing",
-                f"ชีต '{SHEET}' ไม่มีคอลัมน์ {', '.join(missing)} (แถวหัวตารางต้องมี {', '.join(COLUMNS)})",
-                f"sheet '{SHEET}' lacks column(s) {', '.join(missing)}",
-                file=file,
-                sheet=SHEET,
-            )
+            codes.COLUMN_MISSING.issue(file=file, sheet=SHEET, missing=", ".join(missing))
         )
     if issues:
         return None, {}, cols, issues
@@ -281,62 +261,30 @@ def _schema_issues(rows: pd.DataFrame, cols: Places, file: str) -> list[Issue]:
     return issues
 
 
-_ROW_MESSAGES = {
-    "adjustment_unit_missing": (
-        "ต้องระบุรหัสหน่วยงาน (unit_id)",
-        "unit_id is empty",
-    ),
-    "adjustment_kpi_missing": (
-        "ต้องระบุรหัสตัวชี้วัด (kpi_id) หรือ * สำหรับ submitted_on และ late_days",
-        "kpi_id is empty (use * for submitted_on and late_days)",
-    ),
-    "adjustment_bad_stage": (
-        "ขั้นตอน (stage) ต้องเป็น review (ทบทวนโดยเจ้าภาพตัวชี้วัด) หรือ appeal (อุทธรณ์)",
-        "stage must be review or appeal",
-    ),
-    "adjustment_bad_field": (
-        f"รายการที่แก้ไข (field) ต้องเป็นหนึ่งใน {_FIELDS_TH}",
-        f"field must be one of {_FIELDS_TH}",
-    ),
-    "adjustment_value_missing": (
-        "ต้องระบุค่าใหม่ (new_value)",
-        "new_value is empty",
-    ),
-    "adjustment_reason_missing": (
-        "ต้องระบุเหตุผล (reason) ของการแก้ไขทุกครั้ง",
-        "every adjustment needs a reason",
-    ),
-}
-
-
 def _row_issue(
     code: str, rows: pd.DataFrame, row: int, column: str, cols: Places, file: str
 ) -> Issue:
-    th, en = _ROW_MESSAGES[code]
-    return _issue(error, code, th, en, rows, row, column, cols, file)
+    return _issue(ADJUSTMENTS[code], rows, row, column, cols, file)
 
 
 def _issue(
-    make: Callable[..., Issue],
-    code: str,
-    th: str,
-    en: str,
+    kind: IssueKind,
     rows: pd.DataFrame,
     row: int,
     column: str,
     cols: Places,
     file: str,
+    **fields: Any,
 ) -> Issue:
-    issue = make(
-        code,
-        th,
-        en,
+    """The issue of `kind` at the row's `column` cell; an error leaves the row out."""
+    issue = kind.issue(
         file=file,
         sheet=cols.sheet,
         cell=cols.cell(row, column),
         value=str(rows.at[row, column]),
         unit_id=str(rows.at[row, "unit_id"]),
         kpi_id=str(rows.at[row, "kpi_id"]),
+        **fields,
     )
     if issue.severity is Severity.ERROR:
         cols.rejected.add(row)
@@ -352,56 +300,30 @@ def _framework_issues(
     for row, r in _records(rows):
         unit, kpi, field = str(r["unit_id"]), str(r["kpi_id"]), str(r["field"])
 
-        def add(code: str, th: str, en: str, column: str, row: int = row) -> None:
-            issues.append(_issue(error, code, th, en, rows, row, column, cols, file))
+        def add(kind: IssueKind, column: str, row: int = row, **fields: object) -> None:
+            issues.append(_issue(kind, rows, row, column, cols, file, **fields))
 
         if not unit:
             continue
         if unit not in units:
-            add(
-                "adjustment_unknown_unit",
-                f"ไม่พบหน่วยงานรหัส '{unit}' ในกรอบการประเมิน โปรดตรวจสอบรหัสหน่วยงาน",
-                f"unit '{unit}' is not in the framework",
-                "unit_id",
-            )
+            add(codes.UNKNOWN_UNIT, "unit_id")
             continue
         if not kpi or field not in FIELDS:
             continue
         if field in UNIT_FIELDS:
             if kpi != WHOLE_UNIT:
-                add(
-                    "adjustment_needs_whole_unit",
-                    f"{field} ใช้กับการส่งผลของทั้งหน่วยงาน ให้ใส่ kpi_id เป็น *",
-                    f"{field} concerns the whole submission: kpi_id must be *",
-                    "kpi_id",
-                )
+                add(codes.NEEDS_WHOLE_UNIT, "kpi_id", field=field)
             continue
         if kpi == WHOLE_UNIT:
-            add(
-                "adjustment_whole_unit_not_allowed",
-                f"การแก้ไข {field} ต้องระบุรหัสตัวชี้วัด (ใช้ * ได้เฉพาะ submitted_on และ late_days)",
-                f"{field} needs a KPI id; * is only for submitted_on and late_days",
-                "kpi_id",
-            )
+            add(codes.WHOLE_UNIT_NOT_ALLOWED, "kpi_id", field=field)
             continue
         agreement = {item.kpi.kpi_id: item.kpi for item in framework.agreements.get(unit, ())}
         if kpi not in agreement:
-            add(
-                "adjustment_unknown_kpi",
-                f"ตัวชี้วัด '{kpi}' ไม่อยู่ในคำรับรองฯ ของหน่วยงาน {unit}"
-                " (ต้องเป็นตัวชี้วัดย่อยที่มีน้ำหนัก) โปรดตรวจสอบรหัสตัวชี้วัด",
-                f"KPI '{kpi}' is not a weighted KPI in unit {unit}'s agreement",
-                "kpi_id",
-            )
+            add(codes.UNKNOWN_KPI, "kpi_id")
             continue
         fit = _field_fits(field, agreement[kpi].kpi_type, agreement[kpi].formula)
         if fit:
-            add(
-                "adjustment_field_not_for_kpi",
-                f"ตัวชี้วัด {kpi} {fit[0]} จึงแก้ไข {field} ไม่ได้",
-                f"KPI {kpi} {fit[1]}, so {field} does not apply",
-                "field",
-            )
+            add(codes.FIELD_NOT_FOR_KPI, "field", field=field, why_th=fit[0], why_en=fit[1])
     return issues
 
 
@@ -439,73 +361,42 @@ def _parse_values(
         if not text or field not in FIELDS:
             continue
 
-        def add(
-            code: str, th: str, en: str, make: Callable[..., Issue] = error, row: int = row
-        ) -> None:
-            issues.append(_issue(make, code, th, en, rows, row, "new_value", cols, file))
+        def add(kind: IssueKind, row: int = row, **fields: object) -> None:
+            issues.append(_issue(kind, rows, row, "new_value", cols, file, **fields))
 
         if field == "submitted_on":
             day = parse_date(typed[row])
             if day is None:
-                add(
-                    "adjustment_bad_date",
-                    f"อ่านวันที่ '{text}' ไม่ได้ ให้พิมพ์เช่น 6 มี.ค. 2567 หรือ 6/3/2567",
-                    f"'{text}' is not a date (write e.g. 6 มี.ค. 2567 or 6/3/2567)",
-                )
+                add(codes.BAD_DATE)
                 continue
             parsed[row] = (day.isoformat(), None, day)
             if not fy_start <= day <= fy_end + dt.timedelta(days=183):
                 add(
-                    "adjustment_date_unusual",
-                    f"วันที่ส่ง {format_date_th(day)} อยู่นอกปีงบประมาณ"
-                    f" {framework.settings.fiscal_year} โปรดตรวจสอบปี พ.ศ.",
-                    f"submitted_on {day.isoformat()} is outside the fiscal year",
-                    warning,
+                    codes.DATE_UNUSUAL,
+                    date_th=format_date_th(day),
+                    date=day.isoformat(),
+                    fiscal_year=framework.settings.fiscal_year,
                 )
             continue
 
         number = cells.decimal(typed[row])
         if number is None:
-            add(
-                "adjustment_bad_number",
-                f"ค่าใหม่ '{text}' ไม่ใช่ตัวเลข",
-                f"new_value '{text}' is not a number",
-            )
+            add(codes.BAD_NUMBER, variant="not_a_number")
             continue
         if field == "exempt" and number not in (0, 1):
-            add(
-                "adjustment_bad_exempt",
-                "exempt ต้องเป็น 1 (ยกเว้นตัวชี้วัดนี้) หรือ 0 (ยกเลิกการยกเว้น)",
-                "exempt must be 1 (exempt the KPI) or 0 (not exempt)",
-            )
+            add(codes.BAD_EXEMPT)
             continue
         if field == "late_days" and (number < 0 or number != number.to_integral_value()):
-            add(
-                "adjustment_bad_late_days",
-                "จำนวนวันล่าช้า (late_days) ต้องเป็นจำนวนเต็มตั้งแต่ 0 ขึ้นไป",
-                "late_days must be a whole number, 0 or more",
-            )
+            add(codes.BAD_LATE_DAYS)
             continue
         if field == "score" and not 0 <= number <= top:
-            add(
-                "adjustment_score_out_of_range",
-                f"คะแนน {decimal_text(number)} ต้องอยู่ระหว่าง 0 ถึง {decimal_text(top)}",
-                f"score {decimal_text(number)} must be between 0 and {decimal_text(top)}",
-            )
+            add(codes.SCORE_OUT_OF_RANGE, score=decimal_text(number), top=decimal_text(top))
             continue
         if field == "denominator" and number == 0:
-            add(
-                "adjustment_bad_number",
-                "ตัวหาร (denominator) ต้องไม่เป็น 0",
-                "denominator must not be 0",
-            )
+            add(codes.BAD_NUMBER, variant="zero_denominator")
             continue
         if field in ("numerator", "denominator", "level") and number < 0:
-            add(
-                "adjustment_bad_number",
-                f"{field} ต้องไม่ติดลบ",
-                f"{field} must not be negative",
-            )
+            add(codes.BAD_NUMBER, variant="negative", field=field)
             continue
         parsed[row] = (decimal_text(number), number, None)
     return parsed, issues
@@ -523,23 +414,11 @@ def _duplicate_issues(rows: pd.DataFrame, cols: Places, file: str) -> list[Issue
             first[key] = row
             continue
         earlier = first[key]
-        shown_earlier, shown_row = cols.row(earlier), cols.row(row)
-        th = (
-            f"แถว {shown_earlier} และแถว {shown_row} แก้ไขรายการเดียวกัน ({', '.join(key)})"
-            " จึงไม่ใช้ทั้งสองแถว ให้เหลือแถวเดียว"
-        )
-        en = (
-            f"rows {shown_earlier} and {shown_row} adjust the same thing ({', '.join(key)});"
-            " neither is applied"
-        )
-        issues.append(
-            _issue(error, "adjustment_duplicate", th, en, rows, row, "unit_id", cols, file)
-        )
+        fields = {"first_row": cols.row(earlier), "this_row": cols.row(row), "key": ", ".join(key)}
+        issues.append(_issue(codes.DUPLICATE, rows, row, "unit_id", cols, file, **fields))
         if earlier not in reported:  # the first row is left out too: mark it once
             reported.add(earlier)
-            issues.append(
-                _issue(error, "adjustment_duplicate", th, en, rows, earlier, "unit_id", cols, file)
-            )
+            issues.append(_issue(codes.DUPLICATE, rows, earlier, "unit_id", cols, file, **fields))
     return issues
 
 

@@ -20,14 +20,6 @@ from pathlib import Path
 
 import xlsxwriter
 
-from kpi_batch.reports.layout import (
-    HEADER_PT,
-    PINNED_CREATED,
-    fmt,
-    print_setup,
-    row_height,
-    workbook_options,
-)
 from kpi_batch.specs.adjustments import (
     COLUMN_TH,
     COLUMNS,
@@ -36,6 +28,14 @@ from kpi_batch.specs.adjustments import (
     INSTRUCTIONS_SHEET,
     SHEET,
     STAGES,
+)
+from kpi_batch.workbook_style import (
+    HEADER_PT,
+    PINNED_CREATED,
+    fmt,
+    print_setup,
+    row_height,
+    workbook_options,
 )
 
 _ROWS = 1000  # rows with dropdowns and text format

@@ -34,7 +34,6 @@ from kpi_batch.model import (
     Rounding,
     Settings,
 )
-from kpi_batch.reports.layout import workbook_options
 from kpi_batch.specs.framework import (
     INSTRUCTIONS_SHEET,
     OPTIONAL_SETTINGS,
@@ -44,6 +43,7 @@ from kpi_batch.specs.framework import (
     SHEETS,
     SheetName,
 )
+from kpi_batch.workbook_style import workbook_options
 
 Rows = Mapping[str, Sequence[Mapping[str, Any]]]
 

@@ -1,6 +1,7 @@
 """Every intake check in one table: stable code, severity, what is rejected, Thai message.
 
-docs/intake.md documents the same list (a test keeps them in step). Severity and scope:
+Declared in the issue catalogue (kpi_batch/catalogue.py) as `INTAKE`; the code table of
+docs/intake.md is written from it (`python -m kpi_batch.code_docs`). Severity and scope:
 
 - error / file: the whole file is rejected (register status `rejected`);
 - error / kpi: only that KPI's result is rejected and the KPI is scored as missing (0); the
@@ -16,7 +17,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from types import MappingProxyType
 
-from kpi_batch.issues import Issue, Severity
+from kpi_batch.catalogue import Catalogue, IssueKind
+from kpi_batch.issues import Severity
 from kpi_batch.visible import visible
 
 
@@ -26,46 +28,37 @@ class Scope(StrEnum):
     FLAG = "flag"  # a warning: used, flagged
 
 
-class _Fields(dict[str, object]):
-    def __missing__(self, key: str) -> str:
-        return ""
+_EFFECT = {Scope.FILE: "the file", Scope.KPI: "that KPI's result", Scope.FLAG: "nothing"}
 
 
 @dataclass(frozen=True)
-class Check:
-    code: str
-    severity: Severity
-    scope: Scope
-    message_th: str
-    message_en: str
+class Check(IssueKind):
+    """An intake check: a catalogue kind that also says what it rejects (`scope`)."""
 
-    def issue(
-        self,
-        *,
-        file: str,
-        sheet: str = "",
-        cell: str = "",
-        value: str = "",
-        unit_id: str = "",
-        kpi_id: str = "",
-        **fields: object,
-    ) -> Issue:
+    scope: Scope = Scope.FLAG
+
+    def message_fields(self, value: str, unit_id: str, kpi_id: str) -> dict[str, object]:
         # a zero-width space in an id must show in the message (two ids that look alike)
-        params = _Fields(
-            value=visible(value), kpi_id=visible(kpi_id), unit_id=visible(unit_id), **fields
-        )
-        return Issue(
-            code=self.code,
-            severity=self.severity,
-            message_th=self.message_th.format_map(params),
-            message_en=self.message_en.format_map(params),
-            sheet=sheet,
-            cell=cell,
-            file=file,
-            value=value,
-            unit_id=unit_id,
-            kpi_id=kpi_id,
-        )
+        return {"value": visible(value), "kpi_id": visible(kpi_id), "unit_id": visible(unit_id)}
+
+
+INTAKE = Catalogue("intake", "docs/intake.md")
+
+
+def _check(
+    code: str,
+    severity: Severity,
+    scope: Scope,
+    message_th: str,
+    message_en: str,
+    *,
+    problem: str = "",
+    effect: str = "",
+) -> Check:
+    """Declare an intake check in the catalogue (`effect` defaults to what `scope` rejects)."""
+    effect = effect or _EFFECT[scope]
+    kind = Check(code, severity, message_th, message_en, INTAKE.name, problem, effect, scope=scope)
+    return INTAKE.add(kind)
 
 
 _E, _W = Severity.ERROR, Severity.WARNING
@@ -83,21 +76,21 @@ _NO_MTIME_EN = (
 
 _CHECKS = (
     # -- the file as a file: checked before anything parses it ------------------------------
-    Check(
+    _check(
         "file_unsupported_format",
         _E,
         Scope.FILE,
         "ไฟล์ชนิด {value} อ่านไม่ได้ กรุณาบันทึกเป็น .xlsx (Excel Workbook) แล้วส่งใหม่",
         "{value} files are not read; save as .xlsx and send it again",
     ),
-    Check(
+    _check(
         "file_empty",
         _E,
         Scope.FILE,
         f"ไฟล์ว่างเปล่า (0 ไบต์) {_RESEND_TH}",
         "the file is empty (0 bytes); send it again",
     ),
-    Check(
+    _check(
         "file_too_large",
         _E,
         Scope.FILE,
@@ -105,7 +98,7 @@ _CHECKS = (
         "กรุณาใช้แบบฟอร์มเดิม ลบรูปภาพหรือแผ่นงานที่ไม่เกี่ยวข้อง แล้วส่งใหม่",
         "the file is {value} bytes, over the limit of {limit}; use the template as sent",
     ),
-    Check(
+    _check(
         "file_not_workbook",
         _E,
         Scope.FILE,
@@ -113,14 +106,14 @@ _CHECKS = (
         "กรุณาเปิดแบบฟอร์มใน Excel แล้วบันทึกเป็น .xlsx ส่งใหม่",
         "not a spreadsheet in the format its name says ({detail})",
     ),
-    Check(
+    _check(
         "file_corrupt",
         _E,
         Scope.FILE,
         f"ไฟล์เสียหรือไม่สมบูรณ์ (อาจส่งไม่ครบ) {_RESEND_TH}",
         "the file is damaged or truncated ({detail})",
     ),
-    Check(
+    _check(
         "mail_malformed",
         _E,
         Scope.FILE,
@@ -128,7 +121,7 @@ _CHECKS = (
         "(บันทึกเป็น .eml) หรือบันทึกไฟล์แนบ .xlsx ลงในโฟลเดอร์แทน",
         "the saved e-mail cannot be read ({detail}); save it again as .eml or save the attachment",
     ),
-    Check(
+    _check(
         "file_unreadable",
         _E,
         Scope.FILE,
@@ -137,14 +130,14 @@ _CHECKS = (
         "the file cannot be read on this computer ({detail}); give read permission or close "
         "the program holding it, then run again",
     ),
-    Check(
+    _check(
         "file_encrypted",
         _E,
         Scope.FILE,
         "ไฟล์ถูกตั้งรหัสผ่าน ระบบอ่านไม่ได้ กรุณายกเลิกรหัสผ่าน (ไฟล์ > ข้อมูล > ป้องกันเวิร์กบุ๊ก) แล้วส่งใหม่",
         "the workbook is encrypted (password to open); remove the password and send it again",
     ),
-    Check(
+    _check(
         "file_zip_bomb",
         _E,
         Scope.FILE,
@@ -152,7 +145,7 @@ _CHECKS = (
         "กรุณาใช้แบบฟอร์มที่ส่งให้ กรอกข้อมูลใหม่แล้วส่งอีกครั้ง",
         "the file expands far beyond its size ({detail}); not opened",
     ),
-    Check(
+    _check(
         "file_xml_entities",
         _E,
         Scope.FILE,
@@ -160,7 +153,7 @@ _CHECKS = (
         "กรุณาใช้แบบฟอร์มที่ส่งให้ กรอกข้อมูลใหม่แล้วส่งอีกครั้ง",
         "an XML part declares a DOCTYPE or entities ({detail}); not opened",
     ),
-    Check(
+    _check(
         "file_too_many_rows",
         _E,
         Scope.FILE,
@@ -168,7 +161,7 @@ _CHECKS = (
         "กรุณาใช้แบบฟอร์มที่ส่งให้ และลบแถวที่ไม่เกี่ยวข้อง แล้วส่งใหม่",
         "a sheet has {value} rows, over the limit of {limit}",
     ),
-    Check(
+    _check(
         "file_empty_workbook",
         _E,
         Scope.FILE,
@@ -176,7 +169,7 @@ _CHECKS = (
         "the workbook holds no data",
     ),
     # -- is it one of our templates -----------------------------------------------------------
-    Check(
+    _check(
         "file_not_template",
         _E,
         Scope.FILE,
@@ -184,7 +177,7 @@ _CHECKS = (
         "กรุณากรอกผลในแบบฟอร์มที่ส่งให้ ไม่คัดลอกไปไฟล์อื่น แล้วส่งใหม่",
         "defined name(s) {value} missing: not a kpi_batch submission template",
     ),
-    Check(
+    _check(
         "results_table_missing",
         _E,
         Scope.FILE,
@@ -192,21 +185,21 @@ _CHECKS = (
         "กรุณากรอกผลในแบบฟอร์มที่ส่งให้โดยไม่ลบหรือแปลงตาราง แล้วส่งใหม่",
         "the Excel table `results` is missing",
     ),
-    Check(
+    _check(
         "results_column_missing",
         _E,
         Scope.FILE,
         "ตารางผลการดำเนินงานไม่มีคอลัมน์ ({value}) อาจถูกลบหรือแก้หัวตาราง กรุณาใช้แบบฟอร์มที่ส่งให้ แล้วส่งใหม่",
         "the results table has no column ({value})",
     ),
-    Check(
+    _check(
         "results_table_empty",
         _E,
         Scope.FILE,
         "ตารางผลการดำเนินงานไม่มีแถวตัวชี้วัด กรุณาใช้แบบฟอร์มที่ส่งให้ แล้วส่งใหม่",
         "the results table has no KPI rows",
     ),
-    Check(
+    _check(
         "unit_unknown",
         _E,
         Scope.FILE,
@@ -214,7 +207,7 @@ _CHECKS = (
         "กรุณาใช้แบบฟอร์มของหน่วยงานท่านที่ส่งให้ แล้วส่งใหม่",
         "unit {value} is not in the framework or has no agreement",
     ),
-    Check(
+    _check(
         "round_mismatch",
         _E,
         Scope.FILE,
@@ -222,7 +215,7 @@ _CHECKS = (
         "กรุณากรอกผลในแบบฟอร์มของรอบ {expected} แล้วส่งใหม่",
         "the template is for round {value}; this run is round {expected}",
     ),
-    Check(
+    _check(
         "fiscal_year_mismatch",
         _E,
         Scope.FILE,
@@ -230,7 +223,7 @@ _CHECKS = (
         "กรุณาใช้แบบฟอร์มของปีงบประมาณ {expected} แล้วส่งใหม่",
         "the template is for fiscal year {value}; the framework is for {expected}",
     ),
-    Check(
+    _check(
         "cell_formula_cached",
         _W,
         Scope.FLAG,
@@ -238,8 +231,10 @@ _CHECKS = (
         "กรุณาพิมพ์ตัวเลขลงในเซลล์แทนสูตร",
         "the cell holds a formula ({value}); its value as last calculated is used, which may "
         "differ from what the formula gives now; type the number instead",
+        problem="an input cell or named cell of an .xlsx holding a formula, other than the "
+        "template's own ratio formula; the cell is named",
     ),
-    Check(
+    _check(
         "unit_token_mismatch",
         _E,
         Scope.FILE,
@@ -248,15 +243,16 @@ _CHECKS = (
         "ผู้ประมวลผล: ตรวจสอบกับหน่วยงานผู้ส่งก่อนใช้ไฟล์นี้",
         "this template was not issued to {value} (its template_token is {real}'s); not used",
     ),
-    Check(
+    _check(
         "template_token_missing",
         _E,
         Scope.FILE,
         "แบบฟอร์มนี้ไม่มีรหัสยืนยันแบบฟอร์ม (template_token) ระบบจึงยืนยันไม่ได้ว่าออกให้หน่วยงาน "
         "{unit_id} กรุณาใช้แบบฟอร์มฉบับที่ส่งให้ กรอกข้อมูลแล้วส่งใหม่",
         "the workbook has no template_token, so it cannot be shown to be {unit_id}'s template",
+        problem="only checked when the key is there; docs/template.md",
     ),
-    Check(
+    _check(
         "unit_conflicting_files",
         _E,
         Scope.FILE,
@@ -265,15 +261,28 @@ _CHECKS = (
         "แล้วนำไฟล์ที่ไม่ใช่ออกจากโฟลเดอร์ แล้วประมวลผลใหม่",
         "files of {unit_id} differ in template token or origin ({value}); both held for a "
         "person to decide",
+        problem="every such file of the unit, each naming the others",
     ),
-    Check(
+    _check(
+        "mail_sender_unregistered",
+        _W,
+        Scope.FLAG,
+        "ไฟล์นี้ส่งมาจากอีเมล {value} ซึ่งไม่ใช่อีเมลที่ลงทะเบียนไว้ของหน่วยงาน {unit_id} "
+        "(กรอบการประเมิน แผ่นงาน units คอลัมน์ email: {expected}) ผู้ประมวลผล: ตรวจสอบกับหน่วยงาน "
+        "{unit_id} ว่าผู้ส่งเป็นผู้แทนของหน่วยงานจริง ถ้าใช่ให้เพิ่มอีเมลนี้ในคอลัมน์ email (คั่นด้วย ;)",
+        "sent from {value}, which is not an address registered for unit {unit_id} "
+        "(framework units.email: {expected}); check with the unit that the sender is theirs",
+        problem="a saved e-mail's `From` that is not one of the unit's `units.email` addresses, "
+        "compared ignoring case; `intake/senders.py`",
+    ),
+    _check(
         "template_version_unsupported",
         _E,
         Scope.FILE,
         "แบบฟอร์มรุ่น {value} ระบบรองรับรุ่น {expected} กรุณาใช้แบบฟอร์มล่าสุดที่ส่งให้ แล้วส่งใหม่",
         "template version {value} is not supported (supported: {expected})",
     ),
-    Check(
+    _check(
         "framework_fingerprint_differs",
         _W,
         Scope.FLAG,
@@ -282,28 +291,28 @@ _CHECKS = (
         "the template was made from another framework version; scored with the current one",
     ),
     # -- submission date ------------------------------------------------------------------------
-    Check(
+    _check(
         "submitted_on_missing",
         _W,
         Scope.FLAG,
         f"ไม่ได้กรอกวันที่ส่งรายงาน {_NO_MTIME_TH} กรุณากรอกวันที่ส่งรายงานทุกครั้ง",
         f"submitted_on is empty; {_NO_MTIME_EN}",
     ),
-    Check(
+    _check(
         "submitted_on_invalid",
         _W,
         Scope.FLAG,
         f"วันที่ส่งรายงาน '{{value}}' อ่านเป็นวันที่ไม่ได้ {_NO_MTIME_TH} กรุณากรอกเป็นวันที่ เช่น 5/4/2567",
         f"submitted_on '{{value}}' is not a date; {_NO_MTIME_EN}",
     ),
-    Check(
+    _check(
         "submitted_on_implausible",
         _W,
         Scope.FLAG,
         f"วันที่ส่งรายงาน {{value}} ไม่สมเหตุสมผล ({{detail}}) {_NO_MTIME_TH} กรุณาตรวจสอบวันที่ส่ง",
         f"submitted_on {{value}} is implausible ({{detail}}); {_NO_MTIME_EN}",
     ),
-    Check(
+    _check(
         "received_dates_differ",
         _W,
         Scope.FLAG,
@@ -313,7 +322,7 @@ _CHECKS = (
         "lateness is counted from the {used} date",
     ),
     # -- the KPI rows against the agreement --------------------------------------------------------
-    Check(
+    _check(
         "kpi_missing",
         _E,
         Scope.KPI,
@@ -321,29 +330,30 @@ _CHECKS = (
         "กรุณาใช้แบบฟอร์มที่ส่งให้โดยไม่ลบแถว",
         "KPI {kpi_id} of the agreement has no row; scored as missing",
     ),
-    Check(
+    _check(
         "kpi_extra",
         _E,
         Scope.KPI,
         "ตัวชี้วัด {value} ไม่อยู่ในคำรับรองฯ ของหน่วยงาน ระบบไม่นำแถวนี้มาคิดคะแนน "
         "กรุณาใช้แบบฟอร์มที่ส่งให้โดยไม่เพิ่มแถว",
         "KPI {value} is not in the unit's agreement; the row is ignored",
+        effect="that row",
     ),
-    Check(
+    _check(
         "kpi_duplicate",
         _E,
         Scope.KPI,
         f"ตัวชี้วัด {{kpi_id}} มีมากกว่าหนึ่งแถว {_KPI_MISSING_TH} กรุณาลบแถวที่ซ้ำแล้วส่งใหม่",
         "KPI {kpi_id} has more than one row; its result is rejected",
     ),
-    Check(
+    _check(
         "weight_changed",
         _W,
         Scope.FLAG,
         "น้ำหนักถูกแก้ไขเป็น {value} (ตามคำรับรองฯ คือ {expected}) ระบบใช้น้ำหนักตามคำรับรองฯ",
         "weight changed to {value} (agreement: {expected}); the agreement's weight is used",
     ),
-    Check(
+    _check(
         "criteria_changed",
         _W,
         Scope.FLAG,
@@ -351,14 +361,14 @@ _CHECKS = (
         "criteria changed to {value} (framework: {expected}); the framework's criteria are used",
     ),
     # -- the unit's inputs -------------------------------------------------------------------------
-    Check(
+    _check(
         "cell_excel_error",
         _E,
         Scope.KPI,
         f"ช่องนี้มีค่าผิดพลาดของ Excel ({{value}}) {_KPI_MISSING_TH} กรุณาพิมพ์ผลเป็นตัวเลขแทนสูตร แล้วส่งใหม่",
         "the cell holds an Excel error ({value}); KPI {kpi_id} is scored as missing",
     ),
-    Check(
+    _check(
         "cell_not_number",
         _E,
         Scope.KPI,
@@ -366,7 +376,7 @@ _CHECKS = (
         "กรุณากรอกเป็นตัวเลขเท่านั้น (คำอธิบายใส่ในช่องหมายเหตุ) แล้วส่งใหม่",
         "a number is expected, found '{value}'; KPI {kpi_id} is scored as missing",
     ),
-    Check(
+    _check(
         "value_out_of_range",
         _E,
         Scope.KPI,
@@ -374,7 +384,7 @@ _CHECKS = (
         "กรุณาตรวจสอบแล้วส่งใหม่",
         "value {value} is out of range ({detail}); KPI {kpi_id} is scored as missing",
     ),
-    Check(
+    _check(
         "value_looks_fraction",
         _W,
         Scope.FLAG,
@@ -382,28 +392,28 @@ _CHECKS = (
         "ระบบคิดคะแนนตามค่าที่กรอก หากเป็นร้อยละกรุณากรอกเป็นตัวเลข 0–100 แล้วส่งใหม่",
         "value {value} looks like a fraction for a percentage KPI; scored as typed",
     ),
-    Check(
+    _check(
         "level_out_of_range",
         _E,
         Scope.KPI,
         f"ระดับขั้นตอน {{value}} ต้องอยู่ระหว่าง 0 ถึง {{limit}} {_KPI_MISSING_TH} กรุณาตรวจสอบแล้วส่งใหม่",
         "level {value} must be between 0 and {limit}; KPI {kpi_id} is scored as missing",
     ),
-    Check(
+    _check(
         "numerator_negative",
         _E,
         Scope.KPI,
         f"ตัวตั้ง {{value}} ติดลบ {_KPI_MISSING_TH} กรุณาตรวจสอบแล้วส่งใหม่",
         "numerator {value} is negative; KPI {kpi_id} is scored as missing",
     ),
-    Check(
+    _check(
         "denominator_not_positive",
         _E,
         Scope.KPI,
         f"ตัวหาร {{value}} ต้องมากกว่า 0 {_KPI_MISSING_TH} กรุณาตรวจสอบแล้วส่งใหม่",
         "denominator {value} must be > 0; KPI {kpi_id} is scored as missing",
     ),
-    Check(
+    _check(
         "numerator_exceeds_denominator",
         _E,
         Scope.KPI,
@@ -411,19 +421,49 @@ _CHECKS = (
         "กรุณาตรวจสอบแล้วส่งใหม่",
         "numerator {value} exceeds denominator {expected}; KPI {kpi_id} is scored as missing",
     ),
-    Check(
+    _check(
         "ratio_incomplete",
         _E,
         Scope.KPI,
         f"กรอกตัวตั้งหรือตัวหารไม่ครบ {_KPI_MISSING_TH} กรุณากรอกทั้งตัวตั้งและตัวหาร แล้วส่งใหม่",
         "only one of numerator/denominator is filled; KPI {kpi_id} is scored as missing",
     ),
-    Check(
+    _check(
+        "result_not_applicable",
+        _W,
+        Scope.FLAG,
+        "หน่วยงานแจ้งว่าตัวชี้วัด {kpi_id} ไม่มีผล (N/A) เหตุผล: {detail} — ยังไม่คิดคะแนนตัวชี้วัดนี้ "
+        "(ระหว่างรอนับเป็น 0 ในคะแนนรวม ไม่ยกเว้นให้เอง) เจ้าภาพตัวชี้วัดหรือ กพร. "
+        "กรุณาพิจารณาในแบบทบทวนผลหรือ adjustments: ยกเว้น (exempt = 1) หรือให้คะแนน (score)",
+        "the unit marked KPI {kpi_id} N/A (reason: {detail}); not scored until the KPI owner "
+        "or planning staff decide: exempt or a score (counted as 0 in the total meanwhile)",
+        effect="nothing (the KPI has no score until a person decides)",
+    ),
+    _check(
+        "result_not_applicable_no_reason",
+        _E,
+        Scope.KPI,
+        "ตัวชี้วัด {kpi_id} กรอก '{value}' (ไม่มีผล N/A) แต่ไม่ได้ระบุเหตุผล "
+        f"{_KPI_MISSING_TH} กรุณาพิมพ์เหตุผลในช่องหมายเหตุ {{note_cell}} "
+        "(เช่น ไม่ได้รับมอบหมายประเด็นในรอบนี้) หรือกรอกผลเป็นตัวเลข แล้วส่งใหม่",
+        "KPI {kpi_id} is marked N/A ('{value}') with no reason; it is scored as missing: "
+        "write the reason in {note_cell}, or report the result",
+    ),
+    _check(
+        "result_not_applicable_mixed",
+        _E,
+        Scope.KPI,
+        "ตัวชี้วัด {kpi_id} มีทั้ง '{value}' (ไม่มีผล N/A) และตัวเลข "
+        f"{_KPI_MISSING_TH} กรุณาเลือกอย่างใดอย่างหนึ่ง: ลบคำว่าไม่มีผล หรือลบตัวเลข แล้วส่งใหม่",
+        "KPI {kpi_id} has both N/A ('{value}') and a number; it is scored as missing: keep one",
+    ),
+    _check(
         "result_empty",
         _W,
         Scope.FLAG,
         "ยังไม่ได้กรอกผลของตัวชี้วัด {kpi_id} ตัวชี้วัดนี้จะได้ 0 คะแนน หากมีผลการดำเนินงานกรุณากรอกแล้วส่งใหม่",
         "KPI {kpi_id} has no result; it is scored as missing",
+        effect="nothing (scored as missing anyway)",
     ),
 )
 

@@ -37,6 +37,7 @@ from kpi_batch.intake.register import (
     submissions_frame,
     workbook_date,
 )
+from kpi_batch.intake.senders import sender_issues
 from kpi_batch.intake.tokens import token_issues
 from kpi_batch.intake.validate import validate
 from kpi_batch.issues import Issue
@@ -439,6 +440,9 @@ def _run(
             i.code in TOKEN_ERRORS for i in o.issues
         )
         o.workbook_date = workbook_date(submitted_on, o.issues)
+    senders = [(o.found.rel, o.unit_id, o.found.sender) for o in outcomes if o.found.sender]
+    for issue in sender_issues(framework, senders):
+        by_file[issue.file].issues.append(issue)
     unmatched = settle(outcomes, round_id, receipts)
 
     accepted = [o.found.rel for o in outcomes if o.status.startswith("accepted")]

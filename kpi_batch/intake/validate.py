@@ -27,16 +27,29 @@ import pandas as pd
 import pandera.errors
 import pandera.pandas as pa
 
+from kpi_batch.cells import is_empty_marker, is_not_applicable_marker
 from kpi_batch.intake.codes import CHECKS, Scope
 from kpi_batch.intake.frames import Place
 from kpi_batch.issues import Issue
 from kpi_batch.model import Formula, Framework, Kpi, KpiType
-from kpi_batch.schemas.submission import INPUT_KEYS, KIND, SubmissionHeaders, SubmissionRows
+from kpi_batch.schemas.submission import (
+    INPUT_KEYS,
+    KIND,
+    SubmissionHeaders,
+    SubmissionRows,
+    not_applicable_rows,
+)
 from kpi_batch.specs.template import FORMAT_VERSION as TEMPLATE_VERSION
 from kpi_batch.thai import format_date_th
 
 PERCENT_UNITS = ("ร้อยละ", "%", "เปอร์เซ็นต์", "percent")
 _NUMBER, _TEXT, _EMPTY, _UNUSED = KIND["number"], KIND["text"], KIND["empty"], KIND["unused"]
+_NA = KIND["not_applicable"]
+_NA_CHECKS = (
+    "result_not_applicable",
+    "result_not_applicable_no_reason",
+    "result_not_applicable_mixed",
+)
 _ROW_COLUMNS = list(SubmissionRows.to_schema().columns)
 LEVEL_MAX = 5.0
 
@@ -54,9 +67,12 @@ _HEADER_CELL = {
 _CELL_CHECKS = ("cell_excel_error", "cell_not_number")
 _ISSUE_COLUMNS = [
     "file", "sheet", "excel_row", "unit_id", "kpi_id", "pct", "allows_more", "level_max",
-    "expected_weight", *(f"{k}_kind" for k in ("value", "numerator", "denominator", "level")),
+    "expected_weight", "note",
+    *(f"{k}_kind" for k in ("value", "numerator", "denominator", "level")),
 ]  # fmt: skip
-_CLEAN_COLUMNS = ["unit_id", "kpi_id", *INPUT_KEYS, "note", "file", "sheet", "excel_row"]
+_CLEAN_COLUMNS = [
+    "unit_id", "kpi_id", *INPUT_KEYS, "note", "not_applicable", "file", "sheet", "excel_row",
+]  # fmt: skip
 # the table column a row check is about (cell_* checks use the failing column)
 _ROW_KEY = {
     "kpi_extra": "kpi_id",
@@ -181,7 +197,7 @@ def validate(
     issues: list[Issue] = []
     if headers.empty:  # nothing readable in the inbox
         clean = pd.DataFrame(columns=_CLEAN_COLUMNS).astype(
-            {k: float for k in INPUT_KEYS} | {"excel_row": "int64"}
+            {k: float for k in INPUT_KEYS} | {"excel_row": "int64", "not_applicable": bool}
         )
         return Validation(issues, set(), headers.assign(checked=True), clean)
     agreed_units = {u for u, items in framework.agreements.items() if items}
@@ -222,6 +238,7 @@ def validate(
     issues.extend(_missing_kpis(r, h, agreement, places))
 
     keep = r["in_agreement"] & ~r["file"].isin(rejected) & ~r.index.isin(list(rejected_rows))
+    r["not_applicable"] = not_applicable_rows(r)
     clean = r.loc[keep, _CLEAN_COLUMNS]
     for key in INPUT_KEYS:
         clean[key] = clean[key].where(r.loc[keep, f"{key}_kind"] == _NUMBER)
@@ -256,7 +273,19 @@ def _row_context(
         same &= (r[f"{key}_kind"] == _UNUSED) | both_empty | pd.Series(equal, index=r.index)
     r["criteria_same"] = same
     r["unit_id"] = r["unit_id"].fillna("")
+    r["note_given"] = _reason_given(r["note"])
     return r
+
+
+def _reason_given(notes: pd.Series) -> pd.Series:
+    """A note that gives a reason: not blank and not only `-` or `N/A` (nearly every note is
+    blank, so only the others are looked at one by one)."""
+    given = notes.fillna("").astype(str).str.strip() != ""
+    for i in np.flatnonzero(given.to_numpy()).tolist():
+        text = str(notes.iat[i])
+        if is_empty_marker(text) or is_not_applicable_marker(text):
+            given.iat[i] = False
+    return given
 
 
 def _header_issue(
@@ -299,6 +328,10 @@ def _row_issue(
         key = "numerator" if row["numerator_kind"] == _EMPTY else "denominator"
     elif code == "result_empty":
         key = next(k for k in INPUT_KEYS if row[f"{k}_kind"] != _UNUSED)
+    elif code in _NA_CHECKS:
+        key = next(k for k in INPUT_KEYS if row[f"{k}_kind"] == _NA)
+        fields["note_cell"] = f"{row['sheet']}!{place.cell('note', excel_row)}"
+        fields["detail"] = str(row["note"])
     elif code == "criteria_changed":
         key = next(
             (k for k in criteria_keys if not _same(row[k], row[f"expected_{k}"], row[f"{k}_kind"])),

@@ -39,7 +39,6 @@ from kpi_batch.reports.executive_style import (
     write,
     write_table,
 )
-from kpi_batch.reports.layout import HEADER_PT, PINNED_CREATED, print_setup, workbook_options
 from kpi_batch.reports.marks import sign_off, state_line
 from kpi_batch.reports.palette import band_colours
 from kpi_batch.reports.stats import (
@@ -52,6 +51,7 @@ from kpi_batch.reports.stats import (
 from kpi_batch.run_record import RunRecord
 from kpi_batch.scoring.rank import ordered_bands
 from kpi_batch.thai import format_date_th
+from kpi_batch.workbook_style import HEADER_PT, PINNED_CREATED, print_setup, workbook_options
 
 REPORT_NAME = "executive_summary.xlsx"
 

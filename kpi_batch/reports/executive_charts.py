@@ -14,7 +14,7 @@ import xlsxwriter
 from xlsxwriter.chart import Chart
 
 from kpi_batch.reports.executive_style import BAR_COLOUR, HEADER_BG
-from kpi_batch.reports.layout import FONT
+from kpi_batch.workbook_style import FONT
 
 # Lines of the trend chart: the whole organisation first (dark, thick), then clusters.
 LINE_COLOURS = ("#1F4E78", "#ED7D31", "#70AD47", "#7030A0", "#FFC000", "#4472C4", "#C00000")

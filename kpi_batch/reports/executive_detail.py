@@ -42,13 +42,13 @@ from kpi_batch.reports.executive_style import (
     text,
     write_table,
 )
-from kpi_batch.reports.layout import print_setup
 from kpi_batch.reports.stats import ALL, Run, run_means, score_changes, target_point, trend_scores
 from kpi_batch.reports.status import unit_states
 from kpi_batch.run_record import RunRecord
 from kpi_batch.scoring.rounding import round_number
 from kpi_batch.specs.adjustments import FIELD_TH
 from kpi_batch.thai import format_date_th
+from kpi_batch.workbook_style import print_setup
 
 HEATMAP, APPEALS, TREND, COMPLETENESS = (
     "รายตัวชี้วัด (heatmap)",

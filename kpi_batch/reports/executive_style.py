@@ -19,10 +19,10 @@ import xlsxwriter
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
-from kpi_batch.reports.layout import HEADER_PT, fmt, row_height
 from kpi_batch.reports.palette import band_colour
 from kpi_batch.run_record import RunRecord
 from kpi_batch.thai import format_date_th
+from kpi_batch.workbook_style import HEADER_PT, fmt, row_height
 
 TITLE = "สรุปผลการประเมินผลการปฏิบัติราชการสำหรับผู้บริหาร"
 HEADER_BG = "#1F4E78"

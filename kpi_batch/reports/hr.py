@@ -33,7 +33,6 @@ import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
 from kpi_batch.model import Framework
-from kpi_batch.reports.layout import PINNED_CREATED, workbook_options
 from kpi_batch.reports.marks import deduction_reasons, sign_off, state_line
 from kpi_batch.reports.settings_text import (
     METHOD_TH,
@@ -59,6 +58,7 @@ from kpi_batch.scoring.explain import num
 from kpi_batch.scoring.rank import ordered_bands
 from kpi_batch.scoring.rounding import pad
 from kpi_batch.thai import format_date_th
+from kpi_batch.workbook_style import PINNED_CREATED, workbook_options
 from kpi_batch.workdays import due_date_th
 
 HR_NAME = "hr.xlsx"
@@ -290,6 +290,15 @@ def _notes_sheet(ctx: RunRecord, ws: Worksheet, styles: Styles) -> None:
         ws.set_row(row, fast_row_height([(line, sum(_NOTE_WIDTHS))]))
         row += 1
 
+    pending = awaiting_decision_lines(ctx.scored.kpi_scores, ctx.scored.unit_scores)
+    if pending:  # only when there are some: a provisional total must not pass unnoticed
+        row = _section(ws, styles, row + 1, "ตัวชี้วัดที่แจ้งไม่มีผล (N/A) รอพิจารณา (awaiting decision)")
+        for line in pending:
+            ws.merge_range(row, 0, row, len(_NOTE_WIDTHS) - 1, "", styles.note)
+            ws.write_string(row, 0, line, styles.note)
+            ws.set_row(row, fast_row_height([(line, sum(_NOTE_WIDTHS))]))
+            row += 1
+
     row = _section(ws, styles, row + 1, "กลุ่มคะแนนในรอบนี้ (bands)")
     band_index = {b.band_id: i for i, b in enumerate(ordered_bands(fw.bands))}
     limits = ctx.scored.band_limits
@@ -320,6 +329,22 @@ def dates_to_confirm_lines(units: pd.DataFrame) -> list[str]:
         "(วันที่แก้ไขไฟล์ไม่ใช้คิด) — ยืนยันด้วยทะเบียนรับ (--receipts) หรือ submitted_on ในไฟล์ทบทวน/อุทธรณ์"
         for r in undated.itertuples()
     ]
+    return lines
+
+
+def awaiting_decision_lines(kpis: pd.DataFrame, units: pd.DataFrame) -> list[str]:
+    """One line per unit with KPIs marked N/A that no one has decided on yet (DOMAIN §5):
+    the unit's total counts them as 0 until an exempt or a score is given."""
+    pending = kpis[kpis["status"] == "not_applicable"]
+    names = dict(zip(units["unit_id"], units["unit_name"], strict=True))
+    lines = []
+    for unit_id, group in pending.groupby("unit_id", sort=False):
+        ids = ", ".join(str(k) for k in group["kpi_id"])
+        lines.append(
+            f"{unit_id} {names.get(unit_id, '')}: ตัวชี้วัด {ids} หน่วยงานแจ้งไม่มีผล (N/A) "
+            "รอเจ้าภาพตัวชี้วัด/กพร. พิจารณายกเว้นหรือให้คะแนน — คะแนนรวมนับเป็น 0 ไว้ก่อน "
+            "จึงอาจเปลี่ยนหลังพิจารณา (awaiting decision; counted as 0 meanwhile)"
+        )
     return lines
 
 

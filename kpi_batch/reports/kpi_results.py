@@ -8,7 +8,7 @@ kpi_scores.csv. Same CSV rules as scores.csv (reports/csv.py): UTF-8 with BOM, C
 that starts like a formula gets a leading `'`.
 
 Columns: unit_id, unit_name, kpi_id, kpi_name, value, numerator, denominator, level, note
-(reported), score, pre_appeal_score, status (scored/missing/exempt/set), explanation,
+(reported), score, pre_appeal_score, status (scored/missing/not_applicable/exempt/set), explanation,
 days_late and submitted_on (the unit's submission).
 """
 

@@ -1,4 +1,6 @@
-"""The one band palette: every workbook and chart colours a band the same way.
+"""The report colours: one band palette, and the severity colours of listed problems.
+
+Bands: every workbook and chart colours a band the same way.
 
 A band's colour follows its place from the top (highest `min_score` first): the top band is
 green and the bottom band red in every workbook, whatever the number of bands, and no two
@@ -7,6 +9,15 @@ a band reads on screen, in print and in grey-scale print (the fills differ in li
 """
 
 from __future__ import annotations
+
+from kpi_batch.issues import Severity
+
+# Severity -> (fill, font colour), the same in every report: red must be fixed, orange
+# checked. Strong enough to stand out from the unit template's pale yellow input cells.
+SEVERITY_COLOURS = {
+    Severity.ERROR: ("#FF9B9B", "#7A0000"),
+    Severity.WARNING: ("#FFC06A", "#5C3300"),
+}
 
 # (fill, font) from the top band down; distinct hues that keep the traffic-light order.
 BAND_COLOURS: tuple[tuple[str, str], ...] = (

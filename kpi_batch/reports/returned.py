@@ -51,7 +51,7 @@ from kpi_batch.intake.container import Limits, Rejection, inspect
 from kpi_batch.intake.mail import attachment_bytes
 from kpi_batch.issues import Issue
 from kpi_batch.reports import returned_xml
-from kpi_batch.reports.layout import FONT, FONT_SIZE, SEVERITY_COLOURS
+from kpi_batch.reports.palette import SEVERITY_COLOURS
 from kpi_batch.reports.returned_plan import (
     AUTHOR,
     COLUMNS,
@@ -63,6 +63,7 @@ from kpi_batch.reports.returned_plan import (
     plan,
 )
 from kpi_batch.run_layout import returned_name
+from kpi_batch.workbook_style import FONT, FONT_SIZE
 
 UNIT_ROW = HEADER_ROW - 1  # free: the lines above end on row 4 at most
 

@@ -13,7 +13,8 @@ from openpyxl.utils.cell import column_index_from_string, quote_sheetname
 
 from kpi_batch.intake.codes import Scope, check
 from kpi_batch.issues import Issue, Severity
-from kpi_batch.reports.layout import FONT_SIZE, HEADER_PT, SEVERITY_COLOURS, row_height
+from kpi_batch.reports.palette import SEVERITY_COLOURS
+from kpi_batch.workbook_style import FONT_SIZE, HEADER_PT, row_height
 
 NOTE_SHEET = "แก้ไข"
 AUTHOR = "kpi_batch"

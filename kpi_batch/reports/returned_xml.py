@@ -25,7 +25,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape, unescape
 
-from kpi_batch.reports.layout import FONT, FONT_SIZE, SEVERITY_COLOURS
+from kpi_batch.reports.palette import SEVERITY_COLOURS
 from kpi_batch.reports.returned_plan import (
     AUTHOR,
     COLUMNS,
@@ -38,6 +38,7 @@ from kpi_batch.reports.returned_plan import (
     Markup,
     position,
 )
+from kpi_batch.workbook_style import FONT, FONT_SIZE
 
 MakePlan = Callable[[Sequence[str], Mapping[str, str]], Markup]
 

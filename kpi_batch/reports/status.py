@@ -29,11 +29,11 @@ from kpi_batch.history.round_state import (
     state_counts,
 )
 from kpi_batch.history.schema import file_rows
-from kpi_batch.reports.layout import PINNED_CREATED, print_setup, workbook_options
 from kpi_batch.reports.tables import Column, Styles, is_blank, write_table
 from kpi_batch.reports.validation import STATUS_TH as FILE_STATUS_TH
 from kpi_batch.run_record import RunRecord
 from kpi_batch.thai import format_date_th
+from kpi_batch.workbook_style import PINNED_CREATED, print_setup, workbook_options
 from kpi_batch.workdays import due_date_th
 
 SHEET = "สถานะการส่ง (status)"

@@ -24,16 +24,9 @@ import xlsxwriter
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
-from kpi_batch.reports.layout import (
-    FONT,
-    FONT_SIZE,
-    HEADER_PT,
-    fmt,
-    print_setup,
-    row_height,
-)
 from kpi_batch.reports.palette import band_colour
 from kpi_batch.scoring.appeal_state import MARK_TH
+from kpi_batch.workbook_style import FONT, FONT_SIZE, HEADER_PT, fmt, print_setup, row_height
 
 CONFIDENTIAL = "ลับ"
 _MARKS = tuple(MARK_TH.values())
@@ -55,6 +48,7 @@ UNIT_STATUS_TH = {
 KPI_STATUS_TH = {
     "scored": "คิดคะแนน",
     "missing": "ไม่รายงานผล",
+    "not_applicable": "N/A รอพิจารณา",
     "exempt": "ยกเว้น",
     "set": "กำหนดคะแนน",
 }

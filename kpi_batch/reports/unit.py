@@ -33,8 +33,8 @@ import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
 from kpi_batch.issues import Severity
-from kpi_batch.reports.layout import PINNED_CREATED, SEVERITY_COLOURS, workbook_options
 from kpi_batch.reports.marks import late_items_text
+from kpi_batch.reports.palette import SEVERITY_COLOURS
 from kpi_batch.reports.pool import Job, default_workers, run_jobs
 from kpi_batch.reports.settings_text import METHOD_TH
 from kpi_batch.reports.tables import (
@@ -60,6 +60,7 @@ from kpi_batch.run_record import RunRecord
 from kpi_batch.scoring.explain import num
 from kpi_batch.scoring.rounding import pad
 from kpi_batch.thai import format_date_th
+from kpi_batch.workbook_style import PINNED_CREATED, workbook_options
 
 TITLE = "ผลการประเมินตามคำรับรองการปฏิบัติราชการ"
 
@@ -350,7 +351,11 @@ def _band_note(info: RunInfo, data: UnitData) -> str:
 def _kpi_counts(data: UnitData) -> str:
     missing = sum(1 for k in data.kpis if k.status == "missing")
     exempt = sum(1 for k in data.kpis if k.status == "exempt")
-    return f"ไม่รายงานผล {missing} ตัว · ยกเว้น {exempt} ตัว"
+    text = f"ไม่รายงานผล {missing} ตัว · ยกเว้น {exempt} ตัว"
+    pending = [k.kpi_id for k in data.kpis if k.status == "not_applicable"]
+    if pending:  # a decision still to come: the total may change (DOMAIN §5)
+        text += f" · แจ้งไม่มีผล (N/A) รอพิจารณา {len(pending)} ตัว ({', '.join(pending)})"
+    return text
 
 
 def _kpi_columns(info: RunInfo) -> list[Column]:

@@ -41,18 +41,18 @@ from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
 from kpi_batch.issues import Issue, Severity
-from kpi_batch.reports.layout import (
+from kpi_batch.reports.palette import SEVERITY_COLOURS
+from kpi_batch.run_layout import RunLayout
+from kpi_batch.thai import format_date_th
+from kpi_batch.workbook_style import (
     FONT,
     HEADER_PT,
     PINNED_CREATED,
-    SEVERITY_COLOURS,
     fmt,
     print_setup,
     row_height,
     workbook_options,
 )
-from kpi_batch.run_layout import RunLayout
-from kpi_batch.thai import format_date_th
 
 REPORT_NAME = RunLayout.VALIDATION_REPORT  # when given a folder
 TITLE = "รายงานผลการตรวจสอบไฟล์ (validation report)"
@@ -111,16 +111,18 @@ UNIT_COLUMNS = (
 # Register columns in the order shown; columns the register has beyond these come before
 # sha256, which is last and left out of the printed page (it is for audits, not for reading).
 _FILE_COLUMNS = {
-    "path": Column("path", "ไฟล์", 34, wrap=True),
+    "path": Column("path", "ไฟล์", 30, wrap=True),
     "unit_id": Column("unit_id", "รหัสหน่วยงาน", 12),
-    "status": Column("status", "สถานะ", 16, wrap=True),
+    # wide enough for 'รับแล้ว บางตัวชี้วัดมีปัญหา' and '(accepted_with_warnings)' on two lines
+    "status": Column("status", "สถานะ", 25, wrap=True),
     "errors": Column("errors", "ข้อผิดพลาด", 10, number=True),
     "warnings": Column("warnings", "คำเตือน", 9, number=True),
     "reasons": Column("reasons", "เหตุผล", 40, wrap=True),
-    "submitted_on": Column("submitted_on", "วันที่ส่ง", 13),
-    "submitted_on_source": Column("submitted_on_source", "ที่มาของวันที่ส่ง", 14, wrap=True),
-    "received_on": Column("received_on", "วันที่รับ", 13),
-    "date_source": Column("date_source", "ที่มาของวันที่รับ", 14, wrap=True),
+    # dates: '29 ก.พ. 2567' and the heading's key '(submitted_on)' each on one line
+    "submitted_on": Column("submitted_on", "วันที่ส่ง", 16),
+    "submitted_on_source": Column("submitted_on_source", "ที่มาของวันที่ส่ง", 18, wrap=True),
+    "received_on": Column("received_on", "วันที่รับ", 16),
+    "date_source": Column("date_source", "ที่มาของวันที่รับ", 18, wrap=True),
     "superseded_by": Column("superseded_by", "ถูกแทนด้วยไฟล์", 20, wrap=True),
 }
 # After the printed columns: facts for audits and support, on screen only.
@@ -131,6 +133,9 @@ _SCREEN_COLUMNS = {
     "issues": Column("issues", "ปัญหาในไฟล์", 40, wrap=True),
 }
 _SHA = Column("sha256", "ค่าตรวจสอบ", 66)
+# Lines break at spaces and after `-`, `/`, so a wrapped file name or reason fills its line
+# less than the estimate assumes: count on a narrower column, or the last line is cut.
+WRAP_SLACK = 0.8
 # Registers store dates as ISO text; people read Thai BE dates.
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::\d{2})?)?$")
 
@@ -142,13 +147,6 @@ class RunLabel:
     run_id: str
     round_text: str  # 'รอบ 6 เดือน (R1)'
     as_of: dt.date
-
-    @property
-    def line(self) -> str:
-        return (
-            f"{self.round_text} · ข้อมูล ณ วันที่ {format_date_th(self.as_of)} · "
-            f"รหัสการประมวลผล {self.run_id}"
-        )
 
 
 def write_validation_report(
@@ -329,23 +327,31 @@ def _source(value: str) -> str:
 
 
 def _print_setup(ws: Worksheet, part: str, run: RunLabel | None) -> None:
-    """A4 landscape one page wide (the house setup), with the run in the header and the run
-    id beside the page numbers in the footer."""
+    """A4 landscape one page wide (the house setup); with `run`, the report and the round in
+    the header, the run id, the page numbers and the as-of date in the footer."""
     print_setup(ws, f"{TITLE} — {part}")
     if run is None:
         return
     ws.set_header(
-        f'&L&"{FONT},Bold"&14{_escape(TITLE)} — {_escape(part)}&R&"{FONT}"&12{_escape(run.line)}',
+        f"&L{hf_text(f'{TITLE} — {part}', 14, bold=True)}&R{hf_text(run.round_text, 12)}",
         {"margin": 0.3},
     )
     ws.set_footer(
-        f'&L&"{FONT}"&11{_escape(run.run_id)}&C&"{FONT}"&12หน้า &P / &N'
-        f'&R&"{FONT}"&11ข้อมูล ณ วันที่ {format_date_th(run.as_of)}'
+        f"&L{hf_text(f'รหัสการประมวลผล {run.run_id}', 11)}"
+        f"&C{hf_text('หน้า ', 12)}&P / &N"
+        f"&R{hf_text(f'ข้อมูล ณ วันที่ {format_date_th(run.as_of)}', 11)}"
     )
 
 
-def _escape(text: str) -> str:
-    return text.replace("&", "&&")
+def hf_text(text: str, size: int, bold: bool = False) -> str:
+    """`text` as one run of a page header or footer, in the house font at `size` points.
+
+    Excel reads `&` followed by digits as a font size (`&11`), so text must never follow a
+    size code directly: `&112567_R1` would be size 112567 and the run id would lose its
+    digits. The size comes first and the font code `&"name"` after it, whose closing quote
+    ends the code, so the text may start with anything; a literal `&` is written `&&`."""
+    style = f"{FONT},Bold" if bold else FONT
+    return f'&{size}&"{style}"{text.replace("&", "&&")}'
 
 
 def _table(
@@ -379,7 +385,9 @@ def _table(
     for r, values in enumerate(rows, start=1):
         for col, (column, value) in enumerate(zip(columns, values, strict=True)):
             _write(ws, r, col, value, column, styles)
-        wrapped = [(_text(v), c.width) for c, v in zip(columns, values, strict=True) if c.wrap]
+        wrapped = [
+            (_text(v), c.width * WRAP_SLACK) for c, v in zip(columns, values, strict=True) if c.wrap
+        ]
         ws.set_row(r, max(row_height(wrapped), HEADER_PT))
 
 

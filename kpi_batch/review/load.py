@@ -16,10 +16,10 @@ from pathlib import Path
 import pandas as pd
 
 from kpi_batch.errors import UsageError
-from kpi_batch.issues import Issue, error
+from kpi_batch.issues import Issue
 from kpi_batch.model import Framework
 from kpi_batch.review.check import Checked, RunView, check_book
-from kpi_batch.review.codes import MESSAGES
+from kpi_batch.review.codes import REVIEW
 from kpi_batch.review.merge import Source
 from kpi_batch.review.read import ReviewRejected, read_review
 from kpi_batch.scoring.rounding import as_decimal
@@ -72,16 +72,8 @@ def load_reviews(
     for path in review_paths(folder) if paths is None else paths:
         book = read_review(path)
         if isinstance(book, ReviewRejected):
-            _, th, en = MESSAGES[book.code]
             issues.append(
-                error(
-                    book.code,
-                    th.format(value=book.detail[:200]),
-                    en.format(value=book.detail[:200]),
-                    file=str(path),
-                    sheet=SHEET,
-                    value=book.detail[:200],
-                )
+                REVIEW[book.code].issue(file=str(path), sheet=SHEET, value=book.detail[:200])
             )
             files.append(ReviewFile(path, "", "", "rejected", 0))
             continue

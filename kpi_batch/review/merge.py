@@ -16,8 +16,8 @@ import pandas as pd
 from pandera.typing import DataFrame
 
 from kpi_batch.adjustments.load import empty_adjustments
-from kpi_batch.issues import Issue, error
-from kpi_batch.review.codes import MESSAGES
+from kpi_batch.issues import Issue
+from kpi_batch.review.codes import REVIEW
 from kpi_batch.schemas.adjustments import Adjustments
 
 KEY = ["unit_id", "kpi_id", "stage", "field"]
@@ -57,21 +57,19 @@ def merge(sources: Sequence[Source]) -> tuple[DataFrame[Adjustments], list[Issue
         drop.update(group.index.tolist())
         places = " และ ".join(group["_place"])
         what = "/".join(str(k) for k in key)
-        _, th, en = MESSAGES["review_conflict"]
         for _, r in group.iterrows():
             file, _, where = str(r["_place"]).rpartition(" ")
             sheet, _, cell = where.partition("!")
             issues.append(
-                error(
-                    "review_conflict",
-                    th.format(value=what, places=places),
-                    en.format(value=what, places=places),
+                REVIEW["review_conflict"].issue(
                     file=file,
                     sheet=sheet,
                     cell=cell,
                     value=str(r["new_value"]),
                     unit_id=str(r["unit_id"]),
                     kpi_id=str(r["kpi_id"]),
+                    change=what,
+                    places=places,
                 )
             )
     kept = rows.drop(index=sorted(drop | keep_first)).drop(columns=["_place", "_src"])

@@ -23,6 +23,12 @@ class ReviewRow:
     explanation: str
     days_late: str
     argument: str = ""  # the unit's appeal, stage appeal only
+    status: str = ""  # kpi_results.csv's status; `not_applicable`: N/A, a decision awaited
+
+    @property
+    def awaits_decision(self) -> bool:
+        """The unit marked the KPI N/A with a reason: the owner is asked to decide."""
+        return self.status == "not_applicable"
 
     @property
     def inputs(self) -> tuple[str, ...]:
@@ -73,6 +79,7 @@ def review_rows(
                 explanation=found["explanation"],
                 days_late=found["days_late"],
                 argument="" if appeals is None else appeals[(unit_id, kpi_id)],
+                status=found.get("status", ""),
             )
         )
     return rows

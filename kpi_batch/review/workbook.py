@@ -19,8 +19,8 @@ import xlsxwriter
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
+from kpi_batch.cells import NOT_APPLICABLE_TEXT
 from kpi_batch.model import Framework, Owner, Round
-from kpi_batch.reports.layout import FONT, FONT_SIZE, print_setup, row_height, workbook_options
 from kpi_batch.review.rows import ReviewRow
 from kpi_batch.specs.review import (
     EXEMPT_CHOICES,
@@ -35,6 +35,7 @@ from kpi_batch.specs.review import (
     TABLE,
     header,
 )
+from kpi_batch.workbook_style import FONT, FONT_SIZE, print_setup, row_height, workbook_options
 
 CREATED = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)  # pinned: same run, same bytes
 HEADER_ROW = 10  # 0-based: the table header is Excel row 11
@@ -165,6 +166,11 @@ class _Formats:
         self.input = fmt(num_format="@", **yellow)
         self.input_wrap = fmt(num_format="@", text_wrap=True, **yellow)
         self.closed = fmt(bg_color="#D9D9D9", **grid)  # an input that does not apply here
+        # a KPI the unit marked N/A: amber, the owner's decision is awaited
+        self.awaiting = fmt(
+            align="center", text_wrap=True, bold=True, font_color="#9C5700", bg_color="#FFEB9C",
+            **grid,
+        )  # fmt: skip
         self.guide_head = fmt(bold=True, font_size=18)
         self.guide = fmt(font_size=16, text_wrap=True)
 
@@ -285,13 +291,17 @@ def _table(
                 ws.write_blank(row, c, None, fmt if key in r.inputs else f.closed)
             elif key in ("value", "numerator", "denominator", "level", "days_late"):
                 number = _number(str(values[key]))
-                if number is None:
+                if number is None and r.awaits_decision and key in _na_columns(r):
+                    ws.write_string(row, c, NOT_APPLICABLE_TEXT, f.awaiting)
+                elif number is None:
                     ws.write_blank(row, c, None, f.number)
                 else:
                     ws.write_number(row, c, number, f.number)
             elif key == "score":
                 number = _number(r.score)
-                if number is None:
+                if number is None and r.awaits_decision:
+                    ws.write_string(row, c, AWAITING_TEXT, f.awaiting)
+                elif number is None:
                     ws.write_string(row, c, "ยกเว้น" if not r.score else r.score, f.number)
                 else:
                     ws.write_number(row, c, number, f.score)
@@ -320,6 +330,17 @@ def _table(
         ws.data_validation(first, col[key], last_row, col[key], rule)
     print_setup(ws, f"{SHEET} — {INSTRUCTIONS_SHEET}ในชีตถัดไป")
     ws.repeat_rows(HEADER_ROW)
+
+
+AWAITING_TEXT = "N/A รอพิจารณา"
+
+
+def _na_columns(r: ReviewRow) -> tuple[str, ...]:
+    """The reported columns that show `ไม่มีผล (N/A)` for a KPI awaiting a decision."""
+    return tuple(k.removeprefix("new_") for k in r.inputs if k in _RESULT_INPUTS)
+
+
+_RESULT_INPUTS = ("new_value", "new_numerator", "new_denominator", "new_level")
 
 
 _STEPS = {

@@ -51,7 +51,8 @@ DATE_TO_CONFIRM = "date_to_confirm"
 KPI_SCORE_COLUMNS = ("unit_id", "kpi_id", "value", "score", "weight", "weighted_score")
 SUBMISSION_STATUSES = ("accepted", "missing", "rejected")
 UNIT_STATUSES = ("scored", "missing", "rejected")
-KPI_STATUSES = ("scored", "missing", "exempt", "set")
+# not_applicable: marked N/A with a reason, waiting for an exempt or a score (no score yet)
+KPI_STATUSES = ("scored", "missing", "not_applicable", "exempt", "set")
 
 
 def _decimal_or_none(s: pd.Series) -> pd.Series:

@@ -30,6 +30,7 @@ KINDS = tuple(kind.value for kind in Kind)
 # A table cell's kind as a small int in the row frame (comparisons on strings cost more).
 KIND = {kind.value: code for kind, code in KIND_CODE.items()}
 _TEXT, _ERROR, _EMPTY, _UNUSED = KIND["text"], KIND["error"], KIND["empty"], KIND["unused"]
+_NUMBER, _NA = KIND["number"], KIND["not_applicable"]
 INPUT_KEYS = ("value", "numerator", "denominator", "level")
 NUMBER_KEYS = (*INPUT_KEYS, "weight")
 
@@ -93,6 +94,19 @@ def _used(df: pd.DataFrame, key: str) -> pd.Series:
     return df[f"{key}_kind"] != _UNUSED
 
 
+def _any_input(df: pd.DataFrame, kind: int) -> pd.Series:
+    """Rows where one of the KPI's input cells (an unused column is never `kind`) is `kind`."""
+    found = pd.Series(False, index=df.index)
+    for key in INPUT_KEYS:
+        found |= df[f"{key}_kind"] == kind
+    return found
+
+
+def not_applicable_rows(df: pd.DataFrame) -> pd.Series:
+    """Rows the unit marked `ไม่มีผล (N/A)` (in any input cell of the KPI) with no number."""
+    return _any_input(df, _NA) & ~_any_input(df, _NUMBER)
+
+
 class SubmissionRows(pa.DataFrameModel):
     excel_row: Series[int] = pa.Field(ge=1)
     value: Series[float] = pa.Field(nullable=True)
@@ -115,6 +129,7 @@ class SubmissionRows(pa.DataFrameModel):
     allows_more: Series[bool]  # ... unless a threshold of this round is above 100
     min_threshold: Series[float] = pa.Field(nullable=True)
     level_max: Series[float]
+    note_given: Series[bool]  # the note says something (a reason), not blank or `-`
 
     @pa.dataframe_check(name="kpi_extra", ignore_na=False)
     def _in_agreement(cls, df: pd.DataFrame) -> pd.Series:
@@ -175,7 +190,7 @@ class SubmissionRows(pa.DataFrameModel):
     @pa.dataframe_check(name="ratio_incomplete", ignore_na=False)
     def _ratio_complete(cls, df: pd.DataFrame) -> pd.Series:
         num, den = df["numerator_kind"] == _EMPTY, df["denominator_kind"] == _EMPTY
-        return ~_used(df, "numerator") | (num == den)
+        return ~_used(df, "numerator") | (num == den) | _any_input(df, _NA)
 
     @pa.dataframe_check(name="result_empty", ignore_na=False)
     def _result_given(cls, df: pd.DataFrame) -> pd.Series:
@@ -186,6 +201,23 @@ class SubmissionRows(pa.DataFrameModel):
             any_used |= used
             empty &= ~used | (df[f"{key}_kind"] == _EMPTY)
         return ~df["in_agreement"] | df["duplicate"] | ~any_used | ~empty
+
+    # N/A is not empty (DOMAIN §5): with a reason it waits for a person's decision; without
+    # one, or beside a number, the unit is asked to fix it.
+    @pa.dataframe_check(name="result_not_applicable_mixed", ignore_na=False)
+    def _na_alone(cls, df: pd.DataFrame) -> pd.Series:
+        skip = ~df["in_agreement"] | df["duplicate"]
+        return skip | ~(_any_input(df, _NA) & _any_input(df, _NUMBER))
+
+    @pa.dataframe_check(name="result_not_applicable_no_reason", ignore_na=False)
+    def _na_reason(cls, df: pd.DataFrame) -> pd.Series:
+        skip = ~df["in_agreement"] | df["duplicate"]
+        return skip | ~not_applicable_rows(df) | df["note_given"]
+
+    @pa.dataframe_check(name="result_not_applicable", ignore_na=False)
+    def _na_flag(cls, df: pd.DataFrame) -> pd.Series:
+        skip = ~df["in_agreement"] | df["duplicate"] | ~df["note_given"]
+        return skip | ~not_applicable_rows(df)
 
     @pa.dataframe_check(name="weight_changed", ignore_na=False)
     def _weight(cls, df: pd.DataFrame) -> pd.Series:

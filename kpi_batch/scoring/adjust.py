@@ -19,8 +19,10 @@ received date whatever its source (`date_source` becomes `adjustment`); late_day
 `*`) is one extra late item of that many days.
 
 Working results frame (input of `score.score_kpis`): unit_id, kpi_id, value, numerator,
-denominator, level (float64), exempt (bool), score_set (Decimal or None), note (Thai text of
-what was changed, for the explanation).
+denominator, level (float64), not_applicable (bool: the unit marked the KPI N/A with a
+reason; an exempt, a score or a result set here is the decision it waits for), exempt
+(bool), score_set (Decimal or None), note (Thai text of what was changed, for the
+explanation).
 """
 
 from __future__ import annotations
@@ -34,11 +36,12 @@ import numpy as np
 import pandas as pd
 from pandera.typing import DataFrame
 
-from kpi_batch.issues import Issue, warning
+from kpi_batch.issues import Issue
 from kpi_batch.model import Framework
 from kpi_batch.schemas.adjustments import Adjustments
+from kpi_batch.scoring.codes import ADJUSTMENT_UNIT_NOT_SCORED
 from kpi_batch.scoring.rounding import as_decimal
-from kpi_batch.scoring.score import KEY, RESULT_FIELDS
+from kpi_batch.scoring.score import KEY, NOT_APPLICABLE, RESULT_FIELDS
 from kpi_batch.specs.adjustments import SHEET, STAGES, UNIT_FIELDS
 
 STAGE_TH = {"review": "ทบทวน", "appeal": "อุทธรณ์"}
@@ -90,17 +93,14 @@ def _in_order(adjustments: pd.DataFrame | None, stages: Sequence[str]) -> list[A
 
 def _not_scored(r: Any) -> Issue:
     row = int(r.excel_row)
-    return warning(
-        "adjustment_unit_not_scored",
-        f"หน่วยงาน {r.unit_id} ไม่มีไฟล์รายงานผลที่ผ่านการตรวจในรอบนี้"
-        f" จึงใช้การปรับ {r.field} ในแถว {row} ไม่ได้",
-        f"unit {r.unit_id} has no accepted submission this round;"
-        f" the {r.field} adjustment in row {row} cannot be applied",
+    return ADJUSTMENT_UNIT_NOT_SCORED.issue(
         sheet=SHEET,
         cell=f"{row}:{row}",
         value=str(r.new_value),
         unit_id=str(r.unit_id),
         kpi_id=str(r.kpi_id),
+        field=r.field,
+        row=row,
     )
 
 
@@ -115,7 +115,7 @@ def apply_adjustments(
 
     `adjustments` must have been read against this `framework`; a row for a KPI outside
     the unit's agreement is a programming error (ValueError), not an input problem."""
-    work = results.reindex(columns=[*KEY, *RESULT_FIELDS]).reset_index(drop=True)
+    work = results.reindex(columns=[*KEY, *RESULT_FIELDS, NOT_APPLICABLE]).reset_index(drop=True)
     for f in RESULT_FIELDS:
         work[f] = work[f].astype("float64")
     subs = submissions.reindex(columns=["unit_id", "status", "submitted_on", "date_source", "file"])
@@ -141,6 +141,7 @@ def apply_adjustments(
     new_keys = [k for k in dict.fromkeys((r.unit_id, r.kpi_id) for r in kpi_rows) if k not in have]
     if new_keys:
         work = pd.concat([work, pd.DataFrame(new_keys, columns=KEY)], ignore_index=True)
+    work[NOT_APPLICABLE] = work[NOT_APPLICABLE].astype("boolean").fillna(False).astype(bool)
     work["exempt"] = False
     work["score_set"] = pd.Series([None] * len(work), dtype=object)
     work["note"] = ""

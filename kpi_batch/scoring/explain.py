@@ -57,6 +57,11 @@ def explain(
     reach, pass_ = ("≥", "ไม่ถึง") if higher else ("≤", "ไม่ถึง")
     if rule is Rule.MISSING:
         text = f"ไม่รายงานผล → 0 = {score}"
+    elif rule is Rule.NOT_APPLICABLE:
+        text = (
+            "หน่วยงานแจ้งไม่มีผล (N/A) → รอเจ้าภาพตัวชี้วัด/กพร. พิจารณา ยกเว้นหรือให้คะแนน "
+            "(ยังไม่มีคะแนน ระหว่างรอนับเป็น 0 ในคะแนนรวม)"
+        )
     elif rule is Rule.EXEMPT:
         text = "ยกเว้นการประเมิน → ไม่นำมาคิดคะแนน และปรับน้ำหนักตัวชี้วัดที่เหลือตามสัดส่วน"
     elif rule is Rule.SET:

@@ -43,6 +43,8 @@ class Rule(StrEnum):
     EXTRAPOLATE = "extrapolate"  # below the lowest threshold, first segment continued
     NO_CRITERIA = "no_criteria"  # the round defines no point at all -> 0
     MISSING = "missing"  # no result reported -> 0
+    # marked N/A with a reason: no score until a person decides; 0 in the total meanwhile
+    NOT_APPLICABLE = "not_applicable"
     EXEMPT = "exempt"  # dropped, weights re-normalised
     SET = "set"  # score set directly by an adjustment
 

@@ -9,7 +9,10 @@ otherwise `value`. A float is read as the decimal the officer typed (its shortes
 
 KPI scores are rounded to `decimals` with `rounding` first; the unit total is
 Σ(W x S) / ΣW over the unit's non-exempt leaf KPIs computed from those rounded scores, and
-rounded the same way (a missing result counts as 0, an exempt KPI leaves both sums). Parent
+rounded the same way (a missing result counts as 0, an exempt KPI leaves both sums). A KPI
+the unit marked N/A with a reason (`not_applicable`) has no score of its own until a person
+decides (exempt, a score, or a result); until then it counts in the total as a missing
+result does (DOMAIN §3.3: 0 with its weight), never as exempt. Parent
 KPIs and components get subtotals with the same formula over their leaves. Internally a
 rounded score is an integer number of units of 10**-decimals, and weights are integers of
 10**-places, so every sum here is exact integer arithmetic.
@@ -17,8 +20,9 @@ rounded score is an integer number of units of 10**-decimals, and weights are in
 Frames returned (object columns hold Decimal, exactly `decimals` places for scores):
 - `score_kpis` -> one row per agreement item: unit_id, kpi_id, kpi_name, parent_id,
   component, kpi_type, direction, formula, method, value, score, weight, status
-  (scored / missing / exempt / set), rule (interpolate.Rule), lower_threshold, lower_point,
-  upper_threshold, upper_point, explanation, and the integer helpers score_units, w_units.
+  (scored / missing / not_applicable / exempt / set), rule (interpolate.Rule),
+  lower_threshold, lower_point, upper_threshold, upper_point, explanation, and the integer
+  helpers score_units, w_units.
 - `unit_totals` -> unit_id, total (Decimal or None when every KPI is exempt), total_units,
   weight_sum, n_kpis, n_missing, n_exempt; and a `weighted_score` column added to the KPIs:
   W x S / ΣW, the KPI's share of the total (= W x S / 100 when weights sum to 100, as the
@@ -37,9 +41,10 @@ from fractions import Fraction
 import numpy as np
 import pandas as pd
 
-from kpi_batch.issues import Issue, warning
+from kpi_batch.issues import Issue
 from kpi_batch.model import Direction, Formula, Framework, KpiType, Method, Rounding
 from kpi_batch.scoring import explain as ex
+from kpi_batch.scoring.codes import NO_CRITERIA, RESULT_NOT_IN_AGREEMENT
 from kpi_batch.scoring.fastpath import NONE, RULES, score_floats
 from kpi_batch.scoring.interpolate import Pair, Rule, score_exact
 from kpi_batch.scoring.rounding import (
@@ -53,6 +58,7 @@ from kpi_batch.scoring.rounding import (
 
 KEY = ["unit_id", "kpi_id"]
 RESULT_FIELDS = ("value", "numerator", "denominator", "level")
+NOT_APPLICABLE = "not_applicable"  # working-frame column: marked N/A with a reason
 _INT_LIMIT = 2**62
 
 
@@ -210,28 +216,23 @@ def score_kpis(
     settings = framework.settings
     decimals, rounding = settings.decimals, settings.rounding
     issues: list[Issue] = []
-    cols = [*KEY, *RESULT_FIELDS, "exempt", "score_set", "note"]
+    cols = [*KEY, *RESULT_FIELDS, NOT_APPLICABLE, "exempt", "score_set", "note"]
     work = results.reindex(columns=cols)
     frame = plan.frame.merge(work, on=KEY, how="left", validate="one_to_one")
     extra = work.merge(plan.frame[KEY], on=KEY, how="left", indicator=True)
     for r in extra.loc[extra["_merge"] == "left_only", KEY].itertuples(index=False):
-        issues.append(
-            warning(
-                "result_not_in_agreement",
-                f"ผลของตัวชี้วัด {r.kpi_id} ไม่อยู่ในคำรับรองของหน่วยงาน {r.unit_id} จึงไม่นำมาคิดคะแนน",
-                f"result for {r.unit_id}/{r.kpi_id} is not in the unit's agreement; ignored",
-                unit_id=str(r.unit_id),
-                kpi_id=str(r.kpi_id),
-            )
-        )
+        issues.append(RESULT_NOT_IN_AGREEMENT.issue(unit_id=str(r.unit_id), kpi_id=str(r.kpi_id)))
     n = len(frame)
     exempt = frame["exempt"].fillna(False).astype(bool).to_numpy()
     score_set = frame["score_set"].to_numpy(dtype=object)
     is_set = np.array([s is not None and s is not pd.NA and s == s for s in score_set], bool)
     is_set &= ~exempt
     x = _float_values(frame)
-    missing = ~exempt & ~is_set & ~np.isfinite(x)
-    scored = ~exempt & ~is_set & ~missing
+    unresolved = ~exempt & ~is_set & ~np.isfinite(x)
+    marked = frame[NOT_APPLICABLE].astype("boolean").fillna(False).to_numpy(dtype=bool)
+    pending = unresolved & marked  # N/A, awaiting a decision: no score, 0 in the total
+    missing = unresolved & ~marked
+    scored = ~exempt & ~is_set & ~unresolved
 
     units = np.zeros(n, dtype=np.int64)
     rule = np.full(n, "", dtype=object)
@@ -290,22 +291,16 @@ def score_kpis(
         units[i] = round_units(score_set[i], decimals, rounding)
         rule[i] = str(Rule.SET)
     rule[missing] = str(Rule.MISSING)
+    rule[pending] = str(Rule.NOT_APPLICABLE)
     rule[exempt] = str(Rule.EXEMPT)
 
     status = np.where(
         exempt, "exempt", np.where(is_set, "set", np.where(missing, "missing", "scored"))
     )
+    status = np.where(pending, "not_applicable", status)
     no_criteria = scored & ~frame["has_criteria"].to_numpy()
     for r in frame.loc[no_criteria, KEY].itertuples(index=False):
-        issues.append(
-            warning(
-                "no_criteria",
-                f"ตัวชี้วัด {r.kpi_id} ของหน่วยงาน {r.unit_id} ไม่มีเกณฑ์ในรอบนี้ ได้ 0 คะแนน",
-                f"{r.unit_id}/{r.kpi_id} has no criteria for this round; scored 0",
-                unit_id=str(r.unit_id),
-                kpi_id=str(r.kpi_id),
-            )
-        )
+        issues.append(NO_CRITERIA.issue(unit_id=str(r.unit_id), kpi_id=str(r.kpi_id)))
 
     ratio = (frame["formula"] == Formula.RATIO).to_numpy() & (
         frame["kpi_type"] != KpiType.MILESTONE
@@ -337,11 +332,14 @@ def score_kpis(
     ]
 
     out = frame.drop(
-        columns=[*RESULT_FIELDS, "exempt", "score_set", "note", "spec", "has_criteria"]
-    )
+        columns=[
+            *RESULT_FIELDS, NOT_APPLICABLE, "exempt", "score_set", "note", "spec", "has_criteria"
+        ]
+    )  # fmt: skip
     out["value"] = _objects(values, out.index)
+    no_score = (exempt | pending).tolist()
     out["score"] = _objects(
-        [None if e else x for x, e in zip(scores, exempt.tolist(), strict=True)], out.index
+        [None if e else x for x, e in zip(scores, no_score, strict=True)], out.index
     )
     out["status"] = status
     out["rule"] = rule.astype(str)
@@ -414,10 +412,12 @@ def unit_totals(
     totals = totals.merge(counts, left_on="unit_id", right_index=True)
     weighted = _divide(wk, row_w, rounding)
     with_ws = kpis.copy()
+    # an N/A awaiting a decision has no score, so no weighted score either (0 in the total)
+    shown = counted & (kpis["status"] != "not_applicable").to_numpy()
     with_ws["weighted_score"] = _objects(
         [
             None if q is None or not c else from_units(q, decimals)
-            for q, c in zip(weighted, counted, strict=True)
+            for q, c in zip(weighted, shown, strict=True)
         ],
         kpis.index,
     )

@@ -26,7 +26,7 @@ import pandas as pd
 from pandera.typing import DataFrame
 
 from kpi_batch.errors import UsageError
-from kpi_batch.issues import Issue, warning
+from kpi_batch.issues import Issue
 from kpi_batch.model import Framework
 from kpi_batch.schemas.adjustments import Adjustments
 from kpi_batch.schemas.scoring import (
@@ -43,6 +43,7 @@ from kpi_batch.schemas.scoring import (
     UnitScores,
 )
 from kpi_batch.scoring.adjust import Adjusted, apply_adjustments
+from kpi_batch.scoring.codes import DATE_NOT_CONFIRMED, SUBMISSION_UNKNOWN_UNIT
 from kpi_batch.scoring.deductions import deduct, late_items, unit_deductions
 from kpi_batch.scoring.rank import assign_bands, band_limits, order_units, rank_units
 from kpi_batch.scoring.rounding import pad, to_units
@@ -120,17 +121,7 @@ def _dates_to_confirm(submissions: pd.DataFrame) -> list[Issue]:
         (submissions["status"] == "accepted") & submissions["submitted_on"].isna()
     ]
     return [
-        warning(
-            DATE_TO_CONFIRM,
-            f"หน่วยงาน {u} ไม่มีวันที่รับไฟล์ที่ใช้คิดการส่งล่าช้าได้ (ไม่มีในทะเบียนรับ ไม่ได้ส่งมาเป็นอีเมล"
-            " และไม่ได้กรอกวันที่ส่งในแบบรายงาน) จึงคิดคะแนนโดยยังไม่หักคะแนนส่งล่าช้า — เจ้าหน้าที่กรุณายืนยัน"
-            "วันที่รับ: เพิ่มแถวในทะเบียนรับ (--receipts) หรือแถว submitted_on ในไฟล์ทบทวน/อุทธรณ์",
-            f"unit {u} has no received date that may charge lateness (the file's modification "
-            "date never does); scored without a late deduction: confirm the date with a receipt "
-            "row or a submitted_on adjustment",
-            unit_id=str(u),
-            file=str(f or ""),
-        )
+        DATE_NOT_CONFIRMED.issue(unit_id=str(u), file=str(f or ""))
         for u, f in sorted(zip(undated["unit_id"], undated["file"], strict=True))
     ]
 
@@ -226,14 +217,7 @@ def score_round(
     issues: list[Issue] = []
     known = {u.unit_id for u in framework.units}
     for u in sorted(set(submissions["unit_id"]) - known):
-        issues.append(
-            warning(
-                "submission_unknown_unit",
-                f"หน่วยงาน {u} ไม่อยู่ในกรอบการประเมิน จึงไม่นำมาคิดคะแนน",
-                f"unit {u} is not in the framework; ignored",
-                unit_id=u,
-            )
-        )
+        issues.append(SUBMISSION_UNKNOWN_UNIT.issue(unit_id=u))
     accepted = set(submissions.loc[submissions["status"] == "accepted", "unit_id"])
     plan = build_plan(framework, round_id)
     plan = replace(

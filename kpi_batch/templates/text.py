@@ -6,6 +6,7 @@ reading layout code. Numbers in the text (penalties, scale, dates) come from the
 
 from __future__ import annotations
 
+from kpi_batch.cells import NOT_APPLICABLE_TEXT
 from kpi_batch.model import BelowLowest, Framework, Round, Unit
 from kpi_batch.thai import format_date_th
 from kpi_batch.workdays import due_date_th
@@ -84,7 +85,9 @@ def instructions(
         ),
         (
             "7.",
-            "ตัวชี้วัดที่ไม่มีผลงานในรอบนี้ให้เว้นว่างและชี้แจงเหตุผลในช่องหมายเหตุ (ตัวชี้วัดที่ไม่กรอกผลจะได้ 0 คะแนน)",
+            f"ตัวชี้วัดที่ไม่มีผลในรอบนี้ (เช่น ไม่ได้รับมอบหมายประเด็น) ให้พิมพ์ {NOT_APPLICABLE_TEXT} "
+            "ในช่องผล และเขียนเหตุผลในช่องหมายเหตุ (ต้องมีเหตุผล) เจ้าภาพตัวชี้วัดจะพิจารณายกเว้นหรือให้คะแนน "
+            "ช่องผลที่เว้นว่างถือว่าไม่รายงานผล ได้ 0 คะแนน",
             False,
         ),
         (

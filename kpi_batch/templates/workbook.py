@@ -24,9 +24,9 @@ from xlsxwriter.utility import xl_cell_to_rowcol, xl_rowcol_to_cell
 from xlsxwriter.worksheet import Worksheet
 
 from kpi_batch import fsutil
+from kpi_batch.cells import NOT_APPLICABLE_TEXT
 from kpi_batch.errors import UsageError
 from kpi_batch.model import AgreementItem, Formula, Framework, KpiType, Round, Unit
-from kpi_batch.reports.layout import FONT, FONT_SIZE, workbook_options
 from kpi_batch.safe_names import safe_name
 from kpi_batch.specs.template import (
     FIRST_COL,
@@ -41,9 +41,11 @@ from kpi_batch.specs.template import (
     point_text,
     result_columns,
 )
+from kpi_batch.templates.selfcheck import check_formats, write_self_check
 from kpi_batch.templates.text import instructions
 from kpi_batch.templates.token import template_token
 from kpi_batch.thai import BE_OFFSET, format_date_th
+from kpi_batch.workbook_style import FONT, FONT_SIZE, workbook_options
 from kpi_batch.workdays import effective_due_date
 
 # Pinned so the same framework, unit and round give the same bytes.
@@ -226,6 +228,7 @@ class _Formats:
         self.guide_no = fmt(font_size=_GUIDE_SIZE, align="right")
         self.guide_text = fmt(font_size=_GUIDE_SIZE, text_wrap=True)
         self.guide_bold = fmt(font_size=_GUIDE_SIZE, text_wrap=True, bold=True)
+        self.check = check_formats(fmt)
 
 
 def _write_report(
@@ -354,6 +357,8 @@ def _write_report(
 
         _write_inputs(ws, f, fw, unit, rnd, item, row, col)
 
+    write_self_check(ws, fw, unit.unit_id, rnd, items, col, first, f.check)
+
     # Legend and footnotes.
     row = last + 2
     notes = [
@@ -402,7 +407,9 @@ def _write_inputs(
     for key in ("value", "numerator", "denominator", "level"):
         if key in inputs:
             ws.write_blank(row, col[key], None, f.input_number)
-            ws.data_validation(row, col[key], row, col[key], _number_rule(key, fw, unit, rnd, item))
+            rule = _number_rule(key, fw, unit, rnd, item)
+            cell = xl_rowcol_to_cell(row, col[key])
+            ws.data_validation(row, col[key], row, col[key], allowing_not_applicable(rule, cell))
         elif key == "value" and ratio:
             num = xl_rowcol_to_cell(row, col["numerator"])
             den = xl_rowcol_to_cell(row, col["denominator"])
@@ -469,6 +476,35 @@ def _number_rule(key: str, fw: Framework, unit: Unit, rnd: Round, item: Agreemen
         "error_title": "ข้อมูลไม่ถูกต้อง",
         "error_message": "กรอกตัวเลขตั้งแต่ 0 ขึ้นไปเท่านั้น ไม่ต้องพิมพ์ % หรือหน่วย",
     }
+
+
+def allowing_not_applicable(rule: dict, cell: str) -> dict:
+    """`rule` (a decimal rule of `_number_rule`) as a custom rule that also takes the text
+    `ไม่มีผล (N/A)`: a unit may say a KPI had nothing to measure (DOMAIN §5), and Excel
+    would otherwise refuse the words in a number cell. Other rules are returned unchanged."""
+    if rule.get("validate") != "decimal":
+        return rule
+    criteria = rule["criteria"]
+    if criteria == "between":
+        number = f"AND({cell}>={rule['minimum']},{cell}<={rule['maximum']})"
+    elif criteria in (">", ">=", "<", "<="):
+        number = f"{cell}{criteria}{rule['value']}"
+    else:
+        return rule
+    how = f"ถ้าไม่มีผลในรอบนี้ พิมพ์ {NOT_APPLICABLE_TEXT} และเขียนเหตุผลในหมายเหตุ"
+    kept = {k: v for k, v in rule.items() if k not in ("criteria", "minimum", "maximum")}
+    return {
+        **kept,
+        "validate": "custom",
+        "value": f'=OR(AND(ISNUMBER({cell}),{number}),TRIM({cell})="{NOT_APPLICABLE_TEXT}")',
+        "input_message": _clip(f"{rule.get('input_message', '')} {how}", 255),
+        "error_message": _clip(f"{rule.get('error_message', '')} หรือ{how}", 255),
+    }
+
+
+def _clip(text: str, limit: int) -> str:
+    """Excel refuses a validation message over 255 characters."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _input_validations(ws: Worksheet, rnd: Round) -> None:

@@ -1,4 +1,8 @@
-"""Shared look of the workbooks we write: Thai government font, A4 landscape, pinned bytes.
+"""The house style of every workbook we write: Thai government font, A4 landscape, pinned bytes.
+
+Input workbooks (framework, unit templates, adjustments, review workbooks) and reports share
+it, so it sits below all of them (tests/test_layers_contract.py); report-only colours are in
+`reports/palette.py`.
 
 TH Sarabun New is the font Thai government documents use; LibreOffice substitutes its metric
 twin Laksaman (fonts-thai-tlwg), so a PDF rendered in CI has the line breaks Excel shows.
@@ -13,21 +17,12 @@ from typing import Any
 
 from xlsxwriter.worksheet import Worksheet
 
-from kpi_batch.issues import Severity
-
 FONT = "TH Sarabun New"
 FONT_SIZE = 14
 LINE_PT = 21.0  # one line of 14 pt TH Sarabun New, with its tall Thai vowels and marks
 HEADER_PT = 24.0  # set on header rows: auto height clips Thai marks and underscores
 # Pinned document times: the same input gives the same bytes (golden files, checksums).
 PINNED_CREATED = dt.datetime(2024, 1, 1)
-
-# Severity -> (fill, font colour), the same in every workbook: red must be fixed, orange
-# checked. Strong enough to stand out from the unit template's pale yellow input cells.
-SEVERITY_COLOURS = {
-    Severity.ERROR: ("#FF9B9B", "#7A0000"),
-    Severity.WARNING: ("#FFC06A", "#5C3300"),
-}
 
 
 def workbook_options() -> dict[str, Any]:
