@@ -3,7 +3,7 @@
     .venv/bin/python -m benchmarks.bench_executive [--units 2000] [--kpis 15] [--runs 3]
         [--keep DIR]
 
-The framework is `bench_templates.synthetic_framework` (four clusters); results are random
+The framework is `tests/template_factories.synthetic_framework` (four clusters); results are random
 with a fixed seed; 3 % of units send nothing, 1 % only a rejected file, one in ten is late,
 and `--runs` earlier monthly runs make the trend sheet. Prints the time to score (for
 scale) and to write the workbook, and the workbook's size. `--keep` leaves it in DIR.
@@ -21,11 +21,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from benchmarks.bench_templates import synthetic_framework
 from kpi_batch.model import Formula, Framework, KpiType
-from kpi_batch.reports.context import ReportContext
 from kpi_batch.reports.executive import write_executive_workbook
+from kpi_batch.run_record import RunRecord
 from kpi_batch.scoring.score_round import score_round
+from tests.template_factories import synthetic_framework
 
 ROUND_ID = "R2"
 
@@ -105,7 +105,7 @@ def main() -> None:
             ],
         }
     )
-    ctx = ReportContext(
+    ctx = RunRecord(
         framework=fw,
         round=fw.round(ROUND_ID),
         as_of=dt.date(2024, 10, 10),

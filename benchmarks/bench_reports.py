@@ -3,7 +3,7 @@
     .venv/bin/python -m benchmarks.bench_reports [--units 2000] [--kpis 15]
         [--workers 1 2] [--keep DIR]
 
-The run is the executive benchmark's (`bench_templates.synthetic_framework` with
+The run is the executive benchmark's (`tests/template_factories.synthetic_framework` with
 `bench_executive.synthetic_inputs`: 3 % missing, 1 % rejected, one in ten late), scored in
 memory first. Unit workbooks are written once per `--workers` value (1 = the serial path,
 2 = a process pool of two), each into a fresh folder; the first run also checks that every
@@ -23,17 +23,17 @@ from typing import Any, TypeVar
 import pandas as pd
 
 from benchmarks.bench_executive import ROUND_ID, synthetic_inputs
-from benchmarks.bench_templates import synthetic_framework
-from kpi_batch.reports.context import ReportContext
 from kpi_batch.reports.csv import write_kpi_scores_csv, write_scores_csv
 from kpi_batch.reports.hr import write_hr_workbook
 from kpi_batch.reports.unit import write_unit_workbooks
+from kpi_batch.run_record import RunRecord
 from kpi_batch.scoring.score_round import score_round
+from tests.template_factories import synthetic_framework
 
 T = TypeVar("T")
 
 
-def synthetic_context(n_units: int, n_kpis: int) -> ReportContext:
+def synthetic_context(n_units: int, n_kpis: int) -> RunRecord:
     fw = synthetic_framework(n_units, n_kpis)
     results, submissions = synthetic_inputs(fw)
     scored = score_round(fw, ROUND_ID, results, submissions)
@@ -46,7 +46,7 @@ def synthetic_context(n_units: int, n_kpis: int) -> ReportContext:
             "status": submissions["status"],
         }
     )
-    return ReportContext(
+    return RunRecord(
         framework=fw,
         round=fw.round(ROUND_ID),
         as_of=dt.date(2024, 10, 10),

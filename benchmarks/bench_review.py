@@ -2,7 +2,7 @@
 
     .venv/bin/python -m benchmarks.bench_review [--units 2000] [--owners 15]
 
-The framework is `bench_templates.synthetic_framework` (15 KPIs per unit); owner k owns
+The framework is `tests/template_factories.synthetic_framework` (15 KPIs per unit); owner k owns
 KPI k, so each of the owners' workbooks has one row per unit. Before reading, 50 rows of
 each workbook are filled as an owner would (openpyxl, outside the timings).
 
@@ -28,13 +28,13 @@ from types import MappingProxyType
 import xlsxwriter
 from python_calamine import CalamineWorkbook
 
-from benchmarks.bench_templates import synthetic_framework
 from kpi_batch.model import Framework, KpiType, Owner
 from kpi_batch.review.check import RunView, check_book
 from kpi_batch.review.fill import fill_review
 from kpi_batch.review.read import ReviewBook, read_review
 from kpi_batch.review.rows import ReviewRow
 from kpi_batch.review.workbook import columns, write_review_workbook
+from tests.template_factories import synthetic_framework
 
 
 def with_owners(fw: Framework, n_owners: int) -> Framework:

@@ -23,14 +23,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import pandas as pd
-
 from kpi_batch import fsutil
 from kpi_batch.errors import ArchiveError, FileInUseError, UsageError
 from kpi_batch.manifest import sha256_file
+from kpi_batch.run_layout import ArchiveLayout
+from kpi_batch.run_record import RunRecord
 
-SUMS_NAME = "SHA256SUMS"
-INBOX = "inbox"  # the accepted submissions, under their paths in the inbox
+SUMS_NAME = ArchiveLayout.SUMS
+INBOX = ArchiveLayout.INBOX  # the accepted submissions, under their paths in the inbox
 ARCHIVED_STATUSES = ("accepted", "accepted_with_warnings")
 
 
@@ -70,12 +70,14 @@ class Source:
     sha256: str  # of the bytes the run read
 
 
-def archive_inputs(
-    register: pd.DataFrame, inbox: Path, folder: Path, sources: Sequence[Source] = ()
-) -> Archived:
-    """Copy the accepted files of `register` (intake's, `path` relative to `inbox`) to
-    `folder/inbox`, each of `sources` to `folder/<its folder>`, and write SHA256SUMS; raise
-    `ArchiveError` if a copy differs from what the run read or the folder cannot be written."""
+def archive_inputs(record: RunRecord, folder: Path, sources: Sequence[Source] = ()) -> Archived:
+    """Copy the accepted files of the run's register (`record.inputs`, `path` relative to
+    `record.inbox`) to `folder/inbox`, each of `sources` to `folder/<its folder>`, and write
+    SHA256SUMS; raise `ArchiveError` if a copy differs from what the run read or the folder
+    cannot be written."""
+    register, inbox = record.inputs, record.inbox
+    if inbox is None:
+        raise ValueError("the run record names no inbox to archive from")
     rows = register[register["status"].isin(ARCHIVED_STATUSES)]
     accepted = dict(zip(rows["path"].astype(str), rows["sha256"].astype(str), strict=True))
     if "container" in register.columns:  # an e-mail's attachment: the saved e-mail is kept

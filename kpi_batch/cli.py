@@ -133,7 +133,7 @@ def run_command(
         Path | None,
         typer.Option(
             "--archive",
-            help="เก็บสำเนาไฟล์ที่ใช้ประมวลผลพร้อม SHA256SUMS / keep copies of what the run read",
+            help="เก็บสำเนาไฟล์ที่ใช้ประมวลผลพร้อมไฟล์ checksum / keep copies of what the run read",
         ),
     ] = None,
     reviews: Annotated[
@@ -346,6 +346,7 @@ def status_command(
     from kpi_batch.errors import UsageError
     from kpi_batch.history.round_state import round_states
     from kpi_batch.history.store import History
+    from kpi_batch.run_layout import RunLayout
 
     try:
         history = History.read(out)
@@ -362,7 +363,8 @@ def status_command(
     except KpiBatchError as exc:
         raise _fail(exc) from exc
     states = round_states(files, units["unit_id"].tolist())
-    workbook = out / latest["run_id"] / f"status_{latest['fiscal_year']}_{latest['round_id']}.xlsx"
+    layout = RunLayout(int(latest["fiscal_year"]), str(latest["round_id"]))
+    workbook = out / latest["run_id"] / layout.status
     print_status(latest, units, states, workbook)
 
 
@@ -391,10 +393,11 @@ def diff_command(
     """เปรียบเทียบสองครั้ง รายหน่วยงาน พร้อมเหตุผล / per-unit differences between two runs."""
     from kpi_batch.console import print_diff
     from kpi_batch.errors import UsageError
-    from kpi_batch.history.changes import change_rows, changes_file_name
+    from kpi_batch.history.changes import change_rows
     from kpi_batch.history.diff import diff_runs
     from kpi_batch.history.store import History
     from kpi_batch.reports.changes import ChangesHeading, write_changes_workbook
+    from kpi_batch.run_layout import RunLayout
 
     written: Path | None = None
     try:
@@ -415,7 +418,7 @@ def diff_command(
                 as_of_a=earlier.as_of,
                 as_of_b=later.as_of,
             )
-            target = xlsx_path or out / later.run_id / changes_file_name(fiscal_year, round_id)
+            target = xlsx_path or out / later.run_id / RunLayout(fiscal_year, round_id).changes
             written = write_changes_workbook(change_rows(earlier, later, result), heading, target)
     except KpiBatchError as exc:
         raise _fail(exc) from exc

@@ -21,6 +21,7 @@ from kpi_batch.demo import DemoFolder
 from kpi_batch.history.diff import RunDiff
 from kpi_batch.history.round_state import CHASE_ORDER, RoundState, UnitState, state_counts
 from kpi_batch.pipeline import RunResult
+from kpi_batch.run_layout import RunLayout
 from kpi_batch.schemas.scoring import DATE_TO_CONFIRM
 from kpi_batch.thai import format_date_th
 from kpi_batch.visible import visible
@@ -188,8 +189,9 @@ def print_run_summary(result: RunResult, console: Console | None = None) -> None
     code = result.exit_code
     if code:
         console.print(
-            "มีไฟล์ที่ไม่ผ่านการตรวจหรือหน่วยงานที่ยังไม่ส่ง ดูรายละเอียดใน validation_report.xlsx / "
-            "some files were rejected or units are missing: see validation_report.xlsx",
+            "มีไฟล์ที่ไม่ผ่านการตรวจหรือหน่วยงานที่ยังไม่ส่ง ดูรายละเอียดใน "
+            f"{RunLayout.VALIDATION_REPORT} / some files were rejected or units are missing: "
+            f"see {RunLayout.VALIDATION_REPORT}",
             markup=False,
             style="yellow",
         )

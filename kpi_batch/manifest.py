@@ -16,8 +16,8 @@ from typing import Any
 
 import pandas as pd
 
-from kpi_batch.reports.context import ReportContext
 from kpi_batch.reports.marks import appeals_applied, result_state
+from kpi_batch.run_record import RunRecord
 
 MANIFEST_VERSION = 1
 _PACKAGES = ("kpi_batch", "pandas", "pandera", "python-calamine", "openpyxl", "xlsxwriter")
@@ -33,7 +33,7 @@ def sha256_file(path: Path) -> str:
 
 def write_manifest(
     path: Path,
-    ctx: ReportContext,
+    ctx: RunRecord,
     *,
     request: Any,
     framework_sha256: str,
@@ -106,7 +106,7 @@ def inputs_records(register: pd.DataFrame) -> list[dict[str, Any]]:
     return records
 
 
-def _counts(ctx: ReportContext) -> dict[str, Any]:
+def _counts(ctx: RunRecord) -> dict[str, Any]:
     files = ctx.inputs["status"].value_counts().to_dict() if len(ctx.inputs) else {}
     units = ctx.scored.unit_scores["status"].value_counts().to_dict()
     return {

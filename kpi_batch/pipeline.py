@@ -32,7 +32,7 @@ from kpi_batch.archive import (
 )
 from kpi_batch.errors import UsageError
 from kpi_batch.framework.load import load_framework
-from kpi_batch.history.changes import change_rows, changes_file_name, run_scores
+from kpi_batch.history.changes import change_rows, run_scores
 from kpi_batch.history.diff import diff_runs
 from kpi_batch.history.round_state import with_run
 from kpi_batch.history.schema import file_rows
@@ -43,11 +43,11 @@ from kpi_batch.manifest import sha256_file, write_manifest
 from kpi_batch.model import Framework, Round
 from kpi_batch.receipts.load import load_receipts
 from kpi_batch.reports.changes import ChangesHeading, write_changes_workbook
-from kpi_batch.reports.context import ReportContext
 from kpi_batch.reports.writeall import write_reports
 from kpi_batch.review.load import ReviewFile, load_reviews, review_paths, run_view
 from kpi_batch.review.merge import Source as ReviewSource
 from kpi_batch.review.merge import merge, workbook_source
+from kpi_batch.run_record import RunRecord
 from kpi_batch.runfolder import RunFolder
 from kpi_batch.schemas.adjustments import Adjustments
 from kpi_batch.schemas.scoring import DATE_TO_CONFIRM
@@ -100,11 +100,12 @@ def check_writable(out: Path) -> None:
 
 @dataclass
 class RunResult:
+    """A finished run: its record (what the reports, manifest and history were written
+    from), where it is, and what the console shows about it."""
+
+    record: RunRecord
     run_dir: Path
-    run_id: str
-    round: Round
     intake: IntakeResult
-    scored: ScoredRound
     adjustment_issues: tuple[Issue, ...]
     outputs: list[Path]
     receipt_issues: tuple[Issue, ...] = ()  # rows of --receipts refused (each is in intake.issues)
@@ -116,11 +117,23 @@ class RunResult:
     same_as: str | None = None
 
     @property
+    def run_id(self) -> str:
+        return self.record.run_id
+
+    @property
+    def round(self) -> Round:
+        return self.record.round
+
+    @property
+    def scored(self) -> ScoredRound:
+        return self.record.scored
+
+    @property
     def exit_code(self) -> int:
         """0 when every file was accepted and every unit scored; 1 when the run finished
         but something needs a person (rejected files, missing units, bad adjustments or
         receipt rows that were refused)."""
-        statuses = set(self.intake.register["status"])
+        statuses = set(self.record.inputs["status"])
         units = set(self.scored.unit_scores["status"])
         if statuses & {"rejected"} or units - {"scored"} or self.adjustment_issues:
             return 1
@@ -129,7 +142,7 @@ class RunResult:
         return 0
 
 
-def _changes_since_last(ctx: ReportContext, history: History, run_dir: Path) -> list[Path]:
+def _changes_since_last(ctx: RunRecord, history: History, run_dir: Path) -> list[Path]:
     """The changes workbook against the round's last recorded run (none: the first run)."""
     earlier = history.last_of_round(ctx.fiscal_year, ctx.round.round_id)
     if earlier is None:
@@ -145,8 +158,7 @@ def _changes_since_last(ctx: ReportContext, history: History, run_dir: Path) -> 
         decimals=ctx.framework.settings.decimals,
     )
     rows = change_rows(earlier, later, diff_runs(earlier, later))
-    name = changes_file_name(ctx.fiscal_year, ctx.round.round_id)
-    return [write_changes_workbook(rows, heading, run_dir / name)]
+    return [write_changes_workbook(rows, heading, run_dir / ctx.layout.changes)]
 
 
 def choose_round(framework: Framework, round_id: str | None, as_of: dt.date) -> Round:
@@ -246,7 +258,7 @@ def run(request: RunRequest, progress: Progress | None = None) -> RunResult:
         RunFolder(request.out, fiscal_year, rnd.round_id, request.as_of) as folder,
         History.open(request.out) as history,  # under the run lock: settles staged runs
     ):
-        ctx = ReportContext(
+        ctx = RunRecord(
             framework=framework,
             round=rnd,
             as_of=request.as_of,
@@ -265,11 +277,15 @@ def run(request: RunRequest, progress: Progress | None = None) -> RunResult:
                 file_rows(intake.register),
             ),
             package_version=__version__,
+            inbox=request.inbox,
+            intake_issues=tuple(intake.issues),
+            results=intake.results,
+            submissions=intake.submissions,
         )
         with stage("reports"):
-            outputs = write_reports(ctx, folder.path, intake, progress=report)
+            outputs = write_reports(ctx, folder.path, progress=report)
             outputs += _changes_since_last(ctx, history, folder.path)
-        manifest = folder.path / "manifest.json"
+        manifest = folder.path / ctx.layout.MANIFEST
         try:
             if request.archive is not None:
                 with stage("archive"):
@@ -282,7 +298,7 @@ def run(request: RunRequest, progress: Progress | None = None) -> RunResult:
                     if request.receipts is not None:
                         sources.append(Source("receipts", request.receipts, receipts_sha256 or ""))
                     sources += [Source("reviews", p, review_sha256[p]) for p in review_files]
-                    archived = archive_inputs(intake.register, request.inbox, target, sources)
+                    archived = archive_inputs(ctx, target, sources)
             with stage("manifest"):
                 write_manifest(
                     manifest,
@@ -319,11 +335,9 @@ def run(request: RunRequest, progress: Progress | None = None) -> RunResult:
                 archived.remove()  # all or nothing: no archive of a run that is not there
             raise
     return RunResult(
+        record=ctx,
         run_dir=final,
-        run_id=folder.run_id,
-        round=rnd,
         intake=intake,
-        scored=scored,
         adjustment_issues=tuple(adjustment_issues),
         receipt_issues=tuple(receipt_issues),
         outputs=[final / p.relative_to(folder.path) for p in outputs],

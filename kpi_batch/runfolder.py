@@ -28,10 +28,12 @@ from filelock import BaseFileLock, FileLock, Timeout
 
 from kpi_batch import fsutil
 from kpi_batch.errors import FileInUseError, RunLockedError
+from kpi_batch.run_layout import RunLayout
 from kpi_batch.safe_names import safe_name
 
-LOCK_NAME = ".kpi-batch.lock"
-HOLDER_NAME = ".kpi-batch.holder"  # who holds the lock, for the refusal message only
+# The same lock guards an output folder (runs) and a run folder (e-mail).
+LOCK_NAME = RunLayout.LOCK
+HOLDER_NAME = RunLayout.LOCK_HOLDER  # who holds the lock, for the refusal message only
 STAGING = ".staging"
 LATEST = "latest"
 

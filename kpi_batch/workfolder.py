@@ -25,6 +25,7 @@ from kpi_batch.framework.writer import write_framework, write_framework_template
 from kpi_batch.launchers import LAUNCHERS, cmd_text, program, sh_text
 from kpi_batch.receipts.spec import TEMPLATE_FILE as RECEIPTS_TEMPLATE_FILE
 from kpi_batch.receipts.template import write_receipts_template
+from kpi_batch.run_layout import RunLayout
 from kpi_batch.specs.adjustments import TEMPLATE_FILE as ADJUSTMENTS_TEMPLATE_FILE
 
 FRAMEWORK = "framework.xlsx"
@@ -59,7 +60,7 @@ README_TEXT = """\
 
 ทุกไฟล์จะแสดงผลเป็นภาษาไทย บอกรหัสผลลัพธ์ (exit code) เมื่อจบ แล้วเปิดโฟลเดอร์ผลลัพธ์ให้
   0 = เรียบร้อย
-  1 = ทำเสร็จ แต่มีไฟล์ที่ไม่ผ่านการตรวจหรือหน่วยงานที่ยังไม่ส่ง ดู validation_report.xlsx
+  1 = ทำเสร็จ แต่มีไฟล์ที่ไม่ผ่านการตรวจหรือหน่วยงานที่ยังไม่ส่ง ดู {validation_report}
   2 = ต้องแก้ไขก่อน (กรอบตัวชี้วัดผิด ไฟล์เปิดค้างใน Excel ฯลฯ) อ่านข้อความ แก้ แล้วสั่งใหม่
   3 = โปรแกรมขัดข้อง ส่งไฟล์ log ที่ข้อความบอกให้ผู้ดูแลระบบ
 
@@ -72,7 +73,7 @@ README_TEXT = """\
 
 ตั้งค่าอีเมลผู้ส่งในชีต settings ของ framework.xlsx: smtp_host, smtp_port, smtp_tls, smtp_from,
 appeal_deadline (รายละเอียดใน docs/email.md ของโปรแกรม)
-"""
+""".replace("{validation_report}", RunLayout.VALIDATION_REPORT)
 
 
 @dataclass

@@ -20,7 +20,7 @@ from typing import Any
 import pandas as pd
 
 from kpi_batch.model import Cluster, Direction, Framework, KpiType
-from kpi_batch.reports.context import ReportContext
+from kpi_batch.run_record import RunRecord
 from kpi_batch.scoring.score_round import score_round
 from tests.adjustment_factories import reader_frame
 from tests.scoring_factories import DUE, LOWER, ROUND, STD, UnitSpec, framework, kpi, results
@@ -131,11 +131,11 @@ def sample_history() -> pd.DataFrame:
     )
 
 
-def sample_context(history: bool = True, appeals: bool = True) -> ReportContext:
+def sample_context(history: bool = True, appeals: bool = True) -> RunRecord:
     fw = sample_framework()
     adjustments: Any = sample_adjustments(fw, appeals)
     scored = score_round(fw, ROUND, sample_results(), sample_submissions(), adjustments)
-    return ReportContext(
+    return RunRecord(
         framework=fw,
         round=fw.round(ROUND),
         as_of=AS_OF,

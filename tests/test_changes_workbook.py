@@ -11,8 +11,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from kpi_batch.history.changes import UNCHANGED_TH, changes_file_name
+from kpi_batch.history.changes import UNCHANGED_TH
 from kpi_batch.reports.changes import SHEET, TABLE
+from kpi_batch.run_layout import RunLayout
 from tests.pdf_render import pdf_page_count, render_pdf
 from tests.test_cli_history import FEB, FEB_RUN, MAR, MAR_RUN, cli, months, run  # noqa: F401
 
@@ -39,7 +40,7 @@ def rows_of(path: Path) -> dict[str, dict[str, object]]:
 
 
 def test_the_name_is_spelled_once() -> None:
-    assert changes_file_name(2567, "R1") == NAME
+    assert RunLayout(2567, "R1").changes == NAME
 
 
 def test_the_first_run_of_a_round_has_no_changes_workbook(two_runs: Path) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import re
 import shlex
+import shutil
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
@@ -17,6 +18,7 @@ import pytest
 from typer.testing import CliRunner
 
 from kpi_batch import cli as cli_module
+from kpi_batch.run_layout import RunLayout
 
 Q = Decimal("0.0001")
 # What a Python dict or list of dicts looks like when str() reaches a cell.
@@ -121,3 +123,32 @@ def test_the_readme_email_dry_run_works_on_the_demo_as_written(
         run = Path(command[command.index("--run") + 1])
         assert list((run / "outbox").glob("*.eml")), result.output
         assert "nothing was sent" in result.output
+
+
+def test_every_file_in_the_run_folders_is_one_the_layout_names(demo: Path, tmp_path: Path) -> None:
+    """Walk every run folder the demo made, plus a copy of the last one after an e-mail dry
+    run (outbox/, the folder's lock): a file `RunLayout` does not name is not the run's."""
+    runs = sorted(p for p in (demo / "output" / "2567" / "R1").iterdir() if p.is_dir())
+    mailed = tmp_path / runs[-1].name
+    shutil.copytree(runs[-1], mailed)
+    sent = CliRunner().invoke(
+        cli_module.app, ["email", "--run", str(mailed), "--from", "kpr <kpr@example.go.th>"]
+    )
+    assert sent.exit_code in (0, 1), sent.output
+    layout = RunLayout(2567, "R1")
+    kinds, unknown = set(), []
+    for run in [*runs, mailed]:
+        for path in sorted(run.rglob("*")):
+            if path.is_file():
+                rel = path.relative_to(run).as_posix()
+                kind = layout.kind(rel)
+                kinds.add(kind)
+                if kind is None:
+                    unknown.append(f"{run.name}/{rel}")
+    assert not unknown, unknown
+    assert len(runs) >= 2
+    # the walk saw every kind of file a run and its dry run write (not an empty folder)
+    assert kinds >= {
+        "scores", "kpi_scores", "kpi_results", "hr", "executive", "validation_report",
+        "status", "manifest", "unit_result", "returned", "outbox", "lock",
+    }  # fmt: skip

@@ -22,18 +22,18 @@ from kpi_batch.history.schema import (
     scores_digest,
     table_rows,
 )
-from kpi_batch.history.store import DB_NAME, History, RunRecord
-from kpi_batch.reports.context import ReportContext
+from kpi_batch.history.store import DB_NAME, History, StoredRun
+from kpi_batch.run_record import RunRecord
 from tests.executive_factories import sample_context
 
 FEB, MAR = dt.date(2024, 2, 20), dt.date(2024, 3, 15)
 
 
-def ctx_for(run_id: str, as_of: dt.date, base: ReportContext | None = None) -> ReportContext:
+def ctx_for(run_id: str, as_of: dt.date, base: RunRecord | None = None) -> RunRecord:
     return dataclasses.replace(base or sample_context(history=False), run_id=run_id, as_of=as_of)
 
 
-def record(out: Path, ctx: ReportContext, *, move: bool = True) -> str | None:
+def record(out: Path, ctx: RunRecord, *, move: bool = True) -> str | None:
     """What the pipeline does: record staged, move the folder into place, settle."""
     staging = out / ".staging" / ctx.run_id.replace("/", "_")
     staging.mkdir(parents=True)
@@ -185,8 +185,8 @@ def test_a_crash_between_staging_and_the_move_is_settled_by_the_folder(tmp_path:
     assert count(tmp_path, "unit_scores") == len(ctx_moved.scored.unit_scores)
 
 
-def _record_of(ctx: ReportContext, rows: dict[str, list[tuple[Any, ...]]]) -> RunRecord:
-    return RunRecord(
+def _record_of(ctx: RunRecord, rows: dict[str, list[tuple[Any, ...]]]) -> StoredRun:
+    return StoredRun(
         run_id=ctx.run_id,
         fiscal_year=ctx.fiscal_year,
         round_id=ctx.round.round_id,

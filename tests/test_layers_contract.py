@@ -48,6 +48,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "kpi_batch.textfiles",
             "kpi_batch.streams",
             "kpi_batch.runfolder",
+            "kpi_batch.run_layout",
             "kpi_batch.workbook_style",
         ),
     ),
@@ -71,6 +72,8 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     # Round history as values: the stored rows' schema, run-to-run diff, round state (the
     # store that writes a finished run is in "record").
     ("history", ("kpi_batch.history",)),
+    # One run as the reports, manifest and history see it: what was read and scored.
+    ("run_record", ("kpi_batch.run_record",)),
     # The workbooks and CSVs of one run.
     ("reports", ("kpi_batch.reports",)),
     # What keeps a finished run: its manifest, the archive of its inputs, the history store.

@@ -10,14 +10,14 @@ from types import MappingProxyType
 import openpyxl
 import pytest
 
-from kpi_batch.reports.context import ReportContext
 from kpi_batch.reports.executive import write_executive_workbook
 from kpi_batch.reports.hr import HR_SHEET, write_hr_workbook
 from kpi_batch.reports.marks import SIGNERS, deduction_reasons, result_state
 from kpi_batch.reports.palette import band_colours
 from kpi_batch.reports.unit import write_unit_workbook
+from kpi_batch.run_record import RunRecord
 from kpi_batch.scoring.appeal_state import MARK_TH, AppealState, appeal_state
-from tests.context_factories import small_context
+from tests.run_record_factories import small_record
 
 MAR_10, MAR_20 = dt.date(2024, 3, 10), dt.date(2024, 3, 20)
 
@@ -39,7 +39,7 @@ def test_appeal_state_rule(
     assert appeal_state(applied, deadline, as_of) is state
 
 
-def _without_appeals(ctx: ReportContext, deadline: str | None) -> ReportContext:
+def _without_appeals(ctx: RunRecord, deadline: str | None) -> RunRecord:
     scored = dataclasses.replace(
         ctx.scored, adjustments=ctx.scored.adjustments.iloc[0:0].reset_index(drop=True)
     )
@@ -49,8 +49,8 @@ def _without_appeals(ctx: ReportContext, deadline: str | None) -> ReportContext:
     return dataclasses.replace(ctx, scored=scored, framework=fw)
 
 
-def test_small_context_has_an_appeal_so_it_is_final() -> None:
-    ctx = small_context()
+def test_small_record_has_an_appeal_so_it_is_final() -> None:
+    ctx = small_record()
     assert result_state(ctx) is AppealState.FINAL
     open_ctx = _without_appeals(ctx, "31 ธ.ค. 2567")
     assert result_state(open_ctx) is AppealState.PRE_APPEAL
@@ -66,7 +66,7 @@ def _texts(path: Path) -> list[str]:
 def test_hr_executive_and_unit_prints_carry_the_mark_and_sign_off(
     tmp_path: Path, state: AppealState
 ) -> None:
-    ctx = small_context()
+    ctx = small_record()
     if state is AppealState.PRE_APPEAL:
         ctx = _without_appeals(ctx, "31 ธ.ค. 2567")
     other = MARK_TH[
@@ -85,7 +85,7 @@ def test_hr_executive_and_unit_prints_carry_the_mark_and_sign_off(
 
 
 def test_every_deduction_has_its_reason_on_the_hr_row(tmp_path: Path) -> None:
-    ctx = small_context()
+    ctx = small_record()
     reasons = deduction_reasons(ctx)
     charged = ctx.scored.unit_scores
     charged = charged[charged["deduction"].map(lambda d: d is not None and d > 0)]
@@ -121,7 +121,7 @@ def _band_fills(path: Path, sheet: str) -> dict[str, str]:
 
 
 def test_hr_and_executive_colour_each_band_alike(tmp_path: Path) -> None:
-    ctx = small_context()
+    ctx = small_record()
     hr = _band_fills(write_hr_workbook(ctx, tmp_path / "hr.xlsx"), HR_SHEET)
     ex = _band_fills(write_executive_workbook(ctx, tmp_path / "ex.xlsx"), "อันดับรวม (league)")
     names = [b.name for b in ctx.framework.bands]

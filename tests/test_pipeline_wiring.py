@@ -107,3 +107,20 @@ def _report_issues(run_dir: Path) -> list[tuple[str, ...]]:
         )
         for row in body
     ]
+
+
+def test_the_run_returns_the_record_its_files_were_written_from(demo_run: RunResult) -> None:
+    """`RunResult.record` is what the reports, manifest and history read: the same run id,
+    the register the manifest lists, and what the returned copies were made from."""
+    record = demo_run.record
+    manifest = json.loads((demo_run.run_dir / record.layout.MANIFEST).read_text("utf-8"))
+    assert record.run_id == manifest["run_id"] == demo_run.run_id
+    assert [str(p) for p in record.inputs["path"]] == [i["path"] for i in manifest["inputs"]]
+    assert record.inbox is not None and record.intake_issues and len(record.results)
+    returned = [
+        o["path"] for o in manifest["outputs"] if record.layout.kind(o["path"]) == "returned"
+    ]
+    flagged = {i.file for i in record.intake_issues}
+    assert returned and all(
+        any(record.layout.returned(f) == rel for f in flagged) for rel in returned
+    )

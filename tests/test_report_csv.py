@@ -11,19 +11,19 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from kpi_batch.reports.context import ReportContext
 from kpi_batch.reports.csv import cell, write_kpi_scores_csv, write_scores_csv
+from kpi_batch.run_record import RunRecord
 from kpi_batch.schemas.scoring import HR_COLUMNS, KPI_SCORE_COLUMNS
 from kpi_batch.scoring.score_round import score_round
-from tests.context_factories import FORMULA_NAME, small_context
+from tests.run_record_factories import FORMULA_NAME, small_record
 from tests.scoring_factories import ROUND, STD, framework, kpi, results, submissions
 
 BOM = b"\xef\xbb\xbf"
 
 
 @pytest.fixture(scope="module")
-def ctx() -> ReportContext:
-    return small_context()
+def ctx() -> RunRecord:
+    return small_record()
 
 
 def read(path: Path) -> list[list[str]]:
@@ -32,7 +32,7 @@ def read(path: Path) -> list[list[str]]:
     return list(csv.reader(io.StringIO(raw[len(BOM) :].decode("utf-8"), newline="")))
 
 
-def test_scores_csv_columns_rows_and_values(ctx: ReportContext, tmp_path: Path) -> None:
+def test_scores_csv_columns_rows_and_values(ctx: RunRecord, tmp_path: Path) -> None:
     path = write_scores_csv(ctx, tmp_path)
     assert path == tmp_path / "scores.csv"
     header, *rows = read(path)
@@ -56,7 +56,7 @@ def test_scores_csv_columns_rows_and_values(ctx: ReportContext, tmp_path: Path) 
     assert total - deduction == Decimal(u01["final_score"])
 
 
-def test_unscored_units_have_empty_score_band_rank(ctx: ReportContext, tmp_path: Path) -> None:
+def test_unscored_units_have_empty_score_band_rank(ctx: RunRecord, tmp_path: Path) -> None:
     header, *rows = read(write_scores_csv(ctx, tmp_path))
     last = [dict(zip(header, r, strict=True)) for r in rows[-2:]]
     assert [(r["unit_id"], r["status"]) for r in last] == [("U05", "missing"), ("U06", "rejected")]
@@ -67,7 +67,7 @@ def test_unscored_units_have_empty_score_band_rank(ctx: ReportContext, tmp_path:
         assert r["unit_name"] and r["cluster_id"]
 
 
-def test_kpi_scores_csv(ctx: ReportContext, tmp_path: Path) -> None:
+def test_kpi_scores_csv(ctx: RunRecord, tmp_path: Path) -> None:
     path = write_kpi_scores_csv(ctx, tmp_path)
     assert path == tmp_path / "kpi_scores.csv"
     header, *rows = read(path)
@@ -84,7 +84,7 @@ def test_kpi_scores_csv(ctx: ReportContext, tmp_path: Path) -> None:
     assert by_kpi[("U04", "1.2")]["score"] == "" == by_kpi[("U04", "1.2")]["weighted_score"]
 
 
-def test_every_number_has_exactly_the_decimals(ctx: ReportContext, tmp_path: Path) -> None:
+def test_every_number_has_exactly_the_decimals(ctx: RunRecord, tmp_path: Path) -> None:
     _, *rows = read(write_kpi_scores_csv(ctx, tmp_path))
     for row in rows:
         for value in row[2:]:
@@ -95,7 +95,7 @@ def test_other_decimals_setting(tmp_path: Path) -> None:
     fw = framework([kpi("k", STD)], {"a": {"k": 1}, "b": {"k": 1}}, decimals=2)
     scored = score_round(fw, ROUND, results({("a", "k"): 73, ("b", "k"): 61.25}),
                          submissions(["a", "b"]))  # fmt: skip
-    ctx = ReportContext(fw, fw.round(ROUND), dt.date(2024, 10, 15), "r", scored, pd.DataFrame())
+    ctx = RunRecord(fw, fw.round(ROUND), dt.date(2024, 10, 15), "r", scored, pd.DataFrame())
     _, *rows = read(write_kpi_scores_csv(ctx, tmp_path))
     assert rows == [["a", "k", "73.00", "3.60", "1.00", "3.60"],
                     ["b", "k", "61.25", "1.25", "1.00", "1.25"]]  # fmt: skip
@@ -111,22 +111,22 @@ def test_values_never_pass_through_float() -> None:
         cell(3.6, 4)
 
 
-def test_formula_looking_text_is_neutralised(ctx: ReportContext, tmp_path: Path) -> None:
+def test_formula_looking_text_is_neutralised(ctx: RunRecord, tmp_path: Path) -> None:
     header, *rows = read(write_scores_csv(ctx, tmp_path))
     u03 = next(dict(zip(header, r, strict=True)) for r in rows if r[0] == "U03")
     assert u03["unit_name"] == "'" + FORMULA_NAME
     assert cell("-5 ตัว", 4) == "'-5 ตัว" and cell("กอง-ก", 4) == "กอง-ก"
 
 
-def test_crlf_and_deterministic(ctx: ReportContext, tmp_path: Path) -> None:
+def test_crlf_and_deterministic(ctx: RunRecord, tmp_path: Path) -> None:
     a = write_scores_csv(ctx, tmp_path / "a.csv").read_bytes()
-    b = write_scores_csv(small_context(), tmp_path / "b.csv").read_bytes()
+    b = write_scores_csv(small_record(), tmp_path / "b.csv").read_bytes()
     assert a == b
     assert a.count(b"\r\n") == len(ctx.framework.units) + 1
     assert b"\n" not in a.replace(b"\r\n", b"")
 
 
-def test_pandas_reads_it_back(ctx: ReportContext, tmp_path: Path) -> None:
+def test_pandas_reads_it_back(ctx: RunRecord, tmp_path: Path) -> None:
     frame = pd.read_csv(write_scores_csv(ctx, tmp_path), encoding="utf-8-sig", dtype=str)
     assert list(frame.columns) == list(HR_COLUMNS)
     assert frame["final_score"].isna().sum() == 2

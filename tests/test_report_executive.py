@@ -17,7 +17,6 @@ import pandas as pd
 import pytest
 from openpyxl.worksheet.worksheet import Worksheet
 
-from kpi_batch.reports.context import ReportContext
 from kpi_batch.reports.executive import CHART, CLUSTERS, LEAGUE, REPORT_NAME, SUMMARY
 from kpi_batch.reports.executive import write_executive_workbook as write
 from kpi_batch.reports.executive_detail import (
@@ -29,6 +28,7 @@ from kpi_batch.reports.executive_detail import (
     NO_HISTORY,
     TREND,
 )
+from kpi_batch.run_record import RunRecord
 from kpi_batch.workbook_style import FONT
 from tests.executive_factories import FORMULA_NAME, RUN_ID, sample_context
 from tests.golden_compare import assert_matches_golden
@@ -40,12 +40,12 @@ SHEETS = [SUMMARY, LEAGUE, CLUSTERS, CHART, HEATMAP, KPI_NAMES, APPEALS, TREND, 
 
 
 @pytest.fixture(scope="module")
-def ctx() -> ReportContext:
+def ctx() -> RunRecord:
     return sample_context()
 
 
 @pytest.fixture(scope="module")
-def book(ctx: ReportContext, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def book(ctx: RunRecord, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return write(ctx, tmp_path_factory.mktemp("exec") / "executive.xlsx")
 
 
@@ -87,11 +87,11 @@ def test_sheets_in_order_summary_first(wb: Any) -> None:
     assert wb.active.title == SUMMARY
 
 
-def test_a_folder_gets_the_report_name(ctx: ReportContext, tmp_path: Path) -> None:
+def test_a_folder_gets_the_report_name(ctx: RunRecord, tmp_path: Path) -> None:
     assert write(ctx, tmp_path) == tmp_path / REPORT_NAME
 
 
-def test_same_context_same_bytes(ctx: ReportContext, book: Path, tmp_path: Path) -> None:
+def test_same_context_same_bytes(ctx: RunRecord, book: Path, tmp_path: Path) -> None:
     assert write(ctx, tmp_path / "again.xlsx").read_bytes() == book.read_bytes()
 
 
@@ -113,7 +113,7 @@ def test_house_font_print_setup_and_frozen_headers(wb: Any, book: Path) -> None:
 # --- summary ---------------------------------------------------------------------------
 
 
-def test_summary_figures(wb: Any, ctx: ReportContext) -> None:
+def test_summary_figures(wb: Any, ctx: RunRecord) -> None:
     figures = {r["key"]: r["value"] for r in table_rows(wb[SUMMARY], "figures")}
     # scored final scores: 5.0000 5.0000 3.8500 3.7667 3.0000 2.8500 0.8500
     assert figures["units"] == 9
@@ -149,7 +149,7 @@ def test_summary_band_counts(wb: Any) -> None:
 # --- league table ----------------------------------------------------------------------
 
 
-def test_league_table_equals_the_scored_round(wb: Any, ctx: ReportContext) -> None:
+def test_league_table_equals_the_scored_round(wb: Any, ctx: RunRecord) -> None:
     units = ctx.scored.unit_scores
     rows = table_rows(wb[LEAGUE], "league")
     assert [r["unit_id"] for r in rows] == list(units["unit_id"])
@@ -213,7 +213,7 @@ def test_charts_exist(book: Path) -> None:
 # --- heatmap ---------------------------------------------------------------------------
 
 
-def test_heatmap_scores_blanks_and_colour_scale(wb: Any, ctx: ReportContext) -> None:
+def test_heatmap_scores_blanks_and_colour_scale(wb: Any, ctx: RunRecord) -> None:
     ws = wb[HEATMAP]
     rows = {r["unit_id"]: r for r in table_rows(ws, "heatmap")}
     scored = ctx.scored.unit_scores

@@ -1,6 +1,6 @@
 """The HR workbook: read back with openpyxl, marked ลับ, a golden copy, a PDF.
 
-The scored round is `tests/context_factories.small_context` (six units, two clusters; one
+The scored round is `tests/run_record_factories.small_record` (six units, two clusters; one
 missing, one rejected, one late, one appeal). Golden: `tests/golden/hr.xlsx`; regenerate
 with `KPI_BATCH_REGENERATE_GOLDEN=1 .venv/bin/pytest tests/test_report_hr.py -k golden`.
 """
@@ -17,24 +17,24 @@ import openpyxl
 import pytest
 from openpyxl.worksheet.worksheet import Worksheet
 
-from kpi_batch.reports.context import ReportContext
 from kpi_batch.reports.hr import HR_SHEET, NOTES_SHEET, write_hr_workbook
+from kpi_batch.run_record import RunRecord
 from kpi_batch.schemas.scoring import HR_COLUMNS
-from tests.context_factories import FINGERPRINT, FORMULA_NAME, RUN_ID, small_context
 from tests.golden_compare import assert_matches_golden
 from tests.pdf_render import pdf_page_count, render_pdf
+from tests.run_record_factories import FINGERPRINT, FORMULA_NAME, RUN_ID, small_record
 
 Q = Decimal("0.0001")
 SCORES = ("pre_appeal_score", "deduction", "final_score")
 
 
 @pytest.fixture(scope="module")
-def ctx() -> ReportContext:
-    return small_context()
+def ctx() -> RunRecord:
+    return small_record()
 
 
 @pytest.fixture(scope="module")
-def book(ctx: ReportContext, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def book(ctx: RunRecord, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return write_hr_workbook(ctx, tmp_path_factory.mktemp("hr") / "hr.xlsx")
 
 
@@ -65,7 +65,7 @@ def as_decimal(value: Any) -> Decimal | None:
     return None if value is None else Decimal(str(value)).quantize(Q)
 
 
-def test_folder_gets_default_name(ctx: ReportContext, tmp_path: Path) -> None:
+def test_folder_gets_default_name(ctx: RunRecord, tmp_path: Path) -> None:
     assert write_hr_workbook(ctx, tmp_path) == tmp_path / "hr.xlsx"
 
 
@@ -83,7 +83,7 @@ def test_hr_table_headers_end_with_domain_keys_in_order(wb: Any) -> None:
     assert "คะแนนสุดท้าย (final_score)" in headings
 
 
-def test_one_row_per_unit_in_rank_order_with_the_scored_values(wb: Any, ctx: ReportContext) -> None:
+def test_one_row_per_unit_in_rank_order_with_the_scored_values(wb: Any, ctx: RunRecord) -> None:
     rows = table_rows(wb[HR_SHEET], "hr")
     expected = ctx.scored.unit_scores.to_dict("records")
     assert [r["unit_id"] for r in rows] == [e["unit_id"] for e in expected]
@@ -149,7 +149,7 @@ def test_band_cells_are_coloured_by_band(wb: Any) -> None:
     assert unscored.fill.fgColor.rgb in (None, "00000000")
 
 
-def test_one_sheet_per_cluster_in_cluster_rank_order(wb: Any, ctx: ReportContext) -> None:
+def test_one_sheet_per_cluster_in_cluster_rank_order(wb: Any, ctx: RunRecord) -> None:
     assert wb.sheetnames == [HR_SHEET, "กลุ่ม c1", "กลุ่ม c2", NOTES_SHEET]
     c1 = table_rows(wb["กลุ่ม c1"], "cluster_1")
     c2 = table_rows(wb["กลุ่ม c2"], "cluster_2")
@@ -184,7 +184,7 @@ def test_frozen_filtered_printable(wb: Any) -> None:
     assert ws.sheet_properties.pageSetUpPr.fitToPage
 
 
-def test_notes_say_how_scores_were_computed(wb: Any, ctx: ReportContext) -> None:
+def test_notes_say_how_scores_were_computed(wb: Any, ctx: RunRecord) -> None:
     text = "\n".join(
         str(c.value) for row in wb[NOTES_SHEET].iter_rows() for c in row if c.value is not None
     )
@@ -222,9 +222,9 @@ def test_formula_looking_name_stays_text(wb: Any, book: Path) -> None:
                 assert b"<hyperlink" not in z.read(name), name
 
 
-def test_same_context_same_bytes(ctx: ReportContext, tmp_path: Path) -> None:
+def test_same_context_same_bytes(ctx: RunRecord, tmp_path: Path) -> None:
     a = write_hr_workbook(ctx, tmp_path / "a.xlsx")
-    b = write_hr_workbook(small_context(), tmp_path / "b.xlsx")
+    b = write_hr_workbook(small_record(), tmp_path / "b.xlsx")
     assert a.read_bytes() == b.read_bytes()
 
 

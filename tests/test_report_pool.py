@@ -3,21 +3,20 @@ come back to the caller; `write_reports` with a pool writes what it writes witho
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from pathlib import Path
 
-import pandas as pd
 import pytest
 
-from kpi_batch.intake import IntakeResult
 from kpi_batch.issues import warning
 from kpi_batch.reports import writeall
-from kpi_batch.reports.context import ReportContext
 from kpi_batch.reports.pool import Job, run_jobs
 from kpi_batch.reports.writeall import write_reports
+from kpi_batch.run_record import RunRecord
 from kpi_batch.specs.template import REPORT_SHEET
 from kpi_batch.templates.workbook import write_unit_template
-from tests.context_factories import small_context
+from tests.run_record_factories import small_record
 from tests.template_factories import small_framework as template_framework
 
 
@@ -76,9 +75,9 @@ def test_an_error_in_a_job_reaches_the_caller(tmp_path: Path, workers: int) -> N
 
 def test_write_reports_with_a_pool_gives_the_serial_files(tmp_path: Path) -> None:
     """The pool is fed from a thread while the run-wide files are written: same files."""
-    ctx, intake = _small_run(tmp_path)
-    serial = write_reports(ctx, tmp_path / "serial", intake, workers=1)
-    pooled = write_reports(ctx, tmp_path / "pooled", intake, workers=2)
+    ctx = _small_run(tmp_path)
+    serial = write_reports(ctx, tmp_path / "serial", workers=1)
+    pooled = write_reports(ctx, tmp_path / "pooled", workers=2)
     rel = [p.relative_to(tmp_path / "serial") for p in serial]
     assert rel == [p.relative_to(tmp_path / "pooled") for p in pooled]
     assert any(str(r).startswith("returned") for r in rel)
@@ -91,19 +90,19 @@ def test_write_reports_with_a_pool_gives_the_serial_files(tmp_path: Path) -> Non
 def test_an_error_in_a_run_wide_file_stops_the_pool(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    ctx, intake = _small_run(tmp_path)
+    ctx = _small_run(tmp_path)
 
     def broken(*args: object) -> Path:
         raise OSError("share gone while writing the HR workbook")
 
     monkeypatch.setattr(writeall, "write_hr_workbook", broken)
     with pytest.raises(OSError, match="share gone"):
-        write_reports(ctx, tmp_path / "run", intake, workers=2)
+        write_reports(ctx, tmp_path / "run", workers=2)
 
 
-def _small_run(tmp_path: Path) -> tuple[ReportContext, IntakeResult]:
-    """The reports' small context, with a real unit file (and its issue) to return."""
-    ctx = small_context()
+def _small_run(tmp_path: Path) -> RunRecord:
+    """The reports' small record, with a real unit file (and its issue) to return."""
+    ctx = small_record()
     inbox = tmp_path / "inbox"
     inbox.mkdir()
     write_unit_template(template_framework(), "U01", "R1", inbox / "U01.xlsx")
@@ -111,8 +110,4 @@ def _small_run(tmp_path: Path) -> tuple[ReportContext, IntakeResult]:
                     cell="K14", value="120", file="U01.xlsx", unit_id="U01")  # fmt: skip
     register = ctx.inputs.copy()
     register.loc[len(register)] = {"path": "U01.xlsx", "status": "accepted_with_warnings"}
-    intake = IntakeResult(
-        inbox=inbox, register=register, results=pd.DataFrame(), submissions=pd.DataFrame(),
-        issues=[issue],
-    )  # fmt: skip
-    return ctx, intake
+    return dataclasses.replace(ctx, inputs=register, inbox=inbox, intake_issues=(issue,))

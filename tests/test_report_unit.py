@@ -1,6 +1,6 @@
 """Unit result workbooks: the unit's own data only, the arithmetic, goldens, a PDF.
 
-The scored round is `tests/context_factories.small_context`. Goldens:
+The scored round is `tests/run_record_factories.small_record`. Goldens:
 `tests/golden/unit_U01.xlsx` (late, review) and `unit_U04.xlsx` (missing and exempt KPIs);
 regenerate with `KPI_BATCH_REGENERATE_GOLDEN=1 .venv/bin/pytest tests/test_report_unit.py
 -k golden`.
@@ -18,16 +18,16 @@ from typing import Any
 import openpyxl
 import pytest
 
-from kpi_batch.reports.context import ReportContext
 from kpi_batch.reports.unit import (
     unit_workbook_name,
     write_unit_workbook,
     write_unit_workbooks,
 )
-from kpi_batch.reports.unit_data import unit_data
-from tests.context_factories import FORMULA_NAME, RUN_ID, UNIT_NAMES, small_context
+from kpi_batch.reports.unit_data import UnitIndex
+from kpi_batch.run_record import RunRecord
 from tests.golden_compare import assert_matches_golden
 from tests.pdf_render import pdf_page_count, render_pdf
+from tests.run_record_factories import FORMULA_NAME, RUN_ID, UNIT_NAMES, small_record
 from tests.test_report_hr import as_decimal, table_rows
 
 SHEETS = [
@@ -41,12 +41,12 @@ SHEETS = [
 
 
 @pytest.fixture(scope="module")
-def ctx() -> ReportContext:
-    return small_context()
+def ctx() -> RunRecord:
+    return small_record()
 
 
 @pytest.fixture(scope="module")
-def books(ctx: ReportContext, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+def books(ctx: RunRecord, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """Every unit's workbook, the unscored ones too."""
     out = tmp_path_factory.mktemp("units")
     return {u.unit_id: write_unit_workbook(ctx, u.unit_id, out) for u in ctx.framework.units}
@@ -66,12 +66,12 @@ def summary(wb: Any) -> dict[str, Any]:
     return out
 
 
-def test_file_name_holds_the_unit_id(ctx: ReportContext, books: dict[str, Path]) -> None:
+def test_file_name_holds_the_unit_id(ctx: RunRecord, books: dict[str, Path]) -> None:
     assert unit_workbook_name(ctx, "U01") == "result_2567_r12_U01.xlsx"
     assert books["U01"].name == "result_2567_r12_U01.xlsx"
 
 
-def test_unsafe_ids_make_distinct_safe_names(ctx: ReportContext) -> None:
+def test_unsafe_ids_make_distinct_safe_names(ctx: RunRecord) -> None:
     a, b = unit_workbook_name(ctx, "U/01"), unit_workbook_name(ctx, "U:01")
     assert a != b
     for name in (a, b, unit_workbook_name(ctx, "../x")):
@@ -87,7 +87,7 @@ def _xml_texts(path: Path) -> dict[str, str]:
 
 @pytest.mark.parametrize("unit_id", list(UNIT_NAMES))
 def test_no_other_unit_anywhere_in_the_file(
-    unit_id: str, ctx: ReportContext, books: dict[str, Path]
+    unit_id: str, ctx: RunRecord, books: dict[str, Path]
 ) -> None:
     parts = _xml_texts(books[unit_id])
     others = [u for u in ctx.framework.units if u.unit_id != unit_id]
@@ -101,7 +101,7 @@ def test_no_other_unit_anywhere_in_the_file(
     assert any(n in parts["xl/sharedStrings.xml"] for n in names)
 
 
-def test_no_other_units_score_either(ctx: ReportContext, books: dict[str, Path]) -> None:
+def test_no_other_units_score_either(ctx: RunRecord, books: dict[str, Path]) -> None:
     """U01's file holds no final score of another unit (scores are distinct here)."""
     wb = load(books["U01"])
     values = {
@@ -126,9 +126,7 @@ def test_sheets_and_confidential_marking(books: dict[str, Path]) -> None:
         assert ws.page_setup.orientation == "landscape"
 
 
-def test_summary_scores_band_and_ranks_as_numbers(
-    ctx: ReportContext, books: dict[str, Path]
-) -> None:
+def test_summary_scores_band_and_ranks_as_numbers(ctx: RunRecord, books: dict[str, Path]) -> None:
     facts = summary(load(books["U01"]))
     row = ctx.scored.unit_scores.set_index("unit_id").loc["U01"]
     for key in ("pre_appeal_total", "pre_appeal_deduction", "pre_appeal_score",
@@ -146,7 +144,7 @@ def test_summary_scores_band_and_ranks_as_numbers(
 
 
 def test_kpi_rows_with_value_criteria_score_explanation_weight(
-    ctx: ReportContext, books: dict[str, Path]
+    ctx: RunRecord, books: dict[str, Path]
 ) -> None:
     rows = table_rows(load(books["U01"])[SHEETS[1]], "kpis")
     expected = ctx.scored.kpi_scores[ctx.scored.kpi_scores["unit_id"] == "U01"]
@@ -234,7 +232,7 @@ def test_formula_looking_text_stays_text(books: dict[str, Path]) -> None:
 
 
 def test_write_all_scored_units_serial_and_pool_give_the_same_bytes(
-    ctx: ReportContext, tmp_path: Path
+    ctx: RunRecord, tmp_path: Path
 ) -> None:
     serial = write_unit_workbooks(ctx, tmp_path / "serial", workers=1)
     pooled = write_unit_workbooks(ctx, tmp_path / "pool", workers=2)
@@ -246,9 +244,9 @@ def test_write_all_scored_units_serial_and_pool_give_the_same_bytes(
     assert len(everyone) == len(ctx.framework.units)
 
 
-def test_same_context_same_bytes(ctx: ReportContext, tmp_path: Path) -> None:
+def test_same_context_same_bytes(ctx: RunRecord, tmp_path: Path) -> None:
     a = write_unit_workbook(ctx, "U01", tmp_path / "a.xlsx")
-    b = write_unit_workbook(small_context(), "U01", tmp_path / "b.xlsx")
+    b = write_unit_workbook(small_record(), "U01", tmp_path / "b.xlsx")
     assert a.read_bytes() == b.read_bytes()
 
 
@@ -263,10 +261,11 @@ def test_renders_to_pdf(books: dict[str, Path], tmp_path: Path) -> None:
 
 
 def test_sheets_with_nothing_to_say_are_left_out_so_they_do_not_print(
-    ctx: ReportContext, books: dict[str, Path]
+    ctx: RunRecord, books: dict[str, Path]
 ) -> None:
     adjusted = set(ctx.scored.adjustments["unit_id"])
-    with_issues = {u.unit_id for u in ctx.framework.units if unit_data(ctx, u.unit_id).issues}
+    index = UnitIndex(ctx)
+    with_issues = {u.unit_id for u in ctx.framework.units if index.data(u.unit_id).issues}
     charged = set(ctx.scored.late_items.loc[ctx.scored.late_items["penalty"] > 0, "unit_id"])
     seen_left_out = seen_shown = 0
     for unit_id, path in books.items():

@@ -9,7 +9,8 @@ import openpyxl
 import pytest
 
 from kpi_batch.issues import Issue, error, warning
-from kpi_batch.reports.returned import NOTE_SHEET, returned_name, write_returned_workbook
+from kpi_batch.reports.returned import NOTE_SHEET, write_returned_workbook
+from kpi_batch.run_layout import returned_copy_path, returned_name
 from kpi_batch.specs.template import REPORT_SHEET
 from kpi_batch.templates.workbook import write_unit_template
 from tests.pdf_render import pdf_page_count, render_pdf
@@ -57,7 +58,7 @@ def test_original_untouched_and_copy_named(original: Path, tmp_path: Path) -> No
     before = (_sha(original), original.stat().st_mtime_ns)
     out_dir = tmp_path / "out"  # a folder, created
     out = write_returned_workbook(original, _issues(), out_dir)
-    assert out == out_dir / "2567_R1_U01_xlsx_แก้ไข.xlsx" == out_dir / returned_name(original)
+    assert out == out_dir / "2567_R1_U01_xlsx_แก้ไข.xlsx" == out_dir / returned_name(original.name)
     assert (_sha(original), original.stat().st_mtime_ns) == before
     assert sorted(p.name for p in original.parent.iterdir()) == ["2567_R1_U01.xlsx"]
 
@@ -173,13 +174,14 @@ def test_libreoffice_renders_it(original: Path, tmp_path: Path) -> None:
 
 def test_same_name_in_two_folders_gets_two_copies(tmp_path: Path) -> None:
     """Two districts each send `report.xlsx`; each gets its own marked-up copy back."""
+    import dataclasses
     import datetime as dt
 
     from kpi_batch.intake import run_intake
     from kpi_batch.reports.pool import run_jobs
-    from kpi_batch.reports.returned import returned_path
     from kpi_batch.reports.writeall import returned_jobs
     from kpi_batch.templates.fill import fill_template
+    from tests.run_record_factories import small_record
 
     fw = small_framework()
     inbox = tmp_path / "inbox"
@@ -190,7 +192,13 @@ def test_same_name_in_two_folders_gets_two_copies(tmp_path: Path) -> None:
         fill_template(template, {"1.1": "แปดสิบ"}, out=inbox / folder / "report.xlsx")
     intake = run_intake(inbox, fw, "R1", dt.date(2024, 4, 10))
     assert sorted(intake.register["status"]) == ["accepted_with_warnings"] * 2
-    paths, jobs = returned_jobs(intake, tmp_path / "run" / "returned")
+    record = dataclasses.replace(  # only the register, inbox and issues are read
+        small_record(),
+        inputs=intake.register,
+        inbox=intake.inbox,
+        intake_issues=tuple(intake.issues),
+    )
+    paths, jobs = returned_jobs(record, tmp_path / "run")
     run_jobs(jobs, 1, lambda fn, n: None)
     assert sorted(p.relative_to(tmp_path / "run") for p in paths) == [
         Path("returned/เขต1/report_xlsx_แก้ไข.xlsx"),
@@ -205,5 +213,5 @@ def test_same_name_in_two_folders_gets_two_copies(tmp_path: Path) -> None:
             ].value
             == unit_id
         )
-    assert returned_path("report.xlsx") == "report_xlsx_แก้ไข.xlsx"
-    assert returned_path("a/b/x.xlsm") == "a/b/x_xlsm_แก้ไข.xlsx"
+    assert returned_copy_path("report.xlsx") == "report_xlsx_แก้ไข.xlsx"
+    assert returned_copy_path("a/b/x.xlsm") == "a/b/x_xlsm_แก้ไข.xlsx"

@@ -2,7 +2,7 @@
 
 source    run folder + its framework -> RunSource (reads; checks the fingerprint)
 texts     the editable Thai wording (resources/email/*.txt, or an override folder)
-messages  RunSource -> Plan of EmailMessages, one per unit, hr and executive (pure)
+messages  RunSource -> MessagePlan of EmailMessages, one per unit, hr and executive (pure)
 checks    every message read back: recipients and attachments belong together (pure)
 outbox    dry run: .eml files and an index in <run>/outbox/
 smtp      one SMTP session, retries with backoff, a Delivery per message

@@ -22,7 +22,7 @@ from kpi_batch.deliver import log
 from kpi_batch.deliver.blanks import blank_templates
 from kpi_batch.deliver.checks import check_plan
 from kpi_batch.deliver.messages import (
-    Plan,
+    MessagePlan,
     Planned,
     Sender,
     blank_units,
@@ -68,7 +68,7 @@ class EmailRequest:
 @dataclass
 class Prepared:
     source: RunSource
-    plan: Plan
+    plan: MessagePlan
     sender: Sender
     appeal_deadline_set: bool
     delivered: dict[str, set[str]] = field(default_factory=dict)  # from the delivery log

@@ -22,9 +22,10 @@ from pathlib import Path
 from typing import Any
 
 from kpi_batch import csvfiles, fsutil
+from kpi_batch.run_layout import RunLayout
 
-LOG_JSONL = "delivery_log.jsonl"
-LOG_CSV = "delivery_log.csv"
+LOG_JSONL = RunLayout.DELIVERY_LOG_JSONL
+LOG_CSV = RunLayout.DELIVERY_LOG_CSV
 CSV_COLUMNS = (
     "time",
     "run_id",

@@ -1,4 +1,4 @@
-"""Which messages a run sends, to whom, with what: `build_plan(...) -> Plan`. Pure.
+"""Which messages a run sends, to whom, with what: `build_plan(...) -> MessagePlan`. Pure.
 
 Every unit of the framework gets one message, chosen by its status in scores.csv:
 
@@ -34,9 +34,7 @@ from kpi_batch.deliver import wire
 from kpi_batch.deliver.source import RunFile, RunSource, UnitRow
 from kpi_batch.deliver.texts import Text
 from kpi_batch.framework.cells import decimal_text, parse_date
-from kpi_batch.reports.returned import returned_path
-from kpi_batch.reports.unit import result_workbook_name
-from kpi_batch.reports.writeall import RETURNABLE
+from kpi_batch.run_layout import RETURNED_FOR
 from kpi_batch.scoring.appeal_state import appeal_state, deadline_setting
 from kpi_batch.scoring.late_terms import ResubmitTerms, resubmit_terms
 from kpi_batch.templates.workbook import template_filename
@@ -121,7 +119,10 @@ class Planned:
 
 
 @dataclass
-class Plan:
+class MessagePlan:
+    """Every message a run would send (one per unit, hr, executive), each with its problems,
+    and the problems of the batch as a whole."""
+
     run_id: str
     messages: list[Planned]
     problems: list[Problem] = field(default_factory=list)  # not tied to one message
@@ -147,12 +148,12 @@ def build_plan(
     message_id: Callable[[str], str],
     appeal_deadline: str | None = None,
     blanks: Mapping[str, RunFile] | None = None,
-) -> Plan:
+) -> MessagePlan:
     """Every message of the run. `message_id(key)` gives each its Message-ID; `date` is its
     Date header (the caller reads the clock). `blanks`: the blank templates of
     `blank_units(source)` (blanks.py)."""
     fw = source.framework
-    plan = Plan(source.run_id, [])
+    plan = MessagePlan(source.run_id, [])
     terms = resubmit_terms(fw, source.round.round_id, date.date())
     common = common_values(source, sender, terms)
     rows = {row.unit_id: row for row in source.scores}
@@ -187,7 +188,10 @@ def build_plan(
         if row is None:
             planned = Planned(0, key, "unit", "unit_missing", label, unit.unit_id)
             planned.problems.append(
-                Problem("not_in_scores", f"{label}: ไม่มีใน scores.csv / not in scores.csv")
+                Problem(
+                    "not_in_scores",
+                    f"{label}: ไม่มีใน {source.layout.SCORES} / not in {source.layout.SCORES}",
+                )
             )
             plan.messages.append(planned)
             planned.number = len(plan.messages)
@@ -198,8 +202,7 @@ def build_plan(
         planned = Planned(0, key, "unit", template, label, unit.unit_id, to=_unique(unit.emails))
         attachments: list[Attachment] = []
         if row.status == "scored":
-            name = result_workbook_name(source.fiscal_year, source.round.round_id, unit.unit_id)
-            rel = f"units/{name}"
+            rel = source.layout.unit_result(unit.unit_id)
             if rel in source.files:
                 attachments.append(
                     Attachment(
@@ -246,7 +249,7 @@ def build_plan(
         add(planned, values)
 
     counts = _counts(source.scores)
-    for role, name in (("hr", source.hr_name()), ("executive", source.executive_name())):
+    for role, name in (("hr", source.layout.hr), ("executive", source.layout.executive)):
         people = fw.recipients_for(role)
         addresses = _unique([a.strip() for p in people for a in p.email.split(";")])
         planned = Planned(0, role, role, role, ROLE_TH[role], to=addresses)
@@ -464,13 +467,13 @@ def _attachment_lines(attachments: Sequence[Attachment]) -> str:
     return "\n".join(f"- {a.filename} — {a.description}" for a in attachments)
 
 
-def _returned_files(source: RunSource, plan: Plan) -> dict[str, list[Attachment]]:
+def _returned_files(source: RunSource, plan: MessagePlan) -> dict[str, list[Attachment]]:
     """unit_id -> marked-up copies of its flagged files, from the intake register."""
     found: dict[str, list[Attachment]] = defaultdict(list)
     for item in source.inputs:
-        if item.status not in RETURNABLE:
+        if item.status not in RETURNED_FOR:
             continue
-        rel = f"returned/{returned_path(item.path)}"
+        rel = source.layout.returned(item.path)
         file = source.files.get(rel)
         if file is None:
             continue  # intake found nothing to mark (no issue with a place)
@@ -497,7 +500,7 @@ def _returned_files(source: RunSource, plan: Plan) -> dict[str, list[Attachment]
 def _returned_note(source: RunSource, unit_id: str, terms: ResubmitTerms, blank: bool) -> str:
     """For a scored unit: what its flagged or refused files mean for the score shown, and
     whether (and by when) a correction is taken; empty when nothing of it was flagged."""
-    files = [i for i in source.inputs if i.unit_id == unit_id and i.status in RETURNABLE]
+    files = [i for i in source.inputs if i.unit_id == unit_id and i.status in RETURNED_FOR]
     if not files:
         return ""
     refused = [i.path for i in files if i.status == "rejected"]

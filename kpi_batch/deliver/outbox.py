@@ -13,11 +13,12 @@ from pathlib import Path
 
 from kpi_batch import fsutil
 from kpi_batch.csvfiles import write_csv
-from kpi_batch.deliver.messages import KIND_TH, POLICY, Plan, Planned
+from kpi_batch.deliver.messages import KIND_TH, POLICY, MessagePlan, Planned
+from kpi_batch.run_layout import RunLayout
 from kpi_batch.safe_names import safe_name
 
-OUTBOX = "outbox"
-INDEX = "outbox.csv"
+OUTBOX = RunLayout.OUTBOX
+INDEX = RunLayout.OUTBOX_INDEX
 
 
 def eml_name(planned: Planned) -> str:
@@ -27,7 +28,7 @@ def eml_name(planned: Planned) -> str:
 
 
 def write_outbox(
-    plan: Plan, run_dir: Path, status: Mapping[str, str] | None = None, outbox: str = OUTBOX
+    plan: MessagePlan, run_dir: Path, status: Mapping[str, str] | None = None, outbox: str = OUTBOX
 ) -> list[Path]:
     """`outbox`: the folder's name in the run (the owners' review mail has its own)."""
     folder = run_dir / outbox
@@ -44,7 +45,7 @@ def write_outbox(
     return written
 
 
-def _write_index(tmp: Path, plan: Plan, status: Mapping[str, str] | None) -> None:
+def _write_index(tmp: Path, plan: MessagePlan, status: Mapping[str, str] | None) -> None:
     header = ["no", "eml", "message_key", "unit_id", "kind", "to", "subject", "attachments",
               "status"]  # fmt: skip
     rows = [

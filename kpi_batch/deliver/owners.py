@@ -26,7 +26,7 @@ from kpi_batch.deliver.messages import (
     KEY_HEADER,
     RUN_HEADER,
     Attachment,
-    Plan,
+    MessagePlan,
     Planned,
     Problem,
     Sender,
@@ -38,9 +38,10 @@ from kpi_batch.model import Owner
 from kpi_batch.review.check import text
 from kpi_batch.review.load import review_paths
 from kpi_batch.review.read import ReviewBook, ReviewRejected, read_review
+from kpi_batch.run_layout import RunLayout
 from kpi_batch.specs.review import STAGE_TH
 
-OUTBOX_REVIEWS = "outbox_reviews"
+OUTBOX_REVIEWS = RunLayout.OUTBOX_REVIEWS
 TEMPLATE = "owner_review"  # messages.KIND_TH names it in the outbox index
 
 
@@ -65,9 +66,9 @@ def owner_plan(
     sender: Sender,
     date: dt.datetime,
     message_id: Callable[[str], str],
-) -> Plan:
+) -> MessagePlan:
     fw = source.framework
-    plan = Plan(run_id=source.run_id, messages=[])
+    plan = MessagePlan(run_id=source.run_id, messages=[])
     for number, path in enumerate(review_paths(reviews), start=1):
         data = path.read_bytes()
         book = read_review(path)

@@ -1,7 +1,7 @@
 """`kpi-batch email --run RUN --remind`: remind the units that have no accepted file yet.
 
     prepare_reminders(request, now=..., token=...) -> Prepared      reads the run, history
-    reminder_plan(source, states, blanks, texts, sender, ...) -> Plan   pure
+    reminder_plan(source, states, blanks, texts, sender, ...) -> MessagePlan   pure
 
 Who: every unit with an agreement whose round state across the round's runs
 (`history.round_state`, from `<out>/history.sqlite`, this run's register when there is no
@@ -39,7 +39,7 @@ from kpi_batch.deliver.checks import check_plan
 from kpi_batch.deliver.messages import (
     KEY_HEADER,
     RUN_HEADER,
-    Plan,
+    MessagePlan,
     Planned,
     Problem,
     Sender,
@@ -123,10 +123,10 @@ def reminder_plan(
     today: dt.date,
     date: dt.datetime,
     message_id: Callable[[str], str],
-) -> Plan:
+) -> MessagePlan:
     """One reminder per unit of `reminded_units`, in framework order."""
     fw, rnd = source.framework, source.round
-    plan = Plan(source.run_id, [])
+    plan = MessagePlan(source.run_id, [])
     terms = resubmit_terms(fw, rnd.round_id, today)
     common = {**common_values(source, sender, terms), "accepted_until": terms.accepted_first_th}
     running = running_penalty(fw, rnd.round_id, today)

@@ -12,6 +12,7 @@ from kpi_batch.deliver.batch import STATE_TH, Prepared, SendOutcome
 from kpi_batch.deliver.log import Delivery
 from kpi_batch.deliver.messages import KIND_TH
 from kpi_batch.deliver.smtp import SmtpConfig
+from kpi_batch.run_layout import RunLayout
 
 _STYLE = {
     "ready": "",
@@ -93,7 +94,8 @@ def send_renderables(outcome: SendOutcome, config: SmtpConfig) -> Iterator[Rende
     )
     if not outcome.ok:
         yield Text(
-            "รัน email --send อีกครั้งเพื่อส่งเฉพาะที่ยังไม่สำเร็จ (บันทึกอยู่ที่ delivery_log.csv) / "
+            "รัน email --send อีกครั้งเพื่อส่งเฉพาะที่ยังไม่สำเร็จ "
+            f"(บันทึกอยู่ที่ {RunLayout.DELIVERY_LOG_CSV}) / "
             "run email --send again to send only what is missing",
             style="yellow",
         )

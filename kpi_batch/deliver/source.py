@@ -25,13 +25,10 @@ from typing import Any
 from kpi_batch.errors import KpiBatchError, UsageError
 from kpi_batch.framework.load import load_framework
 from kpi_batch.model import Framework, Round
+from kpi_batch.run_layout import RunLayout
 from kpi_batch.runfolder import follow_latest, latest_run
-from kpi_batch.safe_names import safe_name
 
-MANIFEST = "manifest.json"
-SCORES = "scores.csv"
-# Folders and files of a run that may be attached to a message.
-ATTACHABLE_DIRS = ("units/", "returned/")
+MANIFEST = RunLayout.MANIFEST  # read before the round (and so the layout) is known
 
 
 class RunFolderError(UsageError):
@@ -111,11 +108,10 @@ class RunSource:
     def is_latest(self) -> bool:
         return self.latest is None or self.latest.resolve() == self.run_dir.resolve()
 
-    def hr_name(self) -> str:
-        return f"hr_{self.fiscal_year}_{safe_name(self.round.round_id)}.xlsx"
-
-    def executive_name(self) -> str:
-        return f"executive_{self.fiscal_year}_{safe_name(self.round.round_id)}.xlsx"
+    @property
+    def layout(self) -> RunLayout:
+        """Where each of the run's files is in its folder (the only way e-mail finds one)."""
+        return RunLayout(self.fiscal_year, self.round.round_id)
 
 
 def sha256_bytes(data: bytes) -> str:
@@ -157,15 +153,12 @@ def load_run(run_dir: Path, framework_path: Path | None = None) -> RunSource:
         for o in manifest.get("outputs") or []
         if isinstance(o, dict) and "path" in o and "sha256" in o
     }
-    scores_data = _read_checked(run_dir, SCORES, outputs)
+    layout = RunLayout(framework.settings.fiscal_year, rnd.round_id)
+    scores_data = _read_checked(run_dir, layout.SCORES, outputs)
     files = {}
     for rel, sha in outputs.items():
-        attachable = rel.startswith(ATTACHABLE_DIRS) or rel in (
-            f"hr_{framework.settings.fiscal_year}_{safe_name(rnd.round_id)}.xlsx",
-            f"executive_{framework.settings.fiscal_year}_{safe_name(rnd.round_id)}.xlsx",
-        )
         target = run_dir / rel
-        if attachable and target.is_file():
+        if layout.is_attachable(rel) and target.is_file():
             data = target.read_bytes()
             files[rel] = RunFile(rel, data, sha256_bytes(data), sha)
     return RunSource(
@@ -219,8 +212,8 @@ def _read_checked(run_dir: Path, rel: str, outputs: Mapping[str, str]) -> bytes:
     data = path.read_bytes()
     if outputs.get(rel) != sha256_bytes(data):
         raise RunFolderError(
-            f"{path} ถูกแก้ไขหลังการประมวลผล (checksum ไม่ตรงกับ manifest.json) จึงไม่ส่งผล / "
-            "changed after the run (checksum differs from manifest.json); nothing is sent"
+            f"{path} ถูกแก้ไขหลังการประมวลผล (checksum ไม่ตรงกับ {MANIFEST}) จึงไม่ส่งผล / "
+            f"changed after the run (checksum differs from {MANIFEST}); nothing is sent"
         )
     return data
 

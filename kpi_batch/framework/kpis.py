@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from decimal import Decimal
 
 from kpi_batch.framework import cells as cells
 from kpi_batch.framework.codes import fw_issue
@@ -351,7 +350,3 @@ def unit_kpis(table: KpiTable, unit_id: str, items: Iterable[AgreementItem]) -> 
         first_row[kpi_id] = min(entry.row, first_row.get(kpi_id, entry.row))
     ordered = sorted(chosen, key=lambda kpi_id: first_row[kpi_id])
     return {kpi_id: chosen[kpi_id].kpi for kpi_id in ordered}
-
-
-def total_weight(items: Iterable[AgreementItem]) -> Decimal:
-    return sum((i.weight for i in items), Decimal(0))

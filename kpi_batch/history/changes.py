@@ -21,17 +21,11 @@ import pandas as pd
 
 from kpi_batch.history.diff import UNIT_STATUS_TH, RunDiff, RunScores, UnitDiff
 from kpi_batch.history.schema import TABLES, from_sql, table_rows
-from kpi_batch.safe_names import safe_name
 from kpi_batch.scoring.score_round import ScoredRound
 
 UNCHANGED_TH = "ไม่เปลี่ยนแปลง"
 _FRAMES = ("units", "kpis", "late_items", "adjustments")
 _TABLE_OF = dict(zip(_FRAMES, TABLES, strict=True))
-
-
-def changes_file_name(fiscal_year: int, round_id: str) -> str:
-    """`changes_2567_R1.xlsx`: the one place this name is spelled."""
-    return f"changes_{fiscal_year}_{safe_name(round_id)}.xlsx"
 
 
 @dataclass(frozen=True)

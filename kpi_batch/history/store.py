@@ -55,7 +55,7 @@ from kpi_batch.history.schema import (
     table_rows,
 )
 from kpi_batch.manifest import sha256_file
-from kpi_batch.reports.context import ReportContext
+from kpi_batch.run_record import RunRecord
 
 DB_NAME = "history.sqlite"
 # Another program holding the database (a viewer, a second run): SQLite waits BUSY_TIMEOUT
@@ -72,7 +72,7 @@ RUN_LIST_COLUMNS = [
 
 
 @dataclass(frozen=True)
-class RunRecord:
+class StoredRun:
     """A run's identity in the history: who it is and what it was computed from."""
 
     run_id: str
@@ -178,12 +178,12 @@ class History:
 
     @contextmanager
     def recording(
-        self, ctx: ReportContext, *, adjustments_sha256: str | None, manifest: Path
+        self, ctx: RunRecord, *, adjustments_sha256: str | None, manifest: Path
     ) -> Iterator[str | None]:
         """Record the run as staged; the caller moves its folder into place inside the
         block. Yields the earlier run this one repeats exactly (None when it is new)."""
         rows = table_rows(ctx.scored)
-        record = RunRecord(
+        record = StoredRun(
             run_id=ctx.run_id,
             fiscal_year=ctx.fiscal_year,
             round_id=ctx.round.round_id,
@@ -208,7 +208,7 @@ class History:
 
     def stage(
         self,
-        record: RunRecord,
+        record: StoredRun,
         rows: dict[str, list[tuple[Any, ...]]],
         files: Sequence[tuple[Any, ...]] = (),
     ) -> str | None:
@@ -291,7 +291,7 @@ class History:
         return runs
 
     def trend(self, fiscal_year: int, round_id: str, as_of: dt.date) -> pd.DataFrame | None:
-        """Earlier runs for the executive trend sheet (`ReportContext.history`), or None.
+        """Earlier runs for the executive trend sheet (`RunRecord.history`), or None.
 
         Runs of the same fiscal year up to this as-of date; one per (round, as-of date), the
         one recorded last (a re-run on the same day replaces the earlier one); none for this

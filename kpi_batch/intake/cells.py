@@ -7,7 +7,7 @@ intake time), so intake reads the table with calamine and these few cells here, 
 sheet XML the safety pass has already inflated and checked.
 
 Only the cells every spreadsheet program writes are read, and each one exactly as
-python-calamine 0.9 returns it (tests/test_intake_cells.py compares the two):
+python-calamine 0.9 returns it (tests/test_intake_fast_read.py compares the two):
 `<c r="B5" ...>` with a shared string, an inline string, a number (a `datetime.date` when
 its style is a plain day/month/year format), a boolean, an error (`""`: the caller puts the
 error text found by `container.error_cells`), or nothing (`""`). Anything else - rich text,

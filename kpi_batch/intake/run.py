@@ -67,8 +67,8 @@ class IntakeResult:
       superseded_by, issues (list of {code, severity, where, kpi_id}). It goes into
       manifest.json as `inputs`. A saved e-mail has a row (status `opened`) and so has each
       spreadsheet attachment (`mail.eml#แบบรายงาน.xlsx`).
-    - `results`: the clean results of accepted files (`schemas.submission.CleanResults`,
-      fits `schemas.scoring.Results`): unit_id, kpi_id, value, numerator, denominator,
+    - `results`: the clean results of accepted files (fits
+      `schemas.scoring.Results`): unit_id, kpi_id, value, numerator, denominator,
       level (float, NaN when empty or not applicable), note, file, sheet, excel_row.
     - `submissions`: one row per unit of the framework that sent a file (fits
       `schemas.scoring.Submissions`): unit_id, file, submitted_on (the received date

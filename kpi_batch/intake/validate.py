@@ -93,9 +93,8 @@ class Validation:
     issues: list[Issue]
     rejected_files: set[str]  # files with a file-scope error
     headers: pd.DataFrame  # one row per file read, with the context columns
-    clean: (
-        pd.DataFrame
-    )  # surviving rows of files not rejected (schemas.submission.CleanResults + file)
+    # surviving rows of files not rejected: IntakeResult.results' columns (intake/run.py)
+    clean: pd.DataFrame
 
 
 _CONTEXT = ("kpi_type", "ratio", "pct", "allows_more", "min_threshold", "level_max")

@@ -28,23 +28,24 @@ from pathlib import Path
 from typing import Any
 
 from kpi_batch.csvfiles import Verbatim, safe_cell, write_csv
-from kpi_batch.reports.context import ReportContext
 from kpi_batch.reports.tables import is_blank
+from kpi_batch.run_layout import RunLayout
+from kpi_batch.run_record import RunRecord
 from kpi_batch.schemas.scoring import HR_COLUMNS, KPI_SCORE_COLUMNS
 from kpi_batch.scoring.rounding import pad
 
-SCORES_NAME = "scores.csv"
-KPI_SCORES_NAME = "kpi_scores.csv"
+SCORES_NAME = RunLayout.SCORES  # when given a folder
+KPI_SCORES_NAME = RunLayout.KPI_SCORES
 
 
-def write_scores_csv(ctx: ReportContext, path: Path) -> Path:
+def write_scores_csv(ctx: RunRecord, path: Path) -> Path:
     """Write scores.csv to `path` (a folder gets `scores.csv`); returns the file."""
     frame = ctx.scored.unit_scores
     rows = frame[list(HR_COLUMNS)].itertuples(index=False, name=None)
     return _write(_target(path, SCORES_NAME), HR_COLUMNS, rows, ctx.framework.settings.decimals)
 
 
-def write_kpi_scores_csv(ctx: ReportContext, path: Path) -> Path:
+def write_kpi_scores_csv(ctx: RunRecord, path: Path) -> Path:
     """Write kpi_scores.csv to `path` (a folder gets `kpi_scores.csv`); returns the file."""
     frame = ctx.scored.kpi_scores
     rows = frame[list(KPI_SCORE_COLUMNS)].itertuples(index=False, name=None)

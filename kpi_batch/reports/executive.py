@@ -14,7 +14,7 @@ Sheets, in order (Thai name, English key in parentheses):
 - `รายตัวชี้วัด (heatmap)`, `อุทธรณ์ (appeals)`, `แนวโน้ม (trend)`,
   `ความครบถ้วน (completeness)`: see `executive_detail`.
 
-Everything comes from the `ReportContext`: no clock, no disk reads; document times are
+Everything comes from the `RunRecord`: no clock, no disk reads; document times are
 pinned, so the same context gives the same bytes. The figures are in `stats`.
 """
 
@@ -27,7 +27,6 @@ import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
 from kpi_batch.reports import executive_detail as detail
-from kpi_batch.reports.context import ReportContext
 from kpi_batch.reports.executive_charts import cluster_chart, unit_chart
 from kpi_batch.reports.executive_style import (
     TITLE,
@@ -49,6 +48,7 @@ from kpi_batch.reports.stats import (
     summarise,
     target_point,
 )
+from kpi_batch.run_record import RunRecord
 from kpi_batch.scoring.rank import ordered_bands
 from kpi_batch.thai import format_date_th
 from kpi_batch.workbook_style import HEADER_PT, PINNED_CREATED, print_setup, workbook_options
@@ -107,7 +107,7 @@ BLOCK_COLUMNS = tuple(
 )
 
 
-def write_executive_workbook(ctx: ReportContext, path: Path) -> Path:
+def write_executive_workbook(ctx: RunRecord, path: Path) -> Path:
     """Write the workbook to `path` (a folder gets `executive_summary.xlsx`); returns it."""
     target = path / REPORT_NAME if path.is_dir() else path
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -137,7 +137,7 @@ def write_executive_workbook(ctx: ReportContext, path: Path) -> Path:
 
 
 def _summary_sheet(
-    wb: xlsxwriter.Workbook, styles: Styles, ctx: ReportContext, s: Summary, band_ids: list[str]
+    wb: xlsxwriter.Workbook, styles: Styles, ctx: RunRecord, s: Summary, band_ids: list[str]
 ) -> None:
     ws = wb.add_worksheet(SUMMARY)
     ws.hide_gridlines(2)
@@ -200,7 +200,7 @@ def _summary_sheet(
 
 
 def _band_block(
-    ws: Worksheet, styles: Styles, ctx: ReportContext, band_ids: list[str], top: int
+    ws: Worksheet, styles: Styles, ctx: RunRecord, band_ids: list[str], top: int
 ) -> int:
     settings = ctx.framework.settings
     if not band_ids:
@@ -240,7 +240,7 @@ def _range_text(limit: dict[Any, Any] | None, decimals: int) -> str:
     return f"{lower:.{decimals}f} – ต่ำกว่า {upper:.{decimals}f}"
 
 
-def _figures_table(ws: Worksheet, styles: Styles, ctx: ReportContext, s: Summary, top: int) -> int:
+def _figures_table(ws: Worksheet, styles: Styles, ctx: RunRecord, s: Summary, top: int) -> int:
     ws.write_string(top, 0, "ตัวเลขสรุปสำหรับโปรแกรมอื่น (figures)", styles.section)
     ws.set_row(top, 27)
     figures: list[tuple[str, str, Any, Any]] = [
@@ -271,7 +271,7 @@ def _figures_table(ws: Worksheet, styles: Styles, ctx: ReportContext, s: Summary
 # --- league table and clusters -----------------------------------------------------------
 
 
-def _unit_row(ctx: ReportContext, rec: dict[Any, Any], keys: tuple[Col, ...]) -> list[Any]:
+def _unit_row(ctx: RunRecord, rec: dict[Any, Any], keys: tuple[Col, ...]) -> list[Any]:
     names = {c.cluster_id: c.name for c in ctx.framework.clusters}
     values = {
         **rec,
@@ -290,7 +290,7 @@ def _band_styles(styles: Styles, records: list[dict[Any, Any]], col: int) -> dic
     }
 
 
-def _data_bars(ws: Worksheet, first: int, last: int, col: int, ctx: ReportContext) -> None:
+def _data_bars(ws: Worksheet, first: int, last: int, col: int, ctx: RunRecord) -> None:
     if last < first:
         return
     ws.conditional_format(
@@ -301,7 +301,7 @@ def _data_bars(ws: Worksheet, first: int, last: int, col: int, ctx: ReportContex
     )  # fmt: skip
 
 
-def _league_sheet(wb: xlsxwriter.Workbook, styles: Styles, ctx: ReportContext) -> None:
+def _league_sheet(wb: xlsxwriter.Workbook, styles: Styles, ctx: RunRecord) -> None:
     ws = wb.add_worksheet(LEAGUE)
     records = ctx.scored.unit_scores.to_dict("records")
     rows = [_unit_row(ctx, rec, LEAGUE_COLUMNS) for rec in records]
@@ -311,7 +311,7 @@ def _league_sheet(wb: xlsxwriter.Workbook, styles: Styles, ctx: ReportContext) -
     print_setup(ws, page_title(ctx, "อันดับรวม"))
 
 
-def _clusters_sheet(wb: xlsxwriter.Workbook, styles: Styles, ctx: ReportContext) -> None:
+def _clusters_sheet(wb: xlsxwriter.Workbook, styles: Styles, ctx: RunRecord) -> None:
     ws = wb.add_worksheet(CLUSTERS)
     settings = ctx.framework.settings
     frame = cluster_summary(
@@ -352,7 +352,7 @@ def _clusters_sheet(wb: xlsxwriter.Workbook, styles: Styles, ctx: ReportContext)
     print_setup(ws, page_title(ctx, "รายกลุ่ม"), repeat_header=False)
 
 
-def _chart_sheet(wb: xlsxwriter.Workbook, ctx: ReportContext, styles: Styles) -> None:
+def _chart_sheet(wb: xlsxwriter.Workbook, ctx: RunRecord, styles: Styles) -> None:
     ws = wb.add_worksheet(CHART)
     ws.hide_gridlines(2)
     ranked = int(ctx.scored.unit_scores["rank"].notna().sum())
@@ -374,7 +374,7 @@ def _chart_sheet(wb: xlsxwriter.Workbook, ctx: ReportContext, styles: Styles) ->
     ws.fit_to_pages(1, 1)
 
 
-def _chart_legend(ws: Worksheet, styles: Styles, ctx: ReportContext, band_ids: list[str]) -> int:
+def _chart_legend(ws: Worksheet, styles: Styles, ctx: RunRecord, band_ids: list[str]) -> int:
     """The band limits above the chart, each in its bar colour; returns the next free row."""
     names = {b.band_id: b.name for b in ctx.framework.bands}
     limits = {rec["band_id"]: rec for rec in ctx.scored.band_limits.to_dict("records")}

@@ -27,7 +27,6 @@ from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
 from kpi_batch.history.round_state import RoundState
-from kpi_batch.reports.context import ReportContext
 from kpi_batch.reports.executive_charts import trend_chart
 from kpi_batch.reports.executive_style import (
     FILE_STATUS_TH,
@@ -45,6 +44,7 @@ from kpi_batch.reports.executive_style import (
 )
 from kpi_batch.reports.stats import ALL, Run, run_means, score_changes, target_point, trend_scores
 from kpi_batch.reports.status import unit_states
+from kpi_batch.run_record import RunRecord
 from kpi_batch.scoring.rounding import round_number
 from kpi_batch.specs.adjustments import FIELD_TH
 from kpi_batch.thai import date_shown_th, format_date_th
@@ -70,7 +70,7 @@ def natural_key(kpi_id: str) -> tuple[tuple[int, int | str], ...]:
 # --- heatmap ---------------------------------------------------------------------------
 
 
-def heatmap_sheet(wb: xlsxwriter.Workbook, styles: Styles, ctx: ReportContext) -> None:
+def heatmap_sheet(wb: xlsxwriter.Workbook, styles: Styles, ctx: RunRecord) -> None:
     ws = wb.add_worksheet(HEATMAP)
     settings = ctx.framework.settings
     kpis = ctx.scored.kpi_scores
@@ -126,9 +126,7 @@ def heatmap_sheet(wb: xlsxwriter.Workbook, styles: Styles, ctx: ReportContext) -
     _kpi_names_sheet(wb.add_worksheet(KPI_NAMES), styles, ctx, kpi_ids)
 
 
-def _kpi_names_sheet(
-    ws: Worksheet, styles: Styles, ctx: ReportContext, kpi_ids: Sequence[str]
-) -> None:
+def _kpi_names_sheet(ws: Worksheet, styles: Styles, ctx: RunRecord, kpi_ids: Sequence[str]) -> None:
     settings = ctx.framework.settings
     kpis = ctx.scored.kpi_scores
     rows = []
@@ -156,7 +154,7 @@ def _kpi_names_sheet(
 _APPEAL_WIDTHS = (13, 34, 19, 16, 14, 14, 40, 22)
 
 
-def appeals_sheet(wb: xlsxwriter.Workbook, styles: Styles, ctx: ReportContext) -> None:
+def appeals_sheet(wb: xlsxwriter.Workbook, styles: Styles, ctx: RunRecord) -> None:
     ws = wb.add_worksheet(APPEALS)
     for c, width in enumerate(_APPEAL_WIDTHS):
         ws.set_column(c, c, width)
@@ -209,7 +207,7 @@ def appeals_sheet(wb: xlsxwriter.Workbook, styles: Styles, ctx: ReportContext) -
 # --- trend -----------------------------------------------------------------------------
 
 
-def trend_sheet(wb: xlsxwriter.Workbook, styles: Styles, ctx: ReportContext) -> None:
+def trend_sheet(wb: xlsxwriter.Workbook, styles: Styles, ctx: RunRecord) -> None:
     ws = wb.add_worksheet(TREND)
     print_setup(ws, page_title(ctx, "แนวโน้ม"), repeat_header=False)
     history = ctx.history
@@ -272,7 +270,7 @@ _COMPLETENESS_WIDTHS = (13, 30, 20, 22, 12, 10, 11, 20, 34)
 _STATUS_ORDER = {"rejected": 0, "missing": 1, "scored": 2}
 
 
-def completeness_sheet(wb: xlsxwriter.Workbook, styles: Styles, ctx: ReportContext) -> None:
+def completeness_sheet(wb: xlsxwriter.Workbook, styles: Styles, ctx: RunRecord) -> None:
     ws = wb.add_worksheet(COMPLETENESS)
     for c, width in enumerate(_COMPLETENESS_WIDTHS):
         ws.set_column(c, c, width)

@@ -19,8 +19,8 @@ import xlsxwriter
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
-from kpi_batch.reports.context import ReportContext
 from kpi_batch.reports.palette import band_colour
+from kpi_batch.run_record import RunRecord
 from kpi_batch.thai import format_date_th
 from kpi_batch.workbook_style import HEADER_PT, fmt, row_height
 
@@ -186,7 +186,7 @@ def big_note(ws: Worksheet, styles: Styles, row: int, thai: str, english: str = 
         ws.write_string(row + 1, 0, english, styles.note)
 
 
-def page_title(ctx: ReportContext, sheet: str) -> str:
+def page_title(ctx: RunRecord, sheet: str) -> str:
     """The printed page header: what, which sheet, which round and run. Short: at full
     length a long sheet name wrapped it and split the run id over two lines."""
     return f"สรุปผลสำหรับผู้บริหาร — {sheet} — {ctx.round.name} — {ctx.run_id}"

@@ -33,7 +33,6 @@ import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
 from kpi_batch.model import Framework
-from kpi_batch.reports.context import ReportContext
 from kpi_batch.reports.marks import deduction_reasons, sign_off, state_line
 from kpi_batch.reports.settings_text import (
     METHOD_TH,
@@ -54,6 +53,7 @@ from kpi_batch.reports.tables import (
     write_value,
 )
 from kpi_batch.reports.validation import STATUS_TH as FILE_STATUS_TH
+from kpi_batch.run_record import RunRecord
 from kpi_batch.schemas.scoring import DATE_TO_CONFIRM, HR_COLUMNS
 from kpi_batch.scoring.explain import num
 from kpi_batch.scoring.rank import ordered_bands
@@ -92,7 +92,7 @@ COLUMNS: tuple[Column, ...] = (
 assert [c.key for c in COLUMNS if c.key in HR_COLUMNS] == list(HR_COLUMNS)
 
 
-def write_hr_workbook(ctx: ReportContext, path: Path) -> Path:
+def write_hr_workbook(ctx: RunRecord, path: Path) -> Path:
     """Write the HR workbook to `path` (a folder gets `hr.xlsx`); returns the file."""
     target = path / HR_NAME if path.is_dir() else path
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -126,7 +126,7 @@ def write_hr_workbook(ctx: ReportContext, path: Path) -> Path:
     return target
 
 
-def hr_rows(ctx: ReportContext) -> list[dict[str, Any]]:
+def hr_rows(ctx: RunRecord) -> list[dict[str, Any]]:
     """One dict per unit, in the ScoredRound's order (rank order, unscored last)."""
     units = ctx.scored.unit_scores
     reasons = deduction_reasons(ctx)
@@ -152,7 +152,7 @@ def _rank_key(value: Any) -> int:
     return 0 if value is None else int(value)
 
 
-def _lines(ctx: ReportContext, rows: Sequence[dict[str, Any]]) -> list[str]:
+def _lines(ctx: RunRecord, rows: Sequence[dict[str, Any]]) -> list[str]:
     counts = {s: sum(1 for r in rows if r["status"] == s) for s in UNIT_STATUS_TH}
     count_line = f"หน่วยงาน {len(rows)} แห่ง: " + " · ".join(
         f"{label} {counts[s]}" for s, label in UNIT_STATUS_TH.items()
@@ -173,7 +173,7 @@ ARITHMETIC_LINE = (
 )
 
 
-def band_legend(ctx: ReportContext) -> str:
+def band_legend(ctx: RunRecord) -> str:
     """'กลุ่มคะแนน: ดีเด่น (excellent) 4.7500 ขึ้นไป · ดีมาก (very_good) 4.2500 ถึงต่ำกว่า 4.7500 · ...'"""
     d = ctx.framework.settings.decimals
     parts = []
@@ -193,7 +193,7 @@ def band_legend(ctx: ReportContext) -> str:
 
 
 def _scores_sheet(
-    ctx: ReportContext,
+    ctx: RunRecord,
     ws: Worksheet,
     styles: Styles,
     table: str,
@@ -251,7 +251,7 @@ _NOTE_LABEL_WIDTH = _NOTE_WIDTHS[0]
 _NOTE_VALUE_WIDTH = sum(_NOTE_WIDTHS[1:])
 
 
-def _notes_sheet(ctx: ReportContext, ws: Worksheet, styles: Styles) -> None:
+def _notes_sheet(ctx: RunRecord, ws: Worksheet, styles: Styles) -> None:
     fw = ctx.framework
     title = f"{TITLE} — วิธีคำนวณและข้อมูลที่ใช้"
     row = banner(ws, styles, _NOTE_WIDTHS, title, [f"รหัสการประมวลผล {ctx.run_id}"])

@@ -20,11 +20,12 @@ from typing import Any
 
 import pandas as pd
 
-from kpi_batch.reports.context import ReportContext
 from kpi_batch.reports.csv import write_rows
+from kpi_batch.run_layout import RunLayout
+from kpi_batch.run_record import RunRecord
 from kpi_batch.scoring.rounding import as_decimal
 
-KPI_RESULTS_NAME = "kpi_results.csv"
+KPI_RESULTS_NAME = RunLayout.KPI_RESULTS  # when given a folder
 REPORTED = ("value", "numerator", "denominator", "level")
 KPI_RESULTS_COLUMNS = (
     "unit_id",
@@ -43,7 +44,7 @@ KPI_RESULTS_COLUMNS = (
 
 
 def kpi_result_rows(
-    ctx: ReportContext, results: pd.DataFrame, submissions: pd.DataFrame
+    ctx: RunRecord, results: pd.DataFrame, submissions: pd.DataFrame
 ) -> Iterator[tuple[Any, ...]]:
     """Rows in kpi_scores order; `results` and `submissions` are intake's frames."""
     # intake's frames, possibly empty without columns (no file at all)
@@ -78,7 +79,7 @@ def kpi_result_rows(
 
 
 def write_kpi_results_csv(
-    ctx: ReportContext, results: pd.DataFrame, submissions: pd.DataFrame, path: Path
+    ctx: RunRecord, results: pd.DataFrame, submissions: pd.DataFrame, path: Path
 ) -> Path:
     target = path / KPI_RESULTS_NAME if path.is_dir() else path
     rows = kpi_result_rows(ctx, results, submissions)

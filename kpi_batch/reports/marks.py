@@ -19,7 +19,7 @@ from typing import Any
 
 from xlsxwriter.worksheet import Worksheet
 
-from kpi_batch.reports.context import ReportContext
+from kpi_batch.run_record import RunRecord
 from kpi_batch.scoring.appeal_state import AppealState, appeal_state, deadline_setting
 from kpi_batch.scoring.explain import num
 from kpi_batch.thai import format_date_th
@@ -31,17 +31,17 @@ POSITION_LINE = "ตำแหน่ง ....................................."
 DATE_LINE = "วันที่ ........ / ........ / ........"
 
 
-def appeals_applied(ctx: ReportContext) -> bool:
+def appeals_applied(ctx: RunRecord) -> bool:
     applied = ctx.scored.adjustments
     return bool((applied["stage"] == "appeal").any()) if not applied.empty else False
 
 
-def result_state(ctx: ReportContext) -> AppealState:
+def result_state(ctx: RunRecord) -> AppealState:
     deadline = deadline_setting(ctx.framework.settings.extra)
     return appeal_state(appeals_applied(ctx), deadline, ctx.as_of)
 
 
-def state_line(ctx: ReportContext) -> str:
+def state_line(ctx: RunRecord) -> str:
     """The mark and what it means for the reader, one line."""
     state = result_state(ctx)
     deadline = deadline_setting(ctx.framework.settings.extra)
@@ -51,7 +51,7 @@ def state_line(ctx: ReportContext) -> str:
     return f"{state.th}: หน่วยงานยังอุทธรณ์ได้{until} คะแนนอาจเปลี่ยนหลังพิจารณาอุทธรณ์"
 
 
-def deduction_reasons(ctx: ReportContext) -> dict[str, str]:
+def deduction_reasons(ctx: RunRecord) -> dict[str, str]:
     """unit_id -> 'ส่งรายงานช้า 3 วัน −0.1500 · รายการส่งช้าเพิ่มเติม 2 วัน −0.1000 (เหตุผล)';
     units with no deduction are absent."""
     by_unit: dict[str, list[Mapping[Any, Any]]] = defaultdict(list)

@@ -13,7 +13,7 @@ Everything else is the unit's workbook as it was: defined names, the `results` t
 validations and sheet protection survive, so the unit can correct the cells and send the same
 file again. The fills stay after a cell is corrected; the note says so.
 
-Two writers make the same copy from one `returned_plan.Plan`: `returned_xml` edits the
+Two writers make the same copy from one `returned_plan.Markup`: `returned_xml` edits the
 package's XML and copies every other part byte for byte (~3 ms a file; used whenever it
 recognises the package, which it does for our templates and Excel's re-saves of them);
 openpyxl reads and rewrites the whole workbook (~33 ms) for everything else — a copy of a
@@ -21,7 +21,7 @@ copy, a file with comments of its own, an unusual package. openpyxl drops images
 charts, which the template does not have.
 
 The original is read into memory and never written, moved or re-saved. The copy is named
-`<original stem>_<extension>_แก้ไข.xlsx` (`returned_name`), always an .xlsx without
+`<original stem>_<extension>_แก้ไข.xlsx` (`run_layout.returned_name`), always an .xlsx without
 macros; `out_path` is either the file to write
 (ending in .xlsx) or a folder to put it in (created when missing). Intake identifies a
 submission by its defined names, not its file name, so a unit may send the copy back under
@@ -59,32 +59,14 @@ from kpi_batch.reports.returned_plan import (
     NO_ISSUES,
     NOTE_SHEET,
     TITLE_SIZE,
-    Plan,
+    Markup,
     plan,
 )
+from kpi_batch.run_layout import returned_name
 from kpi_batch.scoring.late_terms import ResubmitTerms
 from kpi_batch.workbook_style import FONT, FONT_SIZE
 
-SUFFIX = "_แก้ไข"
 UNIT_ROW = HEADER_ROW - 1  # free: the lines above end on row 4 at most
-
-
-def returned_name(original: Path) -> str:
-    """`2567_R1_U01.xlsx` -> `2567_R1_U01_xlsx_แก้ไข.xlsx`: the original's extension stays in
-    the name, so `report.xls`, `report.xlsx` and `report.ods` of three units in one folder get
-    three copies (an extension has no `_`, so no two originals share a copy's name). The copy
-    is always an .xlsx: a sender's macros (.xlsm) are never sent back."""
-    extension = original.suffix.lstrip(".") or "file"
-    return f"{original.stem}_{extension}{SUFFIX}.xlsx"
-
-
-def returned_path(rel: str) -> str:
-    """Where, inside `returned/`, the copy of the inbox file `rel` goes ("เขต1/U01.xlsx" ->
-    "เขต1/U01_xlsx_แก้ไข.xlsx"): the file's sub-folder is kept, so that two files of one name
-    in two folders get two copies (a flat folder would keep only the last one written)."""
-    folder, _, name = rel.rpartition("/")
-    copy = returned_name(Path(name))
-    return f"{folder}/{copy}" if folder else copy
 
 
 def write_returned_workbook(
@@ -106,7 +88,7 @@ def write_returned_workbook(
     copy names `unit_id` (the unit intake found, if any) in a defined name of that name, so
     the e-mail check can tell whose it is."""
     is_file = out_path.suffix.lower() in (".xlsx", ".xlsm") and not out_path.is_dir()
-    target = out_path if is_file else out_path / returned_name(original)
+    target = out_path if is_file else out_path / returned_name(original.name)
     if target.resolve() == original.resolve():
         raise ValueError(f"refusing to overwrite the unit's own file {original}")
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -209,7 +191,7 @@ def _remove_our_comments(wb: Workbook) -> None:
                     cell.comment = None
 
 
-def _note_sheet(wb: Workbook, the_plan: Plan) -> None:
+def _note_sheet(wb: Workbook, the_plan: Markup) -> None:
     ws = wb.create_sheet(NOTE_SHEET, 0)
     for other in wb.worksheets:
         other.sheet_view.tabSelected = False  # two selected tabs would group the sheets
@@ -278,4 +260,4 @@ def _letter(col: int) -> str:
     return openpyxl.utils.get_column_letter(col)
 
 
-__all__ = ["NOTE_SHEET", "returned_name", "write_returned_workbook"]
+__all__ = ["NOTE_SHEET", "write_returned_workbook"]

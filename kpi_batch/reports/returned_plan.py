@@ -1,6 +1,6 @@
 """What a returned copy says, before it is written: the note sheet's lines and rows, and the
 fill and comment of every cell at fault. Pure; `returned.py` (openpyxl) and `returned_xml.py`
-(the package's XML) both write from the same `Plan`, so the two give the same copy.
+(the package's XML) both write from the same `Markup`, so the two give the same copy.
 """
 
 from __future__ import annotations
@@ -99,7 +99,10 @@ class Mark:
 
 
 @dataclass(frozen=True)
-class Plan:
+class Markup:
+    """A returned copy's mark-up: the note sheet (lines above the table, its rows) and the
+    marks on the unit's own cells."""
+
     lines: tuple[Line, ...]
     header_height: float
     rows: tuple[NoteRow, ...]
@@ -121,7 +124,7 @@ def plan(
     file_name: str,
     opened: bool,
     terms: ResubmitTerms | None = None,
-) -> Plan:
+) -> Markup:
     """`sheet_names` of the unit's workbook (without our note sheet), `tables` maps a
     table's name to the sheet holding it: an issue may name either. `terms`: see
     `fix_text`; also a line above the list."""
@@ -130,7 +133,7 @@ def plan(
         ((issue, *_locate(issue, sheets, tables)) for issue in issues),
         key=lambda p: _order(p, sheets),
     )
-    return Plan(
+    return Markup(
         lines=_lines(placed, file_name, opened, terms),
         header_height=row_height((h, w) for h, w in COLUMNS),
         rows=tuple(_row(n, *p, terms) for n, p in enumerate(placed, start=1)),

@@ -8,7 +8,7 @@ so data validations, protection, names and the table survive by construction.
 
     marked_copy(data, make_plan) -> bytes | None
 
-`make_plan(sheet names, {table name: sheet})` gives the `returned_plan.Plan` to write. None
+`make_plan(sheet names, {table name: sheet})` gives the `returned_plan.Markup` to write. None
 means "not a package this module edits" and the caller uses openpyxl: no workbook part where
 expected, a prefixed or unusual XML layout, comments already present (a copy of a copy, or the
 unit's own notes), a marked cell that has no element in its sheet, an `แก้ไข` sheet already
@@ -35,12 +35,12 @@ from kpi_batch.reports.returned_plan import (
     NOTE_SHEET,
     TITLE_SIZE,
     Mark,
-    Plan,
+    Markup,
     position,
 )
 from kpi_batch.workbook_style import FONT, FONT_SIZE
 
-MakePlan = Callable[[Sequence[str], Mapping[str, str]], Plan]
+MakePlan = Callable[[Sequence[str], Mapping[str, str]], Markup]
 
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _TYPE = _REL + "/"
@@ -505,7 +505,7 @@ def _vml(marks: Sequence[Mark], n: int) -> str:
     )
 
 
-def _note_sheet(the_plan: Plan, styles: Mapping[str, int]) -> str:
+def _note_sheet(the_plan: Markup, styles: Mapping[str, int]) -> str:
     """The `แก้ไข` sheet, as openpyxl writes it in `returned._note_sheet`."""
     ncol = len(COLUMNS)
     letters = "ABCDEFG"[:ncol]

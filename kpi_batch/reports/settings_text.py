@@ -7,7 +7,7 @@ Every value is shown with its key, so a planning officer can find it in the fram
 from __future__ import annotations
 
 from kpi_batch.model import Settings
-from kpi_batch.reports.context import ReportContext
+from kpi_batch.run_record import RunRecord
 from kpi_batch.scoring.explain import num
 from kpi_batch.thai import format_date_th
 
@@ -49,7 +49,7 @@ def date_source_th(source: str | None) -> str | None:
     return _with_key(DATE_SOURCE_TH, source) if source else None
 
 
-def round_line(ctx: ReportContext) -> str:
+def round_line(ctx: RunRecord) -> str:
     """'รอบ 6 เดือน (R1) 1 ต.ค. 2566 – 31 มี.ค. 2567'; the period is left out when the round's
     name already states it ('รอบ 6 เดือน (1 ต.ค. 2566 – 31 มี.ค. 2567) (R1)')."""
     r = ctx.round

@@ -29,9 +29,9 @@ from kpi_batch.history.round_state import (
     state_counts,
 )
 from kpi_batch.history.schema import file_rows
-from kpi_batch.reports.context import ReportContext
 from kpi_batch.reports.tables import Column, Styles, is_blank, write_table
 from kpi_batch.reports.validation import STATUS_TH as FILE_STATUS_TH
+from kpi_batch.run_record import RunRecord
 from kpi_batch.thai import format_date_th
 from kpi_batch.workbook_style import PINNED_CREATED, print_setup, workbook_options
 from kpi_batch.workdays import due_date_th
@@ -68,7 +68,7 @@ class StatusRow:
     contact: str
 
 
-def unit_states(ctx: ReportContext) -> dict[str, UnitState]:
+def unit_states(ctx: RunRecord) -> dict[str, UnitState]:
     """The round's state of every unit with an agreement, in framework order."""
     files = ctx.round_files
     if files is None:  # no history: this run's register alone
@@ -80,9 +80,7 @@ def unit_states(ctx: ReportContext) -> dict[str, UnitState]:
     return round_states(files, units)
 
 
-def status_rows(
-    ctx: ReportContext, states: Mapping[str, UnitState] | None = None
-) -> list[StatusRow]:
+def status_rows(ctx: RunRecord, states: Mapping[str, UnitState] | None = None) -> list[StatusRow]:
     states = unit_states(ctx) if states is None else states
     late = _days_late(ctx.scored.unit_scores)
     rows = []
@@ -123,7 +121,7 @@ def _days_late(units: pd.DataFrame) -> dict[str, int | None]:
     return out
 
 
-def write_status_workbook(ctx: ReportContext, path: Path) -> Path:
+def write_status_workbook(ctx: RunRecord, path: Path) -> Path:
     fw = ctx.framework
     states = unit_states(ctx)
     rows = status_rows(ctx, states)

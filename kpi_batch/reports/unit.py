@@ -1,6 +1,6 @@
 """One result workbook per unit: its own scores and how they were reached, nothing else.
 
-    unit_workbook_name(ctx, unit_id) -> "result_2567_R1_U01.xlsx"
+    unit_workbook_name(ctx, unit_id) -> "result_2567_R1_U01.xlsx" (RunLayout.unit_result_name)
     write_unit_workbook(ctx, unit_id, path) -> Path
     write_unit_workbooks(ctx, out_dir, workers=None, include_unscored=False, on_done=None)
     unit_jobs(ctx, out_dir) -> (paths, jobs for pool.run_jobs)
@@ -16,7 +16,7 @@ Sheets (each marked ลับ on screen and on every printed page):
 - `ปรับปรุงผล (adjustments)`: reviews and appeals applied, old and new value.
 - `ปัญหาที่พบ (issues)`: problems found in the unit's files, with `sheet!cell`.
 
-Only the unit's own rows are written (see `unit_data`): the file never holds another unit's
+Only the unit's own rows are written (`unit_data.UnitIndex`): the file never holds another unit's
 id, name or score. The file name is `result_<fiscal_year>_<round_id>_<unit_id>.xlsx`;
 characters that cannot be in a file name become `_` and a short hash of the id is added so
 two ids never share a file.
@@ -33,7 +33,6 @@ import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
 from kpi_batch.issues import Severity
-from kpi_batch.reports.context import ReportContext
 from kpi_batch.reports.marks import late_items_text
 from kpi_batch.reports.palette import SEVERITY_COLOURS
 from kpi_batch.reports.pool import Job, default_workers, run_jobs
@@ -57,7 +56,7 @@ from kpi_batch.reports.unit_data import (
     run_info,
     sorted_issues,
 )
-from kpi_batch.safe_names import safe_name
+from kpi_batch.run_record import RunRecord
 from kpi_batch.scoring.explain import num
 from kpi_batch.scoring.rounding import pad
 from kpi_batch.specs import adjustments as adjustments_spec
@@ -72,17 +71,13 @@ ITEM_TH = {"submission": "ส่งรายงานผล (submission)", "adju
 LEVEL_TH = {"parent": "ตัวชี้วัดหลัก (parent)", "component": "องค์ประกอบ (component)"}
 
 
-def unit_workbook_name(ctx: ReportContext, unit_id: str) -> str:
-    """`result_<fiscal_year>_<round_id>_<unit_id>.xlsx`, safe as a file name."""
-    return result_workbook_name(ctx.fiscal_year, ctx.round.round_id, unit_id)
+def unit_workbook_name(ctx: RunRecord, unit_id: str) -> str:
+    """`result_<fiscal_year>_<round_id>_<unit_id>.xlsx`, safe as a file name (the run
+    folder's layout names it)."""
+    return ctx.layout.unit_result_name(unit_id)
 
 
-def result_workbook_name(fiscal_year: int, round_id: str, unit_id: str) -> str:
-    """The same name without a report context (e-mail finds a unit's file in a run folder)."""
-    return f"result_{fiscal_year}_{safe_name(round_id)}_{safe_name(unit_id)}.xlsx"
-
-
-def write_unit_workbook(ctx: ReportContext, unit_id: str, path: Path) -> Path:
+def write_unit_workbook(ctx: RunRecord, unit_id: str, path: Path) -> Path:
     """Write unit `unit_id`'s workbook to `path` (a folder gets `unit_workbook_name`)."""
     target = path / unit_workbook_name(ctx, unit_id) if path.is_dir() else path
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -91,7 +86,7 @@ def write_unit_workbook(ctx: ReportContext, unit_id: str, path: Path) -> Path:
 
 
 def write_unit_workbooks(
-    ctx: ReportContext,
+    ctx: RunRecord,
     out_dir: Path,
     workers: int | None = None,
     include_unscored: bool = False,
@@ -111,7 +106,7 @@ def write_unit_workbooks(
 
 
 def unit_jobs(
-    ctx: ReportContext, out_dir: Path, include_unscored: bool = False
+    ctx: RunRecord, out_dir: Path, include_unscored: bool = False
 ) -> tuple[list[Path], Iterator[Job]]:
     """The workbooks `write_unit_workbooks` writes, and the jobs that write them (for
     `pool.run_jobs`): a generator that builds the run's unit index when the first job is

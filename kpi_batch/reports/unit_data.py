@@ -1,8 +1,8 @@
 """One unit's slice of a run, as plain values: what its result workbook is written from.
 
-`unit_data(ctx, unit_id)` picks the unit's rows out of the ScoredRound and the inputs;
-`UnitIndex` does it for every unit at once (one pass per frame instead of one filter per
-unit, which matters at 10,000 units). Only this unit's rows are taken, so nothing written
+`UnitIndex(ctx).data(unit_id)` picks the unit's rows out of the ScoredRound and the
+inputs, for every unit at once (one pass per frame instead of one filter per unit, which
+matters at 10,000 units). Only this unit's rows are taken, so nothing written
 from a `UnitData` can name another unit; the only figures about the others are counts (how
 many units were ranked) — band limits are left out when they come from this run's scores
 (`equal_width`), since they would give away the top and bottom scores.
@@ -25,10 +25,10 @@ import pandas as pd
 
 from kpi_batch.issues import Issue
 from kpi_batch.model import BandMethod
-from kpi_batch.reports.context import ReportContext
 from kpi_batch.reports.marks import state_line
 from kpi_batch.reports.settings_text import round_line, settings_rows
 from kpi_batch.reports.tables import plain
+from kpi_batch.run_record import RunRecord
 from kpi_batch.scoring.rank import ordered_bands
 from kpi_batch.thai import format_date_th
 from kpi_batch.workdays import effective_due_date
@@ -135,7 +135,7 @@ class _Rows:
         return owner
 
 
-def run_info(ctx: ReportContext) -> RunInfo:
+def run_info(ctx: RunRecord) -> RunInfo:
     fw, st = ctx.framework, ctx.framework.settings
     ranks = ctx.scored.unit_scores["rank"]
     return RunInfo(
@@ -165,7 +165,7 @@ def run_info(ctx: ReportContext) -> RunInfo:
 class UnitIndex:
     """Every frame of the run split by unit once; `data(unit_id)` is then cheap."""
 
-    def __init__(self, ctx: ReportContext) -> None:
+    def __init__(self, ctx: RunRecord) -> None:
         self.ctx = ctx
         scored = ctx.scored
         self.units = {str(r["unit_id"]): r for r in _records(scored.unit_scores)}
@@ -218,10 +218,6 @@ class UnitIndex:
         )
 
 
-def unit_data(ctx: ReportContext, unit_id: str) -> UnitData:
-    return UnitIndex(ctx).data(unit_id)
-
-
 def _file_record(r: Record) -> Record:
     path = str(r.get("path") or "")
     return {
@@ -231,9 +227,7 @@ def _file_record(r: Record) -> Record:
     }
 
 
-def _kpi_lines(
-    ctx: ReportContext, unit_id: str, scored: Mapping[str, Record]
-) -> tuple[KpiLine, ...]:
+def _kpi_lines(ctx: RunRecord, unit_id: str, scored: Mapping[str, Record]) -> tuple[KpiLine, ...]:
     """The unit's agreement in its order, with this round's criteria and, when scored, the
     KPI's result; a scored KPI outside the agreement (there should be none) comes last."""
     fw, round_id = ctx.framework, ctx.round.round_id

@@ -43,6 +43,7 @@ from xlsxwriter.worksheet import Worksheet
 from kpi_batch.issues import Issue, Severity
 from kpi_batch.reports.palette import SEVERITY_COLOURS
 from kpi_batch.reports.settings_text import DATE_SOURCE_TH
+from kpi_batch.run_layout import RunLayout
 from kpi_batch.thai import format_date_th
 from kpi_batch.workbook_style import (
     FONT,
@@ -54,7 +55,7 @@ from kpi_batch.workbook_style import (
     workbook_options,
 )
 
-REPORT_NAME = "validation_report.xlsx"
+REPORT_NAME = RunLayout.VALIDATION_REPORT  # when given a folder
 TITLE = "รายงานผลการตรวจสอบไฟล์ (validation report)"
 NO_UNIT = "(ไม่ระบุหน่วยงาน)"
 

@@ -236,26 +236,3 @@ class SubmissionRows(pa.DataFrameModel):
 
     class Config:
         strict = False
-
-
-class CleanResults(pa.DataFrameModel):
-    """Intake's hand-off to scoring (fits `schemas.scoring.Results`): one row per unit and
-    KPI of an accepted file whose result was not rejected; the fields that do not apply to
-    the KPI's type are NaN (a ratio's `value` is ignored, as the template says)."""
-
-    unit_id: Series[str]
-    kpi_id: Series[str]
-    value: Series[float] = pa.Field(nullable=True)
-    numerator: Series[float] = pa.Field(nullable=True)
-    denominator: Series[float] = pa.Field(nullable=True)
-    level: Series[float] = pa.Field(nullable=True)
-    note: Series[str]
-    # marked `ไม่มีผล (N/A)` with a reason: no result, a decision awaited (not empty, not exempt)
-    not_applicable: Series[bool]
-    file: Series[str]
-    sheet: Series[str]
-    excel_row: Series[int]
-
-    class Config:
-        strict = True
-        unique = ["unit_id", "kpi_id"]  # noqa: RUF012 (pandera reads it)

@@ -63,7 +63,7 @@ _INT_LIMIT = 2**62
 
 
 @dataclass(frozen=True)
-class Plan:
+class AgreementSpecs:
     """What every unit signed for in one round: rows of the agreement with scoring specs."""
 
     frame: pd.DataFrame  # one row per (unit_id, kpi_id) agreement item, spec = row of specs
@@ -75,7 +75,7 @@ class Plan:
     groups: pd.DataFrame  # unit_id, kpi_id, level (parent/component), group_id: subtotals
 
 
-def build_plan(framework: Framework, round_id: str) -> Plan:
+def build_plan(framework: Framework, round_id: str) -> AgreementSpecs:
     """Agreement items of every unit, each tied to its criteria for `round_id`."""
     scale = framework.settings.scale
     specs: dict[tuple[object, ...], int] = {}
@@ -151,7 +151,7 @@ def build_plan(framework: Framework, round_id: str) -> Plan:
     higher = np.array([k[1] == Direction.HIGHER for k in dirs], dtype=bool)
     step = np.array([k[2] == Method.STEP for k in dirs], dtype=bool)
     group_frame = pd.DataFrame(groups, columns=[*KEY, "level", "group_id"])
-    return Plan(frame, tuple(spec_pairs), table, higher, step, places, group_frame)
+    return AgreementSpecs(frame, tuple(spec_pairs), table, higher, step, places, group_frame)
 
 
 def _criteria_pairs(pairs: tuple[Pair | None, ...]) -> tuple[Pair, ...]:
@@ -210,7 +210,7 @@ def _ratio_display(
 
 
 def score_kpis(
-    framework: Framework, plan: Plan, results: pd.DataFrame
+    framework: Framework, plan: AgreementSpecs, results: pd.DataFrame
 ) -> tuple[pd.DataFrame, list[Issue]]:
     """Score every agreement item of the plan from the working results frame."""
     settings = framework.settings
@@ -389,7 +389,7 @@ def _divide(num: np.ndarray, den: np.ndarray, rounding: Rounding) -> list[int | 
 
 
 def unit_totals(
-    framework: Framework, plan: Plan, kpis: pd.DataFrame
+    framework: Framework, plan: AgreementSpecs, kpis: pd.DataFrame
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Unit totals from the rounded KPI scores; also returns `kpis` with `weighted_score`."""
     decimals, rounding = framework.settings.decimals, framework.settings.rounding
@@ -424,7 +424,7 @@ def unit_totals(
     return totals, with_ws
 
 
-def subtotals(framework: Framework, plan: Plan, kpis: pd.DataFrame) -> pd.DataFrame:
+def subtotals(framework: Framework, plan: AgreementSpecs, kpis: pd.DataFrame) -> pd.DataFrame:
     """Subtotals per parent KPI (every ancestor) and per component, same formula as the total."""
     decimals, rounding = framework.settings.decimals, framework.settings.rounding
     cols = ["unit_id", "level", "group_id", "weight", "score", "n_kpis", "name"]

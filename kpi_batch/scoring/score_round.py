@@ -47,7 +47,7 @@ from kpi_batch.scoring.codes import DATE_NOT_CONFIRMED, SUBMISSION_UNKNOWN_UNIT
 from kpi_batch.scoring.deductions import deduct, late_items, unit_deductions
 from kpi_batch.scoring.rank import assign_bands, band_limits, order_units, rank_units
 from kpi_batch.scoring.rounding import pad, to_units
-from kpi_batch.scoring.score import Plan, build_plan, score_kpis, subtotals, unit_totals
+from kpi_batch.scoring.score import AgreementSpecs, build_plan, score_kpis, subtotals, unit_totals
 from kpi_batch.specs.adjustments import STAGES
 
 KPI_COLUMNS = [
@@ -101,7 +101,7 @@ class _Stage:
 def _run(
     framework: Framework,
     round_id: str,
-    plan: Plan,
+    plan: AgreementSpecs,
     results: pd.DataFrame,
     submissions: pd.DataFrame,
     adjustments: DataFrame[Adjustments] | None,

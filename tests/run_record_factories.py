@@ -1,4 +1,4 @@
-"""A small fixed `ReportContext` for the HR, unit and CSV report tests (and their goldens).
+"""A small fixed `RunRecord` for the HR, unit and CSV report tests (and their goldens).
 
 Six units in two clusters, built with `scoring_factories` and scored with `score_round`:
 
@@ -24,7 +24,7 @@ import pandas as pd
 
 from kpi_batch.issues import Issue, error, warning
 from kpi_batch.model import Direction, Formula, Framework, KpiType
-from kpi_batch.reports.context import ReportContext
+from kpi_batch.run_record import RunRecord
 from kpi_batch.scoring.score_round import score_round
 from tests.adjustment_factories import reader_frame
 from tests.scoring_factories import DUE, LOWER, ROUND, STD, UnitSpec, framework, kpi, results
@@ -171,10 +171,10 @@ def _input_issues() -> tuple[Issue, ...]:
     )  # fmt: skip
 
 
-def small_context() -> ReportContext:
+def small_record() -> RunRecord:
     fw = _framework()
     scored = score_round(fw, ROUND, _results(), _submissions(), _adjustments(fw))
-    return ReportContext(
+    return RunRecord(
         framework=fw,
         round=fw.round(ROUND),
         as_of=AS_OF,
