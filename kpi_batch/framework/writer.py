@@ -355,7 +355,7 @@ def _add_setting_dropdowns(ws: Worksheet, rows: Sequence[Mapping[str, Any]]) -> 
 # Instructions sheet: four columns; notes span them, so their row heights are set by hand
 # (spreadsheet programs do not grow merged rows to fit wrapped text).
 _HELP_WIDTHS = (13, 22, 80, 46)
-_LINE_HEIGHT = 21  # points per wrapped line at the house font size (reports.layout)
+_LINE_HEIGHT = 21  # points per wrapped line at the house font size (workbook_style)
 
 
 def _write_instructions(ws: Worksheet, formats: _Formats) -> None:

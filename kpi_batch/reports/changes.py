@@ -18,9 +18,9 @@ from pathlib import Path
 import xlsxwriter
 
 from kpi_batch.history.changes import ChangeRow, status_text
-from kpi_batch.reports.layout import HEADER_PT, PINNED_CREATED, text_lines, workbook_options
 from kpi_batch.reports.tables import Column, Styles, banner, confidential_print_setup, write_table
 from kpi_batch.thai import format_date_th
+from kpi_batch.workbook_style import HEADER_PT, PINNED_CREATED, text_lines, workbook_options
 
 SHEET = "การเปลี่ยนแปลง"
 REASON_LINE_PT = 24.0

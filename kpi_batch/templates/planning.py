@@ -16,11 +16,11 @@ import xlsxwriter
 from kpi_batch import fsutil
 from kpi_batch.framework.summary import DerivedRow, derived_thresholds
 from kpi_batch.model import Framework
-from kpi_batch.reports.layout import print_setup, workbook_options
 from kpi_batch.reports.tables import Column, Styles, fast_row_height, write_table
 from kpi_batch.safe_names import safe_name
 from kpi_batch.specs.template import point_text
 from kpi_batch.templates.workbook import CREATED
+from kpi_batch.workbook_style import print_setup, workbook_options
 
 SHEET = "เกณฑ์ที่คำนวณ"
 TABLE = "derived_criteria"
