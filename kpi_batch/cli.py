@@ -52,7 +52,7 @@ def templates(
 ) -> None:
     """เขียนแบบรายงานผลของทุกหน่วยงานสำหรับรอบหนึ่ง / write unit submission templates."""
     from kpi_batch.framework.load import load_framework
-    from kpi_batch.templates.planning import write_planning_workbook
+    from kpi_batch.reports.planning import write_planning_workbook
     from kpi_batch.templates.token import key_path, load_key
     from kpi_batch.templates.workbook import write_templates
 

@@ -10,7 +10,7 @@
     units/result_<fy>_<round>_<unit>.xlsx      one per scored unit, its own data only
     returned/[<sub-folder>/]<stem>_<ext>_แก้ไข.xlsx  a marked-up copy of a flagged file
     manifest.json                              what the run read and wrote, with checksums
-    outbox/, outbox_reviews/                   `kpi-batch email` dry runs (.eml + outbox.csv)
+    outbox/, outbox_reviews/, outbox_reminders/  `kpi-batch email` dry runs (.eml + outbox.csv)
     delivery_log.jsonl, delivery_log.csv       what `kpi-batch email --send` sent
     .kpi-batch.lock, .kpi-batch.holder         held while e-mail reads or writes the folder
 
@@ -56,6 +56,7 @@ class RunLayout:
     RETURNED_DIR: ClassVar[str] = "returned"
     OUTBOX: ClassVar[str] = "outbox"  # the units' e-mail dry run
     OUTBOX_REVIEWS: ClassVar[str] = "outbox_reviews"  # the KPI owners' e-mail dry run
+    OUTBOX_REMINDERS: ClassVar[str] = "outbox_reminders"  # reminders' dry run (--remind)
     OUTBOX_INDEX: ClassVar[str] = "outbox.csv"  # inside either outbox
     DELIVERY_LOG_JSONL: ClassVar[str] = "delivery_log.jsonl"
     DELIVERY_LOG_CSV: ClassVar[str] = "delivery_log.csv"
@@ -93,6 +94,8 @@ class RunLayout:
     def returned(cls, inbox_rel: str) -> str:
         """`returned/<where>` for the inbox file `inbox_rel` (see `returned_copy_path`)."""
         return f"{cls.RETURNED_DIR}/{returned_copy_path(inbox_rel)}"
+
+    OUTBOXES: ClassVar[tuple[str, ...]] = (OUTBOX, OUTBOX_REVIEWS, OUTBOX_REMINDERS)
 
     @classmethod
     def outbox_file(cls, name: str, outbox: str | None = None) -> str:
@@ -135,7 +138,7 @@ class RunLayout:
             return "unit_result" if self.unit_result_name(unit) == name else None
         if folder == self.RETURNED_DIR and name.endswith(f"{RETURNED_SUFFIX}.xlsx"):
             return "returned"
-        in_outbox = folder in (self.OUTBOX, self.OUTBOX_REVIEWS) and len(rest) == 1
+        in_outbox = folder in self.OUTBOXES and len(rest) == 1
         if in_outbox and (name == self.OUTBOX_INDEX or name.endswith(".eml")):
             return "outbox"
         return None

@@ -19,6 +19,7 @@ from typer.testing import CliRunner
 
 from kpi_batch import cli as cli_module
 from kpi_batch.run_layout import RunLayout
+from kpi_batch.runfolder import follow_latest
 
 Q = Decimal("0.0001")
 # What a Python dict or list of dicts looks like when str() reaches a cell.
@@ -120,8 +121,9 @@ def test_the_readme_email_dry_run_works_on_the_demo_as_written(
         assert command[0] == "kpi-batch"
         result = CliRunner().invoke(cli_module.app, command[1:])
         assert result.exit_code == 0, (command, result.output)
-        run = Path(command[command.index("--run") + 1])
-        assert list((run / "outbox").glob("*.eml")), result.output
+        run = follow_latest(Path(command[command.index("--run") + 1]))
+        outbox = RunLayout.OUTBOX_REMINDERS if "--remind" in command else RunLayout.OUTBOX
+        assert list((run / outbox).glob("*.eml")), result.output
         assert "nothing was sent" in result.output
 
 

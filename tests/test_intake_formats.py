@@ -19,7 +19,7 @@ from kpi_batch.schemas.scoring import Results, Submissions
 from kpi_batch.templates.workbook import write_unit_template
 
 AS_OF = dt.date(2024, 4, 10)
-VALUES = {"1.1": "๖๕.๕", "1.2": (45, 50), "2.1": 3.5, "2.2": "#DIV/0!"}
+VALUES = {"1.1": "๖๕.๕", "1.2": (45, 50), "2.1": 2.5, "2.2": "#DIV/0!"}
 
 
 def _convert(src: Path, fmt: str, out_dir: Path) -> Path:
@@ -69,7 +69,7 @@ def test_formats_read_alike(tmp_path: Path, fmt: str) -> None:
     assert row["unit_id"] == "U01"
     assert res.loc["1.1", "value"] == 65.5
     assert res.loc["1.2", ["numerator", "denominator"]].tolist() == [45, 50]
-    assert res.loc["2.1", "level"] == 3.5
+    assert res.loc["2.1", "level"] == 2.5
     if fmt == "xls":  # calamine reads an .xls error cell as empty (docs/intake.md)
         assert issues == [("result_empty", "K17")]
         assert pd.isna(res.loc["2.2", "value"])  # scored as missing all the same

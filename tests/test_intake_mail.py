@@ -18,7 +18,7 @@ from kpi_batch.intake import IntakeResult, run_intake
 from kpi_batch.templates.workbook import write_unit_template
 
 AS_OF = dt.date(2024, 4, 10)
-GOOD = {"1.1": 73, "1.2": (45, 50), "2.1": 3.5, "2.2": 9}
+GOOD = {"1.1": 73, "1.2": (45, 50), "2.1": 2.5, "2.2": 9}
 XLSX = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 # 23:30 UTC on 3 Apr is 06:30 on 4 Apr in Bangkok: the date changes with the zone
 LATE_EVENING_UTC = dt.datetime(2024, 4, 3, 23, 30, tzinfo=dt.UTC)

@@ -49,6 +49,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "kpi_batch.streams",
             "kpi_batch.runfolder",
             "kpi_batch.run_layout",
+            "kpi_batch.text_width",
             "kpi_batch.workbook_style",
         ),
     ),

@@ -54,11 +54,12 @@ from kpi_batch.deliver.texts import Text, load_texts
 from kpi_batch.history.round_state import RoundState, UnitState, round_states, with_run
 from kpi_batch.history.schema import file_rows
 from kpi_batch.history.store import ROUND_FILE_COLUMNS, History
+from kpi_batch.run_layout import RunLayout
 from kpi_batch.scoring.late_terms import resubmit_terms, running_penalty
 from kpi_batch.templates.workbook import template_filename
 from kpi_batch.thai import format_date_th
 
-OUTBOX_REMINDERS = "outbox_reminders"
+OUTBOX_REMINDERS = RunLayout.OUTBOX_REMINDERS
 BANGKOK = ZoneInfo("Asia/Bangkok")
 # States that may be reminded; with `has_accepted` False (round_state's own rule).
 DUE_STATES = frozenset({RoundState.NOT_SENT, RoundState.TO_CORRECT})
