@@ -348,3 +348,14 @@ def test_the_runs_returned_copy_says_whether_and_until_when_a_correction_counts(
         "(ยังรับไฟล์ที่แก้ไขแล้ว คิดคะแนนใหม่ในการประมวลผลครั้งถัดไป หักคะแนนส่งล่าช้าตั้งแต่วันที่ 7 มี.ค. 2567)"
     )
     assert any(t.startswith("ไฟล์นี้ไม่ผ่านการตรวจทั้งไฟล์") and "กำหนดส่ง 6 มี.ค. 2567" in t for t in note)
+
+
+def test_an_address_a_message_cannot_carry_is_a_problem_not_a_crash() -> None:
+    from kpi_batch.deliver.messages import recipients
+
+    good = Planned(1, "unit:U01", "unit", "unit", "U01", to=("a@example.go.th",))
+    assert [str(a) for a in recipients(good) or []] == ["a@example.go.th"]
+    assert not good.problems
+    bad = Planned(2, "unit:U02", "unit", "unit", "U02", to=("a@example.go.th", "two@@x"))
+    assert recipients(bad) is None
+    assert [p.code for p in bad.problems] == ["bad_address"]

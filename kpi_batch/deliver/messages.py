@@ -26,6 +26,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from email.errors import HeaderParseError
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime
@@ -168,12 +169,8 @@ def build_plan(
         planned.subject, body = texts[planned.template].render(values)
         if not planned.to:
             return
-        try:
-            to = [Address(addr_spec=a) for a in planned.to]
-        except (ValueError, IndexError) as exc:
-            planned.problems.append(
-                Problem("bad_address", f"ที่อยู่อีเมลไม่ถูกต้อง / invalid address: {exc}")
-            )
+        to = recipients(planned)
+        if to is None:
             return
         headers = {RUN_HEADER: source.run_id, KEY_HEADER: planned.key}
         planned.message = compose(
@@ -322,6 +319,16 @@ def blank_attachment(
     return Attachment(
         filename, file, "template", "แบบรายงานผลเปล่าของหน่วยงานสำหรับรอบนี้ กรอกผลในไฟล์นี้แล้วส่งกลับ"
     )
+
+
+def recipients(planned: Planned) -> list[Address] | None:
+    """`planned.to` as addresses; None, with a `bad_address` problem on `planned`, when one
+    of them is not an address the message can carry."""
+    try:
+        return [Address(addr_spec=a) for a in planned.to]
+    except (ValueError, IndexError, HeaderParseError) as exc:
+        planned.problems.append(Problem("bad_address", f"ที่อยู่อีเมลไม่ถูกต้อง / invalid address: {exc}"))
+        return None
 
 
 def compose(

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
-from email.headerregistry import Address
 from zoneinfo import ZoneInfo
 
 import pandas as pd
@@ -47,6 +46,7 @@ from kpi_batch.deliver.messages import (
     common_values,
     compose,
     make_message_id,
+    recipients,
 )
 from kpi_batch.deliver.source import RunFile, RunSource, load_run
 from kpi_batch.deliver.store import history_path
@@ -172,12 +172,8 @@ def reminder_plan(
                 )
             )
             continue
-        try:
-            to = [Address(addr_spec=a) for a in planned.to]
-        except (ValueError, IndexError) as exc:
-            planned.problems.append(
-                Problem("bad_address", f"ที่อยู่อีเมลไม่ถูกต้อง / invalid address: {exc}")
-            )
+        to = recipients(planned)
+        if to is None:
             continue
         planned.message = compose(
             sender, to, planned.subject, body, planned.attachments,
